@@ -1,0 +1,108 @@
+// HTTP to the Pulih server: one JSON request helper, its two error kinds, and the sync transport.
+import type { Problem, PullResponse, PushRequest, PushResponse, TokenPair } from '../shared/types';
+
+/** The server answered with an error status (body: problem details when it sent them). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.title ?? `HTTP ${status}`);
+    this.name = 'HttpError';
+  }
+}
+
+/** The request never got an answer: offline, DNS, connection reset. */
+export class NetworkError extends Error {
+  constructor(message = 'network unreachable') {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+/** True for the server's answer to a request from a revoked device. */
+export function isDeviceRevoked(e: unknown): boolean {
+  return (
+    e instanceof HttpError && e.status === 401 && (e.problem.type ?? '').endsWith('/device-revoked')
+  );
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Send JSON, get JSON back; throws HttpError or NetworkError. */
+export async function requestJson<T>(
+  fetchFn: FetchLike,
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetchFn(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new NetworkError(e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) {
+    let problem: Problem = { status: res.status };
+    try {
+      problem = { status: res.status, ...((await res.json()) as Problem) };
+    } catch {
+      // Not JSON (a proxy's error page): the status says enough.
+    }
+    throw new HttpError(res.status, problem);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** What the sync loop needs from the network. */
+export interface Transport {
+  push(body: PushRequest, token: string | null): Promise<PushResponse>;
+  pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse>;
+}
+
+/** The auth endpoints. */
+export interface AuthApi {
+  login(body: {
+    username: string;
+    password: string;
+    device_id: string;
+    device_name: string;
+  }): Promise<TokenPair>;
+  refresh(refreshToken: string): Promise<TokenPair>;
+  logout(token: string): Promise<void>;
+}
+
+const API = '/api/v1';
+const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
+/** The sync transport over HTTP. */
+export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Transport {
+  return {
+    push: (body, token) => requestJson(fetchFn, 'POST', `${base}${API}/sync/push`, body, token),
+    pull: (cursor, limit, token) => {
+      const q = new URLSearchParams({ limit: String(limit) });
+      if (cursor) q.set('cursor', cursor);
+      return requestJson(fetchFn, 'GET', `${base}${API}/sync/pull?${q.toString()}`, undefined, token);
+    },
+  };
+}
+
+/** The auth API over HTTP. */
+export function httpAuthApi(fetchFn: FetchLike = defaultFetch, base = ''): AuthApi {
+  return {
+    login: (body) => requestJson(fetchFn, 'POST', `${base}${API}/auth/login`, body),
+    refresh: (refresh_token) =>
+      requestJson(fetchFn, 'POST', `${base}${API}/auth/refresh`, { refresh_token }),
+    logout: (token) => requestJson(fetchFn, 'POST', `${base}${API}/auth/logout`, undefined, token),
+  };
+}

@@ -1,0 +1,112 @@
+// The top of the UI: who is logged in, and opening or closing their session.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Hlc, type HlcState } from '../shared/hlc';
+import { getLang, onLangChange, type Lang } from '../shared/i18n';
+import { httpAuthApi, httpTransport } from './api';
+import { AuthService, PinLock, type Session } from './auth';
+import { AppContext, type AppContextValue } from './context';
+import { AuthDb } from './db';
+import { DexieStore } from './store';
+import { SyncLoop } from './sync';
+import { Login } from './views/Login';
+import { PinUnlock } from './views/PinUnlock';
+import { Shell } from './views/Shell';
+
+const authDb = new AuthDb();
+export const authService = new AuthService(authDb, httpAuthApi());
+
+type Phase = 'boot' | 'login' | 'locked' | 'ready';
+
+export function App({ updateReady }: { updateReady: (() => void) | null }) {
+  const [lang, setLangState] = useState<Lang>(getLang());
+  const [phase, setPhase] = useState<Phase>('login');
+  const [ctx, setCtx] = useState<Omit<AppContextValue, 'lang'> | null>(null);
+  const [message, setMessage] = useState('');
+  const [persisted, setPersisted] = useState(true);
+  const pin = useMemo(() => new PinLock(), []);
+  const teardown = useRef<(() => void) | null>(null);
+
+  useEffect(() => onLangChange(setLangState), []);
+
+  async function open(session: Session): Promise<void> {
+    const deviceId = await authService.deviceId();
+    const store = new DexieStore(session.user.id);
+    const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
+    const close = () => {
+      sync.stop();
+      removeEventListener('online', onOnline);
+      store.close();
+      pin.clear();
+      teardown.current = null;
+      setCtx(null);
+      setPhase('login');
+    };
+    const sync = new SyncLoop({
+      transport: httpTransport(),
+      store,
+      auth: {
+        accessToken: () => session.accessToken,
+        refresh: () => authService.refresh(session),
+      },
+      clock: { now: Date.now },
+      deviceId,
+      appVersion: __APP_VERSION__,
+      isOnline: () => navigator.onLine,
+      onRevoked: async () => {
+        close();
+        await authService.wipeUser(session.user);
+      },
+    });
+    const onOnline = () => void sync.syncNow();
+    addEventListener('online', onOnline);
+    teardown.current = close;
+    setCtx({
+      user: session.user,
+      session,
+      store,
+      sync,
+      deviceId,
+      pin,
+      save: (entity, id, fields) => store.save(entity, id, fields, hlc.now()),
+      remove: (entity, id) => store.remove(entity, id, hlc.now()),
+      notify: (text) => {
+        setMessage('');
+        setTimeout(() => setMessage(text), 50);
+      },
+      lock: () => pin.isSet && setPhase('locked'),
+      logout: async () => {
+        close();
+        await authService.logout(session);
+      },
+      relogin: async (password) => {
+        const fresh = await authService.loginOnline(session.user.username, password);
+        Object.assign(session, fresh, { offline: false });
+        await sync.syncNow();
+      },
+    });
+    setPhase('ready');
+    void sync.start();
+    if (navigator.storage?.persist) {
+      const granted = (await navigator.storage.persisted?.()) || (await navigator.storage.persist());
+      setPersisted(granted);
+    }
+  }
+
+  const value = useMemo(() => (ctx ? { ...ctx, lang } : null), [ctx, lang]);
+
+  if (phase === 'login' || !value) return <Login lang={lang} onSession={open} />;
+  if (phase === 'locked') {
+    return (
+      <PinUnlock
+        pin={pin}
+        onUnlock={() => setPhase('ready')}
+        onPasswordNeeded={() => teardown.current?.()}
+      />
+    );
+  }
+  return (
+    <AppContext.Provider value={value}>
+      <Shell message={message} persisted={persisted} updateReady={updateReady} />
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,255 @@
+// Logging in, unlocking offline, tokens, PIN, and wiping a revoked device's data.
+// - The first login of a user on a device is online. It stores a PBKDF2 verifier of the password
+//   (never the password) so later logins work offline.
+// - A PIN only reopens a session already unlocked in memory; 5 wrong tries and the password is
+//   required again.
+import { uuid4 } from '../shared/ids';
+import type { TokenPair, User } from '../shared/types';
+import { NetworkError, type AuthApi } from './api';
+import { AuthDb, deleteUserDb, type AccountRow, type PasswordVerifier } from './db';
+import { AuthLostError } from './sync';
+
+export const PBKDF2_ITERATIONS = 150_000;
+export const PIN_MAX_TRIES = 5;
+
+export interface Session {
+  user: User;
+  accessToken: string | null;
+  refreshToken: string | null;
+  accessExpiresAt: number;
+  /** true when opened with the offline verifier rather than the server */
+  offline: boolean;
+}
+
+export interface RevokedNotice {
+  username: string;
+  at: number;
+}
+
+const enc = new TextEncoder();
+
+function toB64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function fromB64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+async function pbkdf2(secret: string, salt: Uint8Array, iterations: number): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+    key,
+    256,
+  );
+  return toB64(new Uint8Array(bits));
+}
+
+/** A verifier of a password: salt, iteration count and derived hash. */
+export async function makeVerifier(
+  password: string,
+  iterations = PBKDF2_ITERATIONS,
+): Promise<PasswordVerifier> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  return { salt: toB64(salt), iterations, hash: await pbkdf2(password, salt, iterations) };
+}
+
+/** True when `password` matches the verifier. */
+export async function checkVerifier(password: string, v: PasswordVerifier): Promise<boolean> {
+  const hash = await pbkdf2(password, fromB64(v.salt), v.iterations);
+  // Compare without an early exit.
+  let diff = hash.length ^ v.hash.length;
+  for (let i = 0; i < Math.min(hash.length, v.hash.length); i++) {
+    diff |= hash.charCodeAt(i) ^ v.hash.charCodeAt(i);
+  }
+  return diff === 0;
+}
+
+export type LoginFailure = 'bad_credentials' | 'rate_limited' | 'offline_unknown' | 'server_error';
+
+export class LoginError extends Error {
+  constructor(readonly reason: LoginFailure) {
+    super(reason);
+    this.name = 'LoginError';
+  }
+}
+
+export class AuthService {
+  constructor(
+    readonly db: AuthDb,
+    private readonly api: AuthApi,
+    private readonly opts: { now?: () => number; iterations?: number; deviceName?: string } = {},
+  ) {}
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  /** This browser profile's device id, made once. */
+  async deviceId(): Promise<string> {
+    const row = await this.db.settings.get('device_id');
+    if (typeof row?.value === 'string') return row.value;
+    const id = uuid4();
+    await this.db.settings.put({ key: 'device_id', value: id });
+    return id;
+  }
+
+  /** Log in: online first; without a network, with the verifier of an earlier online login. */
+  async login(username: string, password: string): Promise<Session> {
+    try {
+      return await this.loginOnline(username, password);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw mapLoginError(e);
+      const session = await this.unlockOffline(username, password);
+      if (!session) throw new LoginError('offline_unknown');
+      return session;
+    }
+  }
+
+  /** Log in against the server, and remember what is needed to unlock offline later. */
+  async loginOnline(username: string, password: string): Promise<Session> {
+    const pair = await this.api.login({
+      username,
+      password,
+      device_id: await this.deviceId(),
+      device_name: this.opts.deviceName ?? deviceName(),
+    });
+    const verifier = await makeVerifier(password, this.opts.iterations);
+    await this.db.transaction('rw', this.db.accounts, async () => {
+      // A username may have moved to another user id: keep the unique index clean.
+      await this.db.accounts.where('username').equals(username.toLowerCase()).delete();
+      await this.db.accounts.put(this.rowFrom(pair, verifier));
+    });
+    await this.db.settings.delete('revoked_notice');
+    return this.sessionFrom(pair, false);
+  }
+
+  /** Unlock with the stored verifier; null when this user never logged in here or it is wrong. */
+  async unlockOffline(username: string, password: string): Promise<Session | null> {
+    const row = await this.db.accounts.where('username').equals(username.toLowerCase()).first();
+    if (!row) return null;
+    if (!(await checkVerifier(password, row.verifier))) throw new LoginError('bad_credentials');
+    return {
+      user: row.user,
+      accessToken: row.access_token,
+      refreshToken: row.refresh_token,
+      accessExpiresAt: row.access_expires_at,
+      offline: true,
+    };
+  }
+
+  /** Rotate the token pair; updates `session` in place. */
+  async refresh(session: Session): Promise<void> {
+    if (!session.refreshToken) throw new AuthLostError();
+    const pair = await this.api.refresh(session.refreshToken);
+    Object.assign(session, this.sessionFrom(pair, session.offline));
+    await this.db.accounts.update(session.user.id, {
+      access_token: pair.access_token,
+      refresh_token: pair.refresh_token,
+      access_expires_at: session.accessExpiresAt,
+      user: pair.user,
+    });
+  }
+
+  /** Log out: tell the server when possible, and forget the tokens (the verifier stays). */
+  async logout(session: Session): Promise<void> {
+    if (session.accessToken) await this.api.logout(session.accessToken).catch(() => undefined);
+    await this.db.accounts.update(session.user.id, { access_token: null, refresh_token: null });
+    session.accessToken = null;
+    session.refreshToken = null;
+  }
+
+  /** Erase everything this device holds for a user: records, outbox, drafts, keys, tokens. */
+  async wipeUser(user: User): Promise<void> {
+    await deleteUserDb(user.id);
+    await this.db.accounts.delete(user.id);
+    const notice: RevokedNotice = { username: user.username, at: this.now() };
+    await this.db.settings.put({ key: 'revoked_notice', value: notice });
+  }
+
+  async revokedNotice(): Promise<RevokedNotice | null> {
+    const row = await this.db.settings.get('revoked_notice');
+    return (row?.value as RevokedNotice | undefined) ?? null;
+  }
+
+  async clearRevokedNotice(): Promise<void> {
+    await this.db.settings.delete('revoked_notice');
+  }
+
+  private rowFrom(pair: TokenPair, verifier: PasswordVerifier): AccountRow {
+    return {
+      user_id: pair.user.id,
+      username: pair.user.username.toLowerCase(),
+      user: pair.user,
+      verifier,
+      access_token: pair.access_token,
+      refresh_token: pair.refresh_token,
+      access_expires_at: this.now() + pair.expires_in * 1000,
+    };
+  }
+
+  private sessionFrom(pair: TokenPair, offline: boolean): Session {
+    return {
+      user: pair.user,
+      accessToken: pair.access_token,
+      refreshToken: pair.refresh_token,
+      accessExpiresAt: this.now() + pair.expires_in * 1000,
+      offline,
+    };
+  }
+}
+
+function mapLoginError(e: unknown): LoginError {
+  if (e instanceof LoginError) return e;
+  const status = (e as { status?: number }).status;
+  if (status === 401 || status === 400 || status === 403) return new LoginError('bad_credentials');
+  if (status === 429) return new LoginError('rate_limited');
+  return new LoginError('server_error');
+}
+
+function deviceName(): string {
+  const ua = typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent;
+  return ua.slice(0, 100);
+}
+
+/** A PIN that reopens a session kept in memory. Nothing of it is stored. */
+export class PinLock {
+  private verifier: PasswordVerifier | null = null;
+  private tries = 0;
+
+  get isSet(): boolean {
+    return this.verifier !== null;
+  }
+
+  get triesLeft(): number {
+    return PIN_MAX_TRIES - this.tries;
+  }
+
+  async set(pin: string): Promise<void> {
+    this.verifier = await makeVerifier(pin, 10_000);
+    this.tries = 0;
+  }
+
+  /** 'ok', 'wrong' (tries left), or 'locked_out' (password needed; the PIN is forgotten). */
+  async check(pin: string): Promise<'ok' | 'wrong' | 'locked_out'> {
+    if (!this.verifier) return 'locked_out';
+    if (await checkVerifier(pin, this.verifier)) {
+      this.tries = 0;
+      return 'ok';
+    }
+    this.tries += 1;
+    if (this.tries >= PIN_MAX_TRIES) {
+      this.verifier = null;
+      return 'locked_out';
+    }
+    return 'wrong';
+  }
+
+  clear(): void {
+    this.verifier = null;
+    this.tries = 0;
+  }
+}

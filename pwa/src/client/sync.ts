@@ -1,0 +1,301 @@
+// The sync loop. It never reaches for the network or the database by itself: transport, store,
+// auth and clock are passed in, so tests drive it with fakes.
+//
+// One run (DESIGN.md, Sync protocol v1):
+//  1. Push the outbox in order, in batches of at most 500. A batch leaves the outbox only once
+//     its answer arrived (one transaction); a failed push leaves it at the front, and the retry
+//     sends the same change_ids, which the server answers idempotently.
+//  2. Pull pages from the saved cursor (none: full first sync) until has_more is false; each page
+//     and its cursor are written in one transaction, pending local edits re-applied on top.
+//  3. Record the time of the last successful sync.
+// Around each request: a 401 refreshes the access token once and retries; a 401 whose problem
+// type ends in /device-revoked stops everything and wipes the user's data.
+// Runs at start, on `online`, every 3 minutes and on demand; failures back off exponentially
+// with jitter.
+import type { PushResult } from '../shared/types';
+import { HttpError, NetworkError, isDeviceRevoked, type Transport } from './api';
+import { PUSH_BATCH_LIMIT } from './outbox';
+import { wireChanges, type Store } from './store';
+
+export const PULL_LIMIT = 500;
+export const SYNC_INTERVAL_MS = 3 * 60_000;
+export const BACKOFF_BASE_MS = 5_000;
+export const BACKOFF_MAX_MS = 5 * 60_000;
+
+/** The device was revoked: the caller must wipe its data. */
+export class DeviceRevokedError extends Error {
+  override name = 'DeviceRevokedError';
+}
+
+/** The tokens are gone or refused: the user must log in online again. */
+export class AuthLostError extends Error {
+  override name = 'AuthLostError';
+}
+
+export interface AuthPort {
+  accessToken(): string | null;
+  /** Get a new access token; throws HttpError/NetworkError/AuthLostError. */
+  refresh(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SyncDeps {
+  transport: Transport;
+  store: Store;
+  auth: AuthPort;
+  clock: Clock;
+  deviceId: string;
+  appVersion: string;
+  random?: () => number;
+  timers?: Timers;
+  isOnline?: () => boolean;
+  /** Wipe the user's local data; called once when the device turns out revoked. */
+  onRevoked?: () => Promise<void>;
+  pullLimit?: number;
+}
+
+export type SyncPhase = 'idle' | 'syncing' | 'ok' | 'error' | 'offline' | 'auth' | 'revoked';
+
+export interface SyncState {
+  phase: SyncPhase;
+  pending: number;
+  lastSyncAt: number | null;
+  /** true until the first full pull finished on this device */
+  firstSync: boolean;
+  /** records received in the current run */
+  received: number;
+  failures: number;
+  nextRetryAt: number | null;
+}
+
+export interface RunReport {
+  pushed: PushResult[];
+  pulled: number;
+}
+
+/** Delay before retry number `failures` (1-based): exponential, capped, with "equal jitter". */
+export function backoffDelay(failures: number, random: () => number = Math.random): number {
+  const exp = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+/** Call `fn` with the access token; on 401 refresh once and retry. */
+async function withAuth<T>(auth: AuthPort, fn: (token: string | null) => Promise<T>): Promise<T> {
+  try {
+    return await fn(auth.accessToken());
+  } catch (e) {
+    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+    if (!(e instanceof HttpError && e.status === 401)) throw e;
+  }
+  try {
+    await auth.refresh();
+  } catch (e) {
+    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+    if (e instanceof HttpError && (e.status === 401 || e.status === 400)) throw new AuthLostError();
+    throw e;
+  }
+  try {
+    return await fn(auth.accessToken());
+  } catch (e) {
+    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+    if (e instanceof HttpError && e.status === 401) throw new AuthLostError();
+    throw e;
+  }
+}
+
+/** One full run: push everything, then pull everything. Throws on the first failure. */
+export async function syncOnce(
+  deps: SyncDeps,
+  onPulled: (count: number) => void = () => {},
+): Promise<RunReport> {
+  const { transport, store, auth } = deps;
+  const pushed: PushResult[] = [];
+  // 1. push in order
+  for (;;) {
+    const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
+    if (batch.length === 0) break;
+    const pending = await store.pendingCount();
+    const body = {
+      device_id: deps.deviceId,
+      app_version: deps.appVersion,
+      pending_count: pending,
+      changes: wireChanges(batch),
+    };
+    const answer = await withAuth(auth, (token) => transport.push(body, token));
+    const results = Array.isArray(answer?.results) ? answer.results : [];
+    await store.applyPushResults(batch, results);
+    pushed.push(...results);
+    const answered = new Set(results.map((r) => r.change_id));
+    // A server that answered none of the batch would make us loop forever: stop and retry later.
+    if (!batch.some((b) => answered.has(b.change_id))) throw new Error('push answer matched no change');
+  }
+  // 2. pull pages
+  let cursor = (await store.getMeta<string>('cursor')) ?? null;
+  let pulled = 0;
+  for (;;) {
+    const page = await withAuth(auth, (token) =>
+      transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token),
+    );
+    await store.applyPulled(page.changes, page.cursor);
+    pulled += page.changes.length;
+    onPulled(pulled);
+    cursor = page.cursor;
+    if (!page.has_more) break;
+  }
+  // 3. done
+  await store.setMeta('last_sync_at', deps.clock.now());
+  await store.setMeta('first_sync_done', 1);
+  return { pushed, pulled };
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** Runs syncOnce at the right moments and publishes its state. */
+export class SyncLoop {
+  state: SyncState = {
+    phase: 'idle',
+    pending: 0,
+    lastSyncAt: null,
+    firstSync: true,
+    received: 0,
+    failures: 0,
+    nextRetryAt: null,
+  };
+  private listeners = new Set<(s: SyncState) => void>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: unknown = null;
+  private stopped = true;
+  private unsubscribe: (() => void) | null = null;
+  private readonly timers: Timers;
+
+  constructor(private readonly deps: SyncDeps) {
+    this.timers = deps.timers ?? realTimers;
+  }
+
+  subscribe(fn: (s: SyncState) => void): () => void {
+    this.listeners.add(fn);
+    fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<SyncState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  /** Load the saved state, then sync now and on schedule. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const { store } = this.deps;
+    this.unsubscribe = store.onChange(() => void this.refreshPending());
+    const [lastSyncAt, done, pending] = await Promise.all([
+      store.getMeta<number>('last_sync_at'),
+      store.getMeta<number>('first_sync_done'),
+      store.pendingCount(),
+    ]);
+    this.set({ lastSyncAt: lastSyncAt ?? null, firstSync: !done, pending });
+    await this.syncNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    if (this.stopped) return;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      void this.syncNow();
+    }, ms);
+  }
+
+  private async refreshPending(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const pending = await this.deps.store.pendingCount();
+      if (pending !== this.state.pending) this.set({ pending });
+    } catch {
+      // The database was closed (logout, wipe): nothing to count.
+    }
+  }
+
+  /** Sync now; a call during a run asks for one more run after it. */
+  syncNow(): Promise<void> {
+    if (this.stopped || this.state.phase === 'revoked') return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      await this.runOnce();
+    } while (this.again && !this.stopped && this.state.phase === 'ok');
+  }
+
+  private async runOnce(): Promise<void> {
+    const { deps } = this;
+    this.clearTimer();
+    this.set({ phase: 'syncing', received: 0, nextRetryAt: null });
+    try {
+      await syncOnce(deps, (n) => this.set({ received: n }));
+      this.set({
+        phase: 'ok',
+        failures: 0,
+        firstSync: false,
+        lastSyncAt: deps.clock.now(),
+        pending: await deps.store.pendingCount(),
+      });
+      this.schedule(SYNC_INTERVAL_MS);
+    } catch (e) {
+      if (e instanceof DeviceRevokedError) {
+        this.set({ phase: 'revoked' });
+        this.stop();
+        await deps.onRevoked?.();
+        return;
+      }
+      if (e instanceof AuthLostError) {
+        // Retrying cannot help until the user logs in again.
+        this.set({ phase: 'auth' });
+        return;
+      }
+      const failures = this.state.failures + 1;
+      const delay = backoffDelay(failures, deps.random);
+      const offline = e instanceof NetworkError && deps.isOnline?.() === false;
+      this.set({
+        phase: offline ? 'offline' : 'error',
+        failures,
+        nextRetryAt: deps.clock.now() + delay,
+        pending: await deps.store.pendingCount().catch(() => this.state.pending),
+      });
+      this.schedule(delay);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+// Wire and domain types shared by the client and its tests. DESIGN.md is the contract: these mirror it.
+
+export type Entity = 'facility' | 'client' | 'enrollment' | 'assessment' | 'session' | 'attendance';
+export const SYNCED_ENTITIES: readonly Entity[] = [
+  'facility',
+  'client',
+  'enrollment',
+  'assessment',
+  'session',
+  'attendance',
+];
+
+export type Role = 'counselor' | 'supervisor' | 'admin';
+export type Zone = 'WIB' | 'WITA' | 'WIT';
+
+export interface User {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  facility_ids: string[];
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  user: User;
+}
+
+/** Fields every synced record carries. */
+export interface BaseRecord {
+  id: string;
+  version: number | null;
+  facility_id: string;
+  created_at?: string;
+  updated_at?: string;
+  deleted?: boolean;
+  conflict_open?: boolean;
+  [field: string]: unknown;
+}
+
+export const SEXES = ['M', 'F'] as const;
+export const CASE_TYPES = ['user', 'courier', 'dealer', 'trafficker', 'other'] as const;
+export const PROGRAMS = ['rehab_medis', 'rehab_sosial', 'pasca_rehab'] as const;
+export const ENROLLMENT_STATUSES = [
+  'active',
+  'completed',
+  'withdrew',
+  'expelled',
+  'transferred',
+  'released',
+  'referred',
+  'died',
+] as const;
+export const INSTRUMENTS = ['assist', 'urica', 'whoqol_bref', 'asi'] as const;
+export const SESSION_KINDS = [
+  'screening',
+  'assessment',
+  'individual',
+  'group',
+  'morning_meeting',
+  'seminar',
+  'family',
+  'relapse_prevention',
+  'vocational',
+  'medical',
+  'urine_test',
+] as const;
+export const GROUP_KINDS: readonly string[] = ['group', 'morning_meeting', 'seminar'];
+export const ATTENDANCE = ['attended', 'absent', 'excused', 'sick', 'refused'] as const;
+export const RISK_FLAGS = [
+  'suicidal_ideation',
+  'self_harm',
+  'violence',
+  'use_inside',
+  'withdrawal',
+  'relapse',
+] as const;
+export const URINE_RESULTS = ['negative', 'positive', 'invalid'] as const;
+export const SESSION_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
+
+export type SessionKind = (typeof SESSION_KINDS)[number];
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export type UrineResult = (typeof URINE_RESULTS)[number];
+
+export interface UrineTest {
+  panel: string;
+  results: Record<string, UrineResult>;
+}
+
+export type ChangeOp = 'upsert' | 'delete';
+
+/** One change as pushed (DESIGN.md, Push). */
+export interface Change {
+  change_id: string;
+  entity: Entity;
+  id: string;
+  op: ChangeOp;
+  base_version: number | null;
+  fields: Record<string, unknown>;
+  hlc: string;
+}
+
+export type PushStatus = 'applied' | 'merged' | 'conflict' | 'rejected';
+
+export interface PushResult {
+  change_id: string;
+  status: PushStatus;
+  id: string;
+  version: number | null;
+  conflict_id: string | null;
+  errors: Record<string, string[]> | null;
+}
+
+export interface PushRequest {
+  device_id: string;
+  app_version: string;
+  pending_count: number;
+  changes: Change[];
+}
+
+export interface PushResponse {
+  results: PushResult[];
+}
+
+export interface PulledChange {
+  entity: Entity;
+  id: string;
+  version: number;
+  deleted: boolean;
+  record: Record<string, unknown>;
+}
+
+export interface PullResponse {
+  changes: PulledChange[];
+  cursor: string;
+  has_more: boolean;
+}
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}

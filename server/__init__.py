@@ -1,0 +1,94 @@
+"""Pulih's Flask server: `create_app(config=None)` builds it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, send_from_directory
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from .config import Config
+from .errors import register_error_handlers
+from .extensions import api, cors, db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment-driven defaults."""
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # Statement parameters hold health data: keep them out of error messages and logs.
+    options.setdefault("hide_parameters", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config.get("SECRET_KEY"):
+        import secrets
+
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    api.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}})
+    register_error_handlers(app)
+
+    from .routes import register_blueprints
+
+    register_blueprints(api)
+    _register_pwa(app)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[dict[str, str], int]:
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok"}, 200
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).parent / "migrations"
+
+
+def _register_pwa(app: Flask) -> None:
+    """Serve the built PWA at / ; sw.js must never be cached by the browser's HTTP cache."""
+    dist = app.config["PWA_DIST"]
+
+    @app.get("/")
+    @app.get("/<path:path>")
+    def pwa(path: str = "index.html") -> Response:
+        if path.startswith("api/"):
+            from werkzeug.exceptions import NotFound
+
+            raise NotFound()
+        target = dist / path
+        if not target.is_file():
+            path = "index.html"
+        response = send_from_directory(dist, path)
+        if path in ("sw.js", "index.html", "manifest.webmanifest") or path.startswith("workbox-"):
+            response.headers["Cache-Control"] = "no-cache"
+        elif path.startswith("assets/"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL and foreign keys on SQLite; nothing on other databases."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

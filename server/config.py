@@ -1,0 +1,56 @@
+"""Configuration read from the environment, with defaults that run on a laptop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    instance = ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'pulih.sqlite3'}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Make plain postgres URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings; every one can be overridden by a PULIH_* environment variable."""
+
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(
+        os.environ.get("PULIH_DATABASE_URL") or _default_database_url()
+    )
+    SECRET_KEY = os.environ.get("PULIH_SECRET_KEY", "")
+    MAX_CONTENT_LENGTH = int(os.environ.get("PULIH_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
+    ACCESS_TOKEN_SECONDS = int(os.environ.get("PULIH_ACCESS_TOKEN_SECONDS", "900"))
+    REFRESH_TOKEN_SECONDS = int(os.environ.get("PULIH_REFRESH_TOKEN_SECONDS", str(30 * 86400)))
+    LOGIN_MAX_FAILURES = int(os.environ.get("PULIH_LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_SECONDS = int(os.environ.get("PULIH_LOGIN_LOCK_SECONDS", "900"))
+    PUSH_MAX_CHANGES = 500
+    PULL_MAX_LIMIT = 1000
+    PWA_DIST = Path(os.environ.get("PULIH_PWA_DIST", str(ROOT / "pwa" / "dist")))
+    CORS_ORIGINS = [o for o in os.environ.get("PULIH_CORS_ORIGINS", "").split(",") if o]
+    # Names that change with reorganisations are configuration, not code (DESIGN.md).
+    MINISTRY_NAME = os.environ.get(
+        "PULIH_MINISTRY_NAME", "Kementerian Imigrasi dan Pemasyarakatan"
+    )
+    REGIONAL_OFFICE_NAME = os.environ.get(
+        "PULIH_REGIONAL_OFFICE_NAME", "Kanwil Ditjenpas Sumatera Selatan"
+    )
+    API_TITLE = "Pulih API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_REDOC_PATH = "docs"
+    OPENAPI_REDOC_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+    JSON_SORT_KEYS = False

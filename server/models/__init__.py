@@ -1,0 +1,34 @@
+"""Pulih's tables: people and devices, the synced records, and the change log."""
+
+from .auth import Device, LoginThrottle, Token, User, user_facilities
+from .log import AuditEvent, ChangeLog, Conflict, SyncCounter
+from .records import (
+    ENTITY_MODELS,
+    WRITABLE_ENTITIES,
+    Assessment,
+    Attendance,
+    Client,
+    CounselingSession,
+    Enrollment,
+    Facility,
+)
+
+__all__ = [
+    "ENTITY_MODELS",
+    "WRITABLE_ENTITIES",
+    "Assessment",
+    "Attendance",
+    "AuditEvent",
+    "ChangeLog",
+    "Client",
+    "Conflict",
+    "CounselingSession",
+    "Device",
+    "Enrollment",
+    "Facility",
+    "LoginThrottle",
+    "SyncCounter",
+    "Token",
+    "User",
+    "user_facilities",
+]

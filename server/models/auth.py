@@ -1,0 +1,85 @@
+"""Users, their devices and tokens, and the login limit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .common import UUID, UTCDateTime, new_id, utcnow
+from .records import Facility
+
+user_facilities = Table(
+    "user_facilities",
+    db.metadata,
+    Column("user_id", UUID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("facility_id", UUID, ForeignKey("facilities.id"), primary_key=True),
+)
+
+ROLES = ("counselor", "supervisor", "admin")
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    """A person who logs in: counselor, supervisor or admin."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(UUID, primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    facilities: Mapped[list[Facility]] = relationship(
+        secondary=user_facilities, lazy="selectin", order_by=Facility.code
+    )
+
+    @property
+    def facility_ids(self) -> list[str]:
+        """Ids of the facilities assigned to this user."""
+        return [f.id for f in self.facilities]
+
+
+class Device(db.Model):  # type: ignore[name-defined,misc]
+    """A phone or tablet, known by the UUID it made for itself."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(UUID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_user_id: Mapped[str | None] = mapped_column(UUID, ForeignKey("users.id"), nullable=True)
+    app_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    pending_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(UUID, ForeignKey("users.id"), nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Token(db.Model):  # type: ignore[name-defined,misc]
+    """An access or refresh token, stored only as a SHA-256 hash."""
+
+    __tablename__ = "tokens"
+    id: Mapped[str] = mapped_column(UUID, primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # access | refresh
+    user_id: Mapped[str] = mapped_column(UUID, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str] = mapped_column(UUID, ForeignKey("devices.id"), index=True)
+    family_id: Mapped[str] = mapped_column(UUID, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Failed logins per account name, shared by every worker through the database."""
+
+    __tablename__ = "login_throttle"
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,189 @@
+"""The synced records (DESIGN.md "Domain model"): every one has the columns of SyncedMixin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from ..extensions import db
+from .common import UUID, JSONType, UTCDateTime, utcnow
+
+SYNC_COLUMNS = (
+    "id", "version", "facility_id", "created_at", "updated_at", "deleted", "conflict_open"
+)
+
+
+class SyncedMixin:
+    """Columns every synced record carries; `seq` orders the pull feed."""
+
+    entity: ClassVar[str]
+    # Fields a device may send; the rest are the server's.
+    fields: ClassVar[tuple[str, ...]]
+    # Free-text fields merged line by line.
+    text_fields: ClassVar[frozenset[str]] = frozenset()
+
+    id: Mapped[str] = mapped_column(UUID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    conflict_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    hlc: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+    @declared_attr
+    def seq(cls) -> Mapped[int]:
+        return mapped_column(BigInteger, index=True)
+
+    @declared_attr
+    def facility_id(cls) -> Mapped[str]:
+        return mapped_column(UUID, ForeignKey("facilities.id"), index=True)
+
+    def field_values(self) -> dict[str, Any]:
+        """The device-writable fields as Python values."""
+        return {name: getattr(self, name) for name in self.fields}
+
+
+class Facility(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A lapas, rutan or LPKA; read-only to devices."""
+
+    __tablename__ = "facilities"
+    entity = "facility"
+    fields = ("code", "name", "kind", "region", "timezone")
+
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str] = mapped_column(String(80))
+    timezone: Mapped[str] = mapped_column(String(4), default="WIB")
+
+    @declared_attr
+    def facility_id(cls) -> Mapped[str]:
+        # A facility is its own scope; no foreign key to itself is needed.
+        return mapped_column(UUID, index=True)
+
+
+class Client(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An inmate (WBP) in a rehabilitation program."""
+
+    __tablename__ = "clients"
+    entity = "client"
+    fields = (
+        "registration_number", "full_name", "sex", "birth_date", "case_type",
+        "admission_date", "release_date", "nik",
+    )
+
+    registration_number: Mapped[str] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    case_type: Mapped[str] = mapped_column(String(20))
+    admission_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    release_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Set while a duplicate conflict is open: the live client with the same number.
+    duplicate_of: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    # Set on the tombstone of a client merged into another.
+    merged_into: Mapped[str | None] = mapped_column(UUID, nullable=True)
+
+    __table_args__ = (
+        Index(
+            "uq_clients_live_registration",
+            "facility_id",
+            "registration_number",
+            unique=True,
+            sqlite_where=text("deleted = 0 AND duplicate_of IS NULL"),
+            postgresql_where=text("deleted = false AND duplicate_of IS NULL"),
+        ),
+    )
+
+
+class Enrollment(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A client's place in a program cohort."""
+
+    __tablename__ = "enrollments"
+    entity = "enrollment"
+    fields = ("client_id", "program", "cohort", "phase", "start_date", "end_date", "status")
+
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    program: Mapped[str] = mapped_column(String(20))
+    cohort: Mapped[str] = mapped_column(String(60), default="")
+    phase: Mapped[str] = mapped_column(String(40), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class Assessment(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An instrument taken by a client; scores are computed by the server."""
+
+    __tablename__ = "assessments"
+    entity = "assessment"
+    fields = ("client_id", "instrument", "taken_on", "answers", "scores")
+
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    taken_on: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class CounselingSession(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A counseling session with its DAP note and review state."""
+
+    __tablename__ = "sessions"
+    entity = "session"
+    fields = (
+        "client_id", "enrollment_id", "counselor_id", "occurred_at", "duration_minutes", "kind",
+        "attendance", "note_data", "note_assessment", "note_plan", "risk_flags", "urine_test",
+        "next_session_on", "status", "amends_id",
+    )
+    text_fields = frozenset({"note_data", "note_assessment", "note_plan"})
+
+    client_id: Mapped[str | None] = mapped_column(UUID, nullable=True, index=True)
+    enrollment_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    counselor_id: Mapped[str | None] = mapped_column(UUID, nullable=True, index=True)
+    # Kept as the ISO text the device sent (with its offset), plus the UTC instant for queries.
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    occurred_utc: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    attendance: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note_data: Mapped[str] = mapped_column(Text, default="")
+    note_assessment: Mapped[str] = mapped_column(Text, default="")
+    note_plan: Mapped[str] = mapped_column(Text, default="")
+    risk_flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    urine_test: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    next_session_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    amends_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    review_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    reviewed_by_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def locked(self) -> bool:
+        """An approved session takes no more edits, only amendment requests."""
+        return self.status == "approved"
+
+
+class Attendance(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """One participant of a group session."""
+
+    __tablename__ = "attendance"
+    entity = "attendance"
+    fields = ("session_id", "client_id", "status")
+
+    session_id: Mapped[str] = mapped_column(UUID, index=True)
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+
+
+ENTITY_MODELS: dict[str, type[SyncedMixin]] = {
+    m.entity: m for m in (Facility, Client, Enrollment, Assessment, CounselingSession, Attendance)
+}
+WRITABLE_ENTITIES = frozenset(ENTITY_MODELS) - {"facility"}

@@ -1,0 +1,13 @@
+"""One blueprint module per resource, registered on the flask-smorest Api."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register_blueprints(api: Api) -> None:
+    """Register every API blueprint."""
+    from . import auth, sync
+
+    for module in (auth, sync):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,104 @@
+"""Push and pull (DESIGN.md "Sync protocol"; README steps P1–P10, L1–L4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..errors import ApiProblem
+from ..extensions import db
+from ..models import Device
+from ..schemas import Text
+from ..security import current_caller, login_required
+from ..services.audit import audit
+from ..services.pull import decode_cursor, pull_page
+from ..services.push import push, touch_device
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push and pull")
+
+
+class PushIn(Schema):
+    device_id = fields.UUID(required=True)
+    # Each change is checked one by one, so one bad change never spoils the batch.
+    changes = fields.List(fields.Raw(), required=True)
+    app_version = Text(load_default=None, allow_none=True, max_len=40)
+    pending_count = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0)
+    )
+
+
+class ResultOut(Schema):
+    change_id = fields.String(allow_none=True)
+    status = fields.String()
+    id = fields.String(allow_none=True)
+    version = fields.Integer(allow_none=True)
+    conflict_id = fields.String(allow_none=True)
+    errors = fields.Dict(allow_none=True)
+
+
+class PushOut(Schema):
+    results = fields.List(fields.Nested(ResultOut))
+
+
+class PullArgs(Schema):
+    cursor = Text(load_default=None, max_len=200)
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class PulledOut(Schema):
+    entity = fields.String()
+    id = fields.String()
+    version = fields.Integer()
+    deleted = fields.Boolean()
+    record = fields.Dict()
+
+
+class PullOut(Schema):
+    changes = fields.List(fields.Nested(PulledOut))
+    cursor = fields.String()
+    has_more = fields.Boolean()
+
+
+@blp.post("/push")
+@blp.arguments(PushIn)
+@blp.response(200, PushOut)
+@login_required()
+def push_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """Apply a device's changes; one result per change, in order. Idempotent by change_id."""
+    caller = current_caller()
+    if str(body["device_id"]) != caller.device_id:
+        raise ApiProblem(403, "wrong-device", "device_id is not the device of this token.",
+                         {"device_id": ["Does not match the token's device."]})
+    if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
+        raise ApiProblem(413, "too-many-changes", "At most 500 changes a request.")
+    device = db.session.get(Device, caller.device_id)
+    assert device is not None
+    results = push(caller, device, body["changes"])
+    touch_device(device, app_version=body["app_version"], pending_count=body["pending_count"])
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result["status"]] = counts.get(result["status"], 0) + 1
+    audit("push", **counts)
+    db.session.commit()
+    return {"results": results}
+
+
+@blp.get("/pull")
+@blp.arguments(PullArgs, location="query")
+@blp.response(200, PullOut)
+@login_required()
+def pull_changes(args: dict[str, Any]) -> dict[str, Any]:
+    """The records in the caller's scope changed after the cursor, oldest change first."""
+    caller = current_caller()
+    after = decode_cursor(args["cursor"])
+    page = pull_page(caller.facility_ids, after, args["limit"])
+    device = db.session.get(Device, caller.device_id)
+    if device is not None and not page["has_more"]:
+        touch_device(device, app_version=None, pending_count=None)
+    if page["changes"]:
+        audit("pull", records=len(page["changes"]))
+    db.session.commit()
+    return page

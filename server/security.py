@@ -1,0 +1,172 @@
+"""Passwords (argon2id), opaque bearer tokens stored hashed, and the per-request caller."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, request
+from sqlalchemy import select
+
+from .errors import ApiProblem
+from .extensions import db
+from .models import Device, Token, User
+from .models.common import new_id, utcnow
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the account does not exist, so timing does not reveal account names.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against its hash in constant-ish time; False for a missing user."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 of a token: what the database keeps."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user and device of the current request."""
+
+    user: User
+    device_id: str
+    token_id: str
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @cached_property
+    def facility_ids(self) -> frozenset[str]:
+        """Facilities this caller may read and write."""
+        if self.user.role == "admin":
+            from .models import Facility
+
+            return frozenset(db.session.scalars(select(Facility.id)))
+        return frozenset(self.user.facility_ids)
+
+
+def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict[str, Any]:
+    """Create an access token and a refresh token for a user on a device."""
+    now = utcnow()
+    family = family_id or new_id()
+    access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
+    access_seconds = current_app.config["ACCESS_TOKEN_SECONDS"]
+    db.session.add_all(
+        [
+            Token(
+                token_hash=token_digest(access), kind="access", user_id=user.id,
+                device_id=device.id, family_id=family,
+                expires_at=now + timedelta(seconds=access_seconds),
+            ),
+            Token(
+                token_hash=token_digest(refresh), kind="refresh", user_id=user.id,
+                device_id=device.id, family_id=family,
+                expires_at=now + timedelta(seconds=current_app.config["REFRESH_TOKEN_SECONDS"]),
+            ),
+        ]
+    )
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": access_seconds,
+        "user": user,
+    }
+
+
+def revoked_device_problem(device: Device) -> ApiProblem:
+    """The answer a revoked device gets on any request: it must wipe itself."""
+    return ApiProblem(
+        401, "device-revoked",
+        "This device was revoked by an administrator; its local data must be erased.",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def _unauthorized(detail: str) -> ApiProblem:
+    return ApiProblem(
+        401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    )
+
+
+def authenticate() -> Caller:
+    """Resolve the bearer token of this request in one query; raise 401 problems otherwise."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise ApiProblem(401, "unauthorized", "A bearer token is required.",
+                         headers={"WWW-Authenticate": "Bearer"})
+    row = db.session.execute(
+        select(Token, User, Device)
+        .join(User, User.id == Token.user_id)
+        .join(Device, Device.id == Token.device_id)
+        .where(Token.token_hash == token_digest(value.strip()), Token.kind == "access")
+    ).first()
+    if row is None:
+        raise _unauthorized("The token is not valid.")
+    token, user, device = row
+    # The device check comes first so a revoked device learns it must wipe, even with an old token.
+    if device.revoked_at is not None:
+        raise revoked_device_problem(device)
+    now = utcnow()
+    if token.revoked_at is not None or token.expires_at <= now:
+        raise _unauthorized("The token has expired or was revoked.")
+    if not user.active:
+        raise _unauthorized("The account is deactivated.")
+    return Caller(user=user, device_id=device.id, token_id=token.id)
+
+
+def current_caller() -> Caller:
+    """The caller of this request (after @login_required)."""
+    return cast(Caller, g.caller)
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    """Require a valid token and, when roles are given, one of them."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            caller = authenticate()
+            if roles and caller.role not in roles:
+                raise ApiProblem(403, "forbidden", "Your role may not do this.")
+            g.caller = caller
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorator
+
+
+def require_facility(facility_id: str | None) -> None:
+    """Raise 404 unless the caller's scope holds this facility (404: existence is not revealed)."""
+    if facility_id is None or facility_id not in current_caller().facility_ids:
+        raise ApiProblem(404, "not-found", "No such record.")
+
+
+def as_of(seconds: int) -> datetime:
+    """A moment `seconds` from now."""
+    return utcnow() + timedelta(seconds=seconds)

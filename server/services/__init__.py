@@ -1,0 +1,1 @@
+"""Domain services: what the views call between loading and dumping."""

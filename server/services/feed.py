@@ -1,0 +1,32 @@
+"""Feed sequence numbers, allocated under one row lock so they commit in order (README P3).
+
+Theory of operation: every change that makes a new version takes its `seq` from the single
+`sync_counter` row with `UPDATE ... RETURNING`. On PostgreSQL that row stays locked until the
+transaction ends, so a second writer waits before it can allocate: no transaction can commit a
+smaller seq after a larger one became visible. A reader that saw seq N can therefore never later
+find a committed row with seq <= N it has not seen, and `seq > cursor` is a complete feed.
+The cost is that writers of the feed serialize, for the length of one push transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+_ALLOCATE = text("UPDATE sync_counter SET seq = seq + :n WHERE id = 1 RETURNING seq")
+
+
+def lock_feed(session: Session) -> None:
+    """Take the feed lock now, before any read, so SQLite never has to upgrade a read lock."""
+    session.execute(text("UPDATE sync_counter SET seq = seq WHERE id = 1"))
+
+
+def allocate(session: Session, n: int = 1) -> int:
+    """Reserve n sequence numbers; returns the last one (the block is last-n+1 .. last)."""
+    last = session.execute(_ALLOCATE, {"n": n}).scalar_one()
+    return int(last)
+
+
+def current_seq(session: Session) -> int:
+    """The last allocated seq (committed or not)."""
+    return int(session.execute(text("SELECT seq FROM sync_counter WHERE id = 1")).scalar_one())

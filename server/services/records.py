@@ -1,0 +1,62 @@
+"""What the server adds to records: references checked, values stored, fields it computes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..extensions import db
+from ..models import Client, CounselingSession, Enrollment
+from ..models.common import utcnow
+from ..models.records import SyncedMixin
+from ..security import Caller
+from .assist import score_assist
+
+# Reference fields: the record they name must exist, be live, and share the facility.
+REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
+    "enrollment": {"client_id": Client},
+    "assessment": {"client_id": Client},
+    "session": {"client_id": Client, "enrollment_id": Enrollment, "amends_id": CounselingSession},
+    "attendance": {"client_id": Client, "session_id": CounselingSession},
+}
+
+
+def check_references(
+    entity: str, values: dict[str, Any], record: SyncedMixin | None = None
+) -> dict[str, list[str]]:
+    """Each referenced record exists, is not deleted, and is in the same facility."""
+    errors: dict[str, list[str]] = {}
+    facility_id = record.facility_id if record is not None else values.get("facility_id")
+    for field, model in REFERENCES.get(entity, {}).items():
+        target_id = values.get(field)
+        if not target_id:
+            continue
+        target = db.session.get(model, target_id)
+        if target is None or target.deleted or target.facility_id != facility_id:
+            errors[field] = ["No such record in this facility."]
+    return errors
+
+
+def apply_values(record: SyncedMixin, values: dict[str, Any]) -> None:
+    """Store validated Python values on the record; occurred_at keeps its offset as text."""
+    for name, value in values.items():
+        if name == "facility_id":
+            continue
+        if name == "occurred_at" and isinstance(value, datetime):
+            record.occurred_utc = value  # type: ignore[attr-defined]
+            value = value.isoformat()
+        setattr(record, name, value)
+
+
+def server_computed(record: SyncedMixin, caller: Caller, *, previous_status: str | None) -> None:
+    """Fields the server owns: ASSIST scores, the session's author and submission time."""
+    if isinstance(record, SyncedMixin) and record.entity == "assessment":
+        instrument = record.instrument  # type: ignore[attr-defined]
+        if instrument == "assist":
+            record.scores = score_assist(record.answers or {})  # type: ignore[attr-defined]
+    if record.entity == "session":
+        session: CounselingSession = record  # type: ignore[assignment]
+        if not session.counselor_id:
+            session.counselor_id = caller.user.id
+        if session.status == "submitted" and previous_status != "submitted":
+            session.submitted_at = utcnow()

@@ -1,0 +1,39 @@
+"""Records to and from their JSON wire form (DESIGN.md "Pull")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ..models.records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
+
+# Server-kept fields a device reads but never writes.
+READ_ONLY_EXTRAS: dict[str, tuple[str, ...]] = {
+    "client": ("duplicate_of", "merged_into"),
+    "session": ("submitted_at", "review_comment", "reviewed_by", "reviewed_by_name", "reviewed_at"),
+}
+
+
+def wire_value(value: Any) -> Any:
+    """A Python value as JSON: dates as ISO 8601, instants in UTC with Z."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def wire_columns(entity: str) -> tuple[str, ...]:
+    """Every column a pulled record of this entity carries, in a stable order."""
+    model = ENTITY_MODELS[entity]
+    return SYNC_COLUMNS + model.fields + READ_ONLY_EXTRAS.get(entity, ())
+
+
+def record_to_wire(record: SyncedMixin) -> dict[str, Any]:
+    """The whole record as the JSON a device pulls."""
+    return {name: wire_value(getattr(record, name)) for name in wire_columns(record.entity)}
+
+
+def fields_to_wire(values: dict[str, Any]) -> dict[str, Any]:
+    """Field values (Python) as JSON values."""
+    return {name: wire_value(value) for name, value in values.items()}

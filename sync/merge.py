@@ -1,0 +1,177 @@
+"""Field-by-field merge of a pushed change with what other devices changed since its base.
+
+Theory of operation (DESIGN.md, "Merging, field by field" and "Conflicts"):
+1. Record first: CONFLICT_KINDS maps (op, state of the server's record) to a conflict kind;
+   a missing key means the change may proceed to the fields.
+2. The caller finds the fields other devices changed since the change's base_version; the
+   device's own edits never count, so a device never conflicts with itself.
+3. Each field the client changed is in one FieldSituation; FIELD_RULES gives its outcome.
+4. The change is `applied` when no other device changed anything since its base, `merged`
+   when some did and no field conflicts, `conflict` when one does (the rest still applies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from sync.changes import ConflictKind, Op, Status
+from sync.textmerge import merge_text
+
+
+class FieldSituation(StrEnum):
+    """How one field the client changed stands against the server's concurrent changes."""
+
+    UNTOUCHED_BY_SERVER = "untouched_by_server"
+    SAME_VALUE = "same_value"
+    TEXT = "text"
+    OTHER = "other"
+
+
+class FieldOutcome(StrEnum):
+    """What to do with one field the client changed."""
+
+    TAKE_CLIENT = "take_client"
+    KEEP = "keep"
+    TEXT_MERGE = "text_merge"
+    CONFLICT = "conflict"
+
+
+FIELD_RULES: Final[Mapping[FieldSituation, FieldOutcome]] = {
+    FieldSituation.UNTOUCHED_BY_SERVER: FieldOutcome.TAKE_CLIENT,
+    FieldSituation.SAME_VALUE: FieldOutcome.KEEP,
+    FieldSituation.TEXT: FieldOutcome.TEXT_MERGE,  # clean -> merged text, else a conflict
+    FieldSituation.OTHER: FieldOutcome.CONFLICT,
+}
+
+
+class RecordState(StrEnum):
+    """The server's record as a pushed change finds it."""
+
+    MISSING = "missing"
+    LIVE = "live"  # no other device changed it since the change's base
+    CHANGED = "changed"  # another device changed it since the change's base
+    DELETED = "deleted"  # a tombstone
+    LOCKED = "locked"  # an approved session
+
+
+CONFLICT_KINDS: Final[Mapping[tuple[Op, RecordState], ConflictKind]] = {
+    ("upsert", RecordState.DELETED): ConflictKind.DELETE,
+    ("delete", RecordState.CHANGED): ConflictKind.DELETE,
+    ("upsert", RecordState.LOCKED): ConflictKind.LOCKED,  # kept as an amendment request
+    ("delete", RecordState.LOCKED): ConflictKind.LOCKED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldConflict:
+    """The three values of a field both sides changed differently."""
+
+    base: object
+    server: object
+    client: object
+
+
+@dataclass(frozen=True, slots=True)
+class MergeOutcome:
+    """Fields to write now, fields in conflict (not written), and the change's status."""
+
+    apply: Mapping[str, object]
+    conflicts: Mapping[str, FieldConflict]
+    status: Status
+
+
+def field_situation(
+    name: str,
+    server: Mapping[str, object],
+    client_value: object,
+    *,
+    server_changed: AbstractSet[str],
+    text_fields: AbstractSet[str],
+) -> FieldSituation:
+    """Place one client field in its situation against the server's concurrent changes."""
+    if name not in server_changed:
+        return FieldSituation.UNTOUCHED_BY_SERVER
+    server_value = server.get(name)
+    if server_value == client_value:
+        return FieldSituation.SAME_VALUE
+    if name in text_fields and _is_text(server_value) and _is_text(client_value):
+        return FieldSituation.TEXT
+    return FieldSituation.OTHER
+
+
+def resolve_conflict(
+    base: Mapping[str, object],
+    server: Mapping[str, object],
+    client: Mapping[str, object],
+    *,
+    server_changed: AbstractSet[str],
+    text_fields: AbstractSet[str],
+) -> MergeOutcome:
+    """Take client fields others left alone or set alike, text-merge notes, conflict on the rest."""
+    apply: dict[str, object] = {}
+    conflicts: dict[str, FieldConflict] = {}
+    for name, value in client.items():
+        situation = field_situation(
+            name, server, value, server_changed=server_changed, text_fields=text_fields
+        )
+        outcome = FIELD_RULES[situation]
+        if outcome is FieldOutcome.TAKE_CLIENT:
+            apply[name] = value
+        elif outcome is FieldOutcome.TEXT_MERGE:
+            merged = merge_text(_str(base.get(name)), _str(server.get(name)), _str(value))
+            if merged.clean:
+                apply[name] = merged.text
+            else:
+                conflicts[name] = FieldConflict(base.get(name), server.get(name), value)
+        elif outcome is FieldOutcome.CONFLICT:
+            conflicts[name] = FieldConflict(base.get(name), server.get(name), value)
+    if conflicts:
+        status = Status.CONFLICT
+    elif server_changed:
+        status = Status.MERGED
+    else:
+        status = Status.APPLIED
+    return MergeOutcome(apply, conflicts, status)
+
+
+def record_state(
+    *, server_exists: bool, server_deleted: bool, server_locked: bool, server_changed_any: bool
+) -> RecordState:
+    """Name the state of the server's record; a tombstone or a lock outranks edits."""
+    if not server_exists:
+        return RecordState.MISSING
+    if server_deleted:
+        return RecordState.DELETED
+    if server_locked:
+        return RecordState.LOCKED
+    return RecordState.CHANGED if server_changed_any else RecordState.LIVE
+
+
+def classify_change(
+    op: Op,
+    *,
+    server_exists: bool,
+    server_deleted: bool,
+    server_locked: bool,
+    server_changed_any: bool,
+) -> ConflictKind | None:
+    """Return the record-level conflict kind of a change, or None when it may proceed."""
+    state = record_state(
+        server_exists=server_exists,
+        server_deleted=server_deleted,
+        server_locked=server_locked,
+        server_changed_any=server_changed_any,
+    )
+    return CONFLICT_KINDS.get((op, state))
+
+
+def _is_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,123 @@
+"""Log in, token expiry, refresh rotation and reuse, revocation, and the login limit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from server.extensions import db
+from server.models import Device, Token
+from server.models.common import utcnow
+from tests.helpers import PASSWORD, DeviceSession, login, new_id
+
+
+def test_login_returns_tokens_and_user(client, world):
+    body = login(client, "konselor.a")
+    assert body["expires_in"] == 900
+    assert body["user"]["role"] == "counselor"
+    assert body["user"]["facility_ids"] == [world.facility_a]
+    assert "password" not in body["user"]
+
+
+def test_login_with_wrong_password_is_401_problem(client, world):
+    response = client.post("/api/v1/auth/login", json={
+        "username": "konselor.a", "password": "nope", "device_id": new_id()})
+    assert response.status_code == 401
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["type"].endswith("/invalid-credentials")
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client, world):
+    response = client.post("/api/v1/auth/login", json={
+        "username": "nobody", "password": "nope", "device_id": new_id()})
+    assert response.status_code == 401
+    assert response.get_json()["type"].endswith("/invalid-credentials")
+
+
+def test_access_token_works_until_it_expires(client, world):
+    device = DeviceSession(client, "konselor.a")
+    assert device.get("/api/v1/auth/me").status_code == 200
+    db.session.execute(update(Token).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    response = device.get("/api/v1/auth/me")
+    assert response.status_code == 401
+    assert "expired" in response.get_json()["detail"]
+
+
+def test_refresh_rotates_and_old_access_token_dies(client, world):
+    device = DeviceSession(client, "konselor.a")
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+    assert response.status_code == 200
+    pair = response.get_json()
+    assert pair["refresh_token"] != device.refresh_token
+    assert device.get("/api/v1/auth/me").status_code == 401
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+
+
+def test_reusing_an_old_refresh_token_ends_the_whole_session(client, world):
+    device = DeviceSession(client, "konselor.a")
+    first = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+    new_pair = first.get_json()
+    reuse = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+    assert reuse.status_code == 401
+    assert reuse.get_json()["type"].endswith("/refresh-reused")
+    headers = {"Authorization": f"Bearer {new_pair['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    again = client.post("/api/v1/auth/refresh", json={"refresh_token": new_pair["refresh_token"]})
+    assert again.status_code == 401
+
+
+def test_revoked_device_is_refused_on_its_next_request(client, world):
+    device = DeviceSession(client, "konselor.a")
+    db.session.execute(update(Device).where(Device.id == device.device_id)
+                       .values(revoked_at=utcnow()))
+    db.session.commit()
+    response = device.get("/api/v1/sync/pull")
+    assert response.status_code == 401
+    assert response.get_json()["type"].endswith("/device-revoked")
+    refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+    assert refresh.get_json()["type"].endswith("/device-revoked")
+    relogin = client.post("/api/v1/auth/login", json={
+        "username": "konselor.a", "password": PASSWORD, "device_id": device.device_id})
+    assert relogin.status_code == 401
+    assert relogin.get_json()["type"].endswith("/device-revoked")
+
+
+def test_logout_revokes_the_session(client, world):
+    device = DeviceSession(client, "konselor.a")
+    assert device.post("/api/v1/auth/logout").status_code == 204
+    assert device.get("/api/v1/auth/me").status_code == 401
+    refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+    assert refresh.status_code == 401
+
+
+def test_login_limit_locks_the_account_after_five_failures(client, world):
+    for _ in range(5):
+        response = client.post("/api/v1/auth/login", json={
+            "username": "konselor.a", "password": "wrong", "device_id": new_id()})
+        assert response.status_code == 401
+    locked = client.post("/api/v1/auth/login", json={
+        "username": "konselor.a", "password": PASSWORD, "device_id": new_id()})
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) > 0
+    other = client.post("/api/v1/auth/login", json={
+        "username": "konselor.b", "password": PASSWORD, "device_id": new_id()})
+    assert other.status_code == 200
+
+
+def test_deactivated_user_cannot_use_tokens(client, world):
+    from server.models import User
+
+    device = DeviceSession(client, "konselor.a")
+    db.session.execute(update(User).where(User.username == "konselor.a").values(active=False))
+    db.session.commit()
+    assert device.get("/api/v1/auth/me").status_code == 401
+
+
+def test_tokens_are_stored_only_as_hashes(client, world):
+    body = login(client, "konselor.a")
+    stored = {t.token_hash for t in db.session.query(Token)}
+    assert body["access_token"] not in stored
+    assert body["refresh_token"] not in stored
