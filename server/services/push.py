@@ -5,6 +5,7 @@ The numbers in comments are the steps of the README's push protocol.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,9 @@ from .feed import lock_feed
 from .records import apply_values, check_references, server_computed
 from .versions import bump
 from .wire import fields_to_wire, record_to_wire
+
+
+log = logging.getLogger(__name__)
 
 
 class Rejected(Exception):
@@ -86,7 +90,8 @@ def _apply_one(ctx: PushContext, raw: Any) -> dict[str, Any]:
     except Rejected as rejected:
         savepoint.rollback()
         return _log_rejection(ctx, raw, change, rejected.errors)
-    except (IntegrityError, DataError):
+    except (IntegrityError, DataError) as error:
+        log.warning("database refused a change: %s", type(error.orig).__name__)
         # The database refused what validation let through: reject, keep the rest of the batch.
         savepoint.rollback()
         return _log_rejection(ctx, raw, change, {"_schema": ["The database refused this change."]})
@@ -127,15 +132,16 @@ def _create(ctx: PushContext, model: type[SyncedMixin], change: Change) -> dict[
     record = model(id=change.id, version=0, facility_id=values["facility_id"])
     apply_values(record, values)
     server_computed(record, ctx.caller, previous_status=None)
-    db.session.add(record)
     bump(record, hlc=change.hlc)
     duplicate = _find_duplicate(record)
     if duplicate is None:
+        db.session.add(record)
         db.session.flush()
         return _log(ctx, change, record, Status.APPLIED, list(values), None)
     # P6: the same registration number twice in one facility: kept, flagged, for an admin.
     record.duplicate_of = duplicate.id
     record.conflict_open = True
+    db.session.add(record)
     db.session.flush()
     conflict = _open_conflict(
         ctx, change, record, ConflictKind.DUPLICATE, ["registration_number"],
