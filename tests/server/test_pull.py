@@ -1,0 +1,100 @@
+"""Pull: scope, each record once in its latest state, tombstones, paging, cursors."""
+
+from __future__ import annotations
+
+from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+
+
+def _ids(changes, entity=None):
+    return [c["id"] for c in changes if entity is None or c["entity"] == entity]
+
+
+def test_first_pull_gives_facilities_in_scope_read_only(client, world):
+    device = DeviceSession(client, "konselor.a")
+    changes, _ = device.pull_all()
+    assert _ids(changes, "facility") == [world.facility_a]
+    [facility] = changes
+    assert facility["record"]["code"] == "LP-A"
+    assert facility["record"]["timezone"] == "WIB"
+
+
+def test_pull_never_leaves_the_callers_scope(client, world):
+    a, b = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.b")
+    mine, theirs = new_id(), new_id()
+    a.push(change("client", mine, client_fields(world.facility_a)))
+    b.push(change("client", theirs, client_fields(world.facility_b)))
+    changes_a, _ = a.pull_all()
+    assert theirs not in _ids(changes_a)
+    assert {c["record"]["facility_id"] for c in changes_a} == {world.facility_a}
+    admin = DeviceSession(client, "admin")
+    assert {mine, theirs} <= set(_ids(admin.pull_all()[0]))
+    supervisor = DeviceSession(client, "supervisor.a")
+    assert theirs not in _ids(supervisor.pull_all()[0])
+
+
+def test_each_record_appears_once_in_its_latest_state(client, world):
+    device = DeviceSession(client, "konselor.a")
+    record_id = new_id()
+    device.push(change("client", record_id, client_fields(world.facility_a)))
+    for name in ("Satu", "Dua", "Tiga"):
+        device.push(change("client", record_id, {"full_name": name}))
+    changes, _ = device.pull_all()
+    [pulled] = [c for c in changes if c["id"] == record_id]
+    assert (pulled["version"], pulled["record"]["full_name"]) == (4, "Tiga")
+
+
+def test_pull_from_a_cursor_gives_only_later_changes(client, world):
+    device = DeviceSession(client, "konselor.a")
+    first, second = new_id(), new_id()
+    device.push(change("client", first, client_fields(world.facility_a)))
+    _, cursor = device.pull_all()
+    again, cursor2 = device.pull_all(cursor)
+    assert again == [] and cursor2 == cursor
+    device.push(change("client", second, client_fields(world.facility_a)))
+    later, _ = device.pull_all(cursor)
+    assert _ids(later) == [second]
+
+
+def test_tombstones_are_pulled(client, world):
+    device = DeviceSession(client, "konselor.a")
+    record_id = new_id()
+    device.push(change("client", record_id, client_fields(world.facility_a)))
+    _, cursor = device.pull_all()
+    device.push(change("client", record_id, {}, base=1, op="delete"))
+    [tombstone], _ = device.pull_all(cursor)
+    assert (tombstone["id"], tombstone["deleted"], tombstone["version"]) == (record_id, True, 2)
+
+
+def test_pages_respect_the_limit_and_cover_everything(client, world):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    sessions = [change("session", new_id(), session_fields(world.facility_a, client_id))
+                for _ in range(23)]
+    device.push(*sessions)
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = "?limit=5" + (f"&cursor={cursor}" if cursor else "")
+        body = device.get("/api/v1/sync/pull" + query).get_json()
+        assert len(body["changes"]) <= 5
+        seen += _ids(body["changes"])
+        cursor, pages = body["cursor"], pages + 1
+        if not body["has_more"]:
+            break
+    assert pages == 5
+    assert len(seen) == len(set(seen)) == 25
+
+
+def test_limit_above_1000_is_a_problem(client, world):
+    device = DeviceSession(client, "konselor.a")
+    response = device.get("/api/v1/sync/pull?limit=1001")
+    assert response.status_code == 422
+    assert "limit" in response.get_json()["errors"]
+
+
+def test_a_forged_cursor_is_a_problem(client, world):
+    device = DeviceSession(client, "konselor.a")
+    for cursor in ("garbage", "eyJ2IjoxLCJzIjotMX0", "eyJ2IjoyLCJzIjoxfQ", "%00"):
+        response = device.get(f"/api/v1/sync/pull?cursor={cursor}")
+        assert response.status_code in (400, 422), cursor
+        assert response.content_type == "application/problem+json"
