@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, send_from_directory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from werkzeug.routing import PathConverter
 
 from .config import Config
 from .errors import register_error_handlers
@@ -61,17 +62,20 @@ def _migrations_dir() -> Any:
     return Path(__file__).parent / "migrations"
 
 
+class AppPathConverter(PathConverter):
+    """Any path outside /api/, so API routes answer their own 404 and 405."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def _register_pwa(app: Flask) -> None:
     """Serve the built PWA at / ; sw.js must never be cached by the browser's HTTP cache."""
     dist = app.config["PWA_DIST"]
+    app.url_map.converters["app_path"] = AppPathConverter
 
     @app.get("/")
-    @app.get("/<path:path>")
+    @app.get("/<app_path:path>")
     def pwa(path: str = "index.html") -> Response:
-        if path.startswith("api/"):
-            from werkzeug.exceptions import NotFound
-
-            raise NotFound()
         target = dist / path
         if not target.is_file():
             path = "index.html"

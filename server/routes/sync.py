@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from ..errors import ApiProblem
 from ..extensions import db
@@ -44,6 +44,9 @@ class PushOut(Schema):
 
 
 class PullArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
     cursor = Text(load_default=None, max_len=200)
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
 
@@ -87,7 +90,7 @@ def push_changes(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/pull")
-@blp.arguments(PullArgs, location="query")
+@blp.arguments(PullArgs, location="query", unknown=RAISE)
 @blp.response(200, PullOut)
 @login_required()
 def pull_changes(args: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,16 @@ from collections.abc import Mapping
 from typing import Any
 
 SUBSTANCES = (
-    "tobacco", "alcohol", "cannabis", "cocaine", "amphetamine", "inhalants", "sedatives",
-    "hallucinogens", "opioids", "other",
+    "tobacco",
+    "alcohol",
+    "cannabis",
+    "cocaine",
+    "amphetamine",
+    "inhalants",
+    "sedatives",
+    "hallucinogens",
+    "opioids",
+    "other",
 )
 
 # The points each answer can carry, per question (WHO ASSIST v3.1 response card).
@@ -46,7 +54,7 @@ def risk_band(substance: str, score: int) -> str:
 
 
 def validate_assist_answers(answers: Any) -> dict[str, list[str]]:
-    """Error messages per field ("answers.<substance>.<question>") of ASSIST answers; {} if valid."""
+    """Messages per field ("answers.<substance>.<question>") of ASSIST answers; {} if valid."""
     if not isinstance(answers, Mapping):
         return {"answers": ["Must be an object of substances."]}
     errors: dict[str, list[str]] = {}
