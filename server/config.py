@@ -53,4 +53,3 @@ class Config:
     OPENAPI_REDOC_PATH = "docs"
     OPENAPI_REDOC_URL = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
-    JSON_SORT_KEYS = False

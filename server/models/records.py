@@ -39,7 +39,8 @@ class SyncedMixin:
 
     @declared_attr
     def facility_id(cls) -> Mapped[str]:
-        return mapped_column(UUID, ForeignKey("facilities.id"), index=True)
+        # Indexed together with seq (see FEED_INDEXES): the pull reads (facility_id, seq > cursor).
+        return mapped_column(UUID, ForeignKey("facilities.id"))
 
     def field_values(self) -> dict[str, Any]:
         """The device-writable fields as Python values."""
@@ -62,7 +63,7 @@ class Facility(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     @declared_attr
     def facility_id(cls) -> Mapped[str]:
         # A facility is its own scope; no foreign key to itself is needed.
-        return mapped_column(UUID, index=True)
+        return mapped_column(UUID)
 
 
 class Client(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -187,3 +188,10 @@ ENTITY_MODELS: dict[str, type[SyncedMixin]] = {
     m.entity: m for m in (Facility, Client, Enrollment, Assessment, CounselingSession, Attendance)
 }
 WRITABLE_ENTITIES = frozenset(ENTITY_MODELS) - {"facility"}
+
+# The pull's access path: a range of seq inside each facility of the caller's scope, so an empty
+# pull costs a few index probes however many records are stored.
+FEED_INDEXES = [
+    Index(f"ix_{model.__tablename__}_facility_seq", model.facility_id, model.seq)  # type: ignore[attr-defined]
+    for model in ENTITY_MODELS.values()
+]

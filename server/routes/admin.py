@@ -21,8 +21,12 @@ from ..services.admin import add_facility
 from ..services.audit import audit
 from ..services.feed import lock_feed
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
-                description="Users, devices, facilities, audit trail, rejected changes")
+blp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Users, devices, facilities, audit trail, rejected changes",
+)
 
 
 class PageArgs(Schema):
@@ -36,13 +40,19 @@ class PageOut(Schema):
     total = fields.Integer()
 
 
-def paginate(statement: Select[Any], args: dict[str, Any], *, scalars: bool = True) -> dict[str, Any]:
+def paginate(
+    statement: Select[Any], args: dict[str, Any], *, scalars: bool = True
+) -> dict[str, Any]:
     """One page of a query, newest-first order given by the caller, with the total count."""
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     page = statement.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
     result = db.session.scalars(page) if scalars else db.session.execute(page)
-    return {"items": list(result), "page": args["page"], "per_page": args["per_page"],
-            "total": total or 0}
+    return {
+        "items": list(result),
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "total": total or 0,
+    }
 
 
 class PersonOut(Schema):
@@ -53,9 +63,14 @@ class PersonOut(Schema):
 
 # Users
 
+
 class UserIn(Schema):
-    username = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9._-]{3,60}\Z", error="3-60 letters, digits, dots, dashes or underscores."))
+    username = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z0-9._-]{3,60}\Z", error="3-60 letters, digits, dots, dashes or underscores."
+        ),
+    )
     display_name = Text(required=True, min_len=1, max_len=120)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = Text(required=True, min_len=10, max_len=200, load_only=True)
@@ -124,6 +139,7 @@ def reset_password(body: dict[str, Any], user_id: UUID) -> None:
 
 # Devices
 
+
 class DeviceOut(Schema):
     id = fields.String()
     name = fields.String()
@@ -157,8 +173,11 @@ def _device_out(device: Device, user: User | None) -> dict[str, Any]:
 @login_required("admin")
 def list_devices(args: dict[str, Any]) -> dict[str, Any]:
     """Every device, last seen first, with its last user and what it reported at its last sync."""
-    statement = (select(Device, User).outerjoin(User, User.id == Device.last_user_id)
-                 .order_by(Device.last_seen_at.desc(), Device.id))
+    statement = (
+        select(Device, User)
+        .outerjoin(User, User.id == Device.last_user_id)
+        .order_by(Device.last_seen_at.desc(), Device.id)
+    )
     page = paginate(statement, args, scalars=False)
     page["items"] = [_device_out(device, user) for device, user in page["items"]]
     return page
@@ -175,6 +194,7 @@ def revoke_device(body: dict[str, Any], device_id: UUID) -> dict[str, Any]:
 
 
 # Facilities
+
 
 class FacilityIn(Schema):
     code = Text(required=True, min_len=1, max_len=20)
@@ -224,6 +244,7 @@ def create_facility(body: dict[str, Any]) -> Facility:
 
 # The audit trail and rejected changes
 
+
 class AuditArgs(PageArgs):
     user_id = fields.UUID()
     action = Text(max_len=30)
@@ -256,11 +277,17 @@ class AuditPageOut(PageOut):
 @login_required("admin")
 def list_audit(args: dict[str, Any]) -> dict[str, Any]:
     """Audit events, newest first, filtered by who, what and when."""
-    statement = (select(AuditEvent, User.username)
-                 .outerjoin(User, User.id == AuditEvent.user_id)
-                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    column = {"user_id": AuditEvent.user_id, "action": AuditEvent.action,
-              "entity": AuditEvent.entity, "record_id": AuditEvent.record_id}
+    statement = (
+        select(AuditEvent, User.username)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    column = {
+        "user_id": AuditEvent.user_id,
+        "action": AuditEvent.action,
+        "entity": AuditEvent.entity,
+        "record_id": AuditEvent.record_id,
+    }
     for name, col in column.items():
         if args.get(name) is not None:
             statement = statement.where(col == str(args[name]))
@@ -295,10 +322,12 @@ class RejectedPageOut(PageOut):
 @login_required("admin")
 def list_rejected(args: dict[str, Any]) -> dict[str, Any]:
     """Changes the server refused, newest first, as the device sent them and why."""
-    statement = (select(ChangeLog, User.username)
-                 .outerjoin(User, User.id == ChangeLog.user_id)
-                 .where(ChangeLog.status == "rejected")
-                 .order_by(ChangeLog.id.desc()))
+    statement = (
+        select(ChangeLog, User.username)
+        .outerjoin(User, User.id == ChangeLog.user_id)
+        .where(ChangeLog.status == "rejected")
+        .order_by(ChangeLog.id.desc())
+    )
     page = paginate(statement, args, scalars=False)
     page["items"] = [_with_username(row, name) for row, name in page["items"]]
     return page

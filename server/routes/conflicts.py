@@ -17,8 +17,12 @@ from ..services.audit import audit
 from ..services.resolve import RESOLVERS, describe, resolve
 from .admin import PageArgs, PageOut, PersonOut, paginate
 
-blp = Blueprint("conflicts", __name__, url_prefix="/api/v1/conflicts",
-                description="Conflicts kept for an admin, side by side, and their resolution")
+blp = Blueprint(
+    "conflicts",
+    __name__,
+    url_prefix="/api/v1/conflicts",
+    description="Conflicts kept for an admin, side by side, and their resolution",
+)
 
 CHOICES = ("server", "client", "merge")
 
@@ -68,8 +72,10 @@ class ConflictPageOut(PageOut):
 class ResolveIn(Schema):
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
     fields_ = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=60)), data_key="fields",
-        attribute="fields", load_default=dict,
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        data_key="fields",
+        attribute="fields",
+        load_default=dict,
         metadata={"description": "merge: the values to write, by field name (wire form)."},
     )
 
@@ -103,8 +109,13 @@ def show_conflict(conflict_id: UUID) -> dict[str, Any]:
     """One conflict side by side with the record as it is now."""
     conflict = _get(conflict_id)
     [detail] = describe([conflict], with_current=True)
-    audit("read", entity=conflict.entity, record_id=conflict.record_id,
-          facility_id=conflict.facility_id, conflict_id=conflict.id)
+    audit(
+        "read",
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        facility_id=conflict.facility_id,
+        conflict_id=conflict.id,
+    )
     db.session.commit()
     return detail
 

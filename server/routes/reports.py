@@ -149,14 +149,13 @@ def export(args: dict[str, Any]) -> Response:
     year, table, kind, facility_id = args["year"], args["table"], args["format_"], _facility(args)
     figures = reports.summary(year, reports.scope_of(current_caller(), facility_id))
     header, rows = reports.table_rows(figures, table)
-    if kind == "csv":
-        body = reports.to_csv(header, rows)
-    else:
-        body = reports.to_xlsx(table, header, rows)
+    body = reports.to_csv(header, rows) if kind == "csv" else reports.to_xlsx(table, header, rows)
     audit("export", facility_id=facility_id, table=table, year=year, format=kind)
     db.session.commit()
     filename = f"pulih-{table}-{year}.{kind}"
     return Response(
-        body, status=200, content_type=EXPORT_TYPES[kind],
+        body,
+        status=200,
+        content_type=EXPORT_TYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -69,7 +69,7 @@ class PullOut(Schema):
 @blp.arguments(PushIn)
 @blp.response(200, PushOut)
 @login_required()
-def push_changes(body: dict[str, Any]) -> dict[str, Any]:
+def push_changes(body: dict[str, Any]) -> Response:
     """Apply a device's changes; one result per change, in order. Idempotent by change_id."""
     caller = current_caller()
     if str(body["device_id"]) != caller.device_id:
@@ -86,14 +86,16 @@ def push_changes(body: dict[str, Any]) -> dict[str, Any]:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
     audit("push", **counts)
     db.session.commit()
-    return {"results": results}
+    # Encoded directly: the schema above documents the shape; dumping 500 results through it
+    # would only copy them.
+    return jsonify({"results": results})
 
 
 @blp.get("/pull")
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
 @blp.response(200, PullOut)
 @login_required()
-def pull_changes(args: dict[str, Any]) -> dict[str, Any]:
+def pull_changes(args: dict[str, Any]) -> Response:
     """The records in the caller's scope changed after the cursor, oldest change first."""
     caller = current_caller()
     after = decode_cursor(args["cursor"])
@@ -104,4 +106,4 @@ def pull_changes(args: dict[str, Any]) -> dict[str, Any]:
     if page["changes"]:
         audit("pull", records=len(page["changes"]))
     db.session.commit()
-    return page
+    return jsonify(page)  # a page of 1,000 records is encoded once, not dumped through a schema

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,11 @@ REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
 
 
 def check_references(
-    entity: str, values: dict[str, Any], record: SyncedMixin | None = None
+    entity: str,
+    values: dict[str, Any],
+    record: SyncedMixin | None = None,
+    *,
+    find: Callable[[type[SyncedMixin], str], SyncedMixin | None] | None = None,
 ) -> dict[str, list[str]]:
     """Each referenced record exists, is not deleted, and is in the same facility."""
     errors: dict[str, list[str]] = {}
@@ -31,7 +36,7 @@ def check_references(
         target_id = values.get(field)
         if not target_id:
             continue
-        target = db.session.get(model, target_id)
+        target = find(model, target_id) if find else db.session.get(model, target_id)
         if target is None or target.deleted or target.facility_id != facility_id:
             errors[field] = ["No such record in this facility."]
     return errors

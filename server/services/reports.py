@@ -4,8 +4,8 @@ Theory of operation: every section is counted by the database (GROUP BY over pla
 so SQLite and PostgreSQL agree); only medians and "first ASSIST per client" are finished in Python.
 A year is the calendar year: dates (enrollments, assessments) compare as dates, instants (sessions,
 reviews) as WIB (UTC+7) so a session on 31 December at 23:00 local time counts in December.
-Records that are deleted, or whose client is deleted, count nowhere. Every export table is a
-flattening of the same summary, so a CSV or XLSX never disagrees with the JSON.
+Deleted records count nowhere, nor do the enrollments and assessments of a deleted client.
+Every export table is a flattening of the same summary, so an export never disagrees with the JSON.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ WIB = timezone(timedelta(hours=7))
 RISKS = ("low", "moderate", "high")
 DRAFT_OVERDUE = timedelta(hours=48)
 TABLES = (
-    "rehabilitated", "enrollments", "sessions_by_kind_month", "attendance", "pipeline",
+    "rehabilitated",
+    "enrollments",
+    "sessions_by_kind_month",
+    "attendance",
+    "pipeline",
     "assist_risk_at_intake",
 )
 
@@ -72,32 +76,40 @@ def rehabilitated(year: int, scope: list[str]) -> dict[str, Any]:
     by_program = _zeros(PROGRAMS) | dict(
         db.session.execute(
             base.add_columns(Enrollment.program, func.count(clients))
-            .where(*where).group_by(Enrollment.program)
-        ).tuples().all()
+            .where(*where)
+            .group_by(Enrollment.program)
+        ).all()
     )
-    facility_totals = dict(
+    facility_totals: dict[str, int] = dict(
         db.session.execute(
             base.add_columns(Enrollment.facility_id, func.count(clients))
-            .where(*where).group_by(Enrollment.facility_id)
-        ).tuples().all()
+            .where(*where)
+            .group_by(Enrollment.facility_id)
+        ).all()
     )
     facility_programs: dict[str, dict[str, int]] = {}
     for facility_id, program, count in db.session.execute(
         base.add_columns(Enrollment.facility_id, Enrollment.program, func.count(clients))
-        .where(*where).group_by(Enrollment.facility_id, Enrollment.program)
+        .where(*where)
+        .group_by(Enrollment.facility_id, Enrollment.program)
     ):
         facility_programs.setdefault(facility_id, _zeros(PROGRAMS))[program] = count
     facilities = db.session.scalars(
-        select(Facility).where(
-            Facility.id.in_(scope), or_(Facility.deleted.is_(False), Facility.id.in_(facility_totals))
-        ).order_by(Facility.code)
+        select(Facility)
+        .where(
+            Facility.id.in_(scope),
+            or_(Facility.deleted.is_(False), Facility.id.in_(facility_totals)),
+        )
+        .order_by(Facility.code)
     )
     return {
         "total": total,
         "by_program": {p: by_program[p] for p in PROGRAMS},
         "by_facility": [
             {
-                "facility_id": f.id, "code": f.code, "name": f.name,
+                "facility_id": f.id,
+                "code": f.code,
+                "name": f.name,
                 "total": facility_totals.get(f.id, 0),
                 "by_program": facility_programs.get(f.id, _zeros(PROGRAMS)),
             }
@@ -113,8 +125,10 @@ def enrollments(year: int, scope: list[str]) -> dict[str, Any]:
         .join(Client, Client.id == Enrollment.client_id)
         .where(*_live_enrollments_in(year, scope))
         .group_by(Enrollment.program, Enrollment.status)
-    ).tuples()
-    by_program = {p: {"total": 0, "by_status": _zeros(ENROLLMENT_STATUSES)} for p in PROGRAMS}
+    )
+    by_program: dict[str, dict[str, Any]] = {
+        p: {"total": 0, "by_status": _zeros(ENROLLMENT_STATUSES)} for p in PROGRAMS
+    }
     by_status = _zeros(ENROLLMENT_STATUSES)
     for program, status, count in rows:
         by_program[program]["total"] += count
@@ -138,9 +152,10 @@ def sessions_by_kind_month(year: int, scope: list[str]) -> dict[str, Any]:
     )
     by_kind = {kind: [0] * 12 for kind in SESSION_KINDS}
     for kind, month_number, count in db.session.execute(
-        select(sessions.c.kind, sessions.c.month, func.count())
-        .group_by(sessions.c.kind, sessions.c.month)
-    ).tuples():
+        select(sessions.c.kind, sessions.c.month, func.count()).group_by(
+            sessions.c.kind, sessions.c.month
+        )
+    ):
         by_kind.setdefault(kind, [0] * 12)[int(month_number) - 1] = count
     by_month = [sum(months[i] for months in by_kind.values()) for i in range(12)]
     return {"by_kind": by_kind, "by_month": by_month, "total": sum(by_month)}
@@ -154,21 +169,24 @@ def _rate(by_status: dict[str, int]) -> dict[str, Any]:
 
 def attendance(year: int, scope: list[str]) -> dict[str, Any]:
     """Attendance of one-client sessions (every kind but group ones), and of group participants."""
-    individual = _zeros(ATTENDANCE) | dict(
+    individual: dict[str, int] = _zeros(ATTENDANCE) | dict(
         db.session.execute(
             select(CounselingSession.attendance, func.count())
-            .where(*_live_sessions_in(year, scope), CounselingSession.attendance.is_not(None),
-                   CounselingSession.kind.not_in(sorted(GROUP_KINDS)))
+            .where(
+                *_live_sessions_in(year, scope),
+                CounselingSession.attendance.is_not(None),
+                CounselingSession.kind.not_in(sorted(GROUP_KINDS)),
+            )
             .group_by(CounselingSession.attendance)
-        ).tuples().all()
+        ).all()
     )
-    group = _zeros(ATTENDANCE) | dict(
+    group: dict[str, int] = _zeros(ATTENDANCE) | dict(
         db.session.execute(
             select(Attendance.status, func.count())
             .join(CounselingSession, CounselingSession.id == Attendance.session_id)
             .where(*_live_sessions_in(year, scope), Attendance.deleted.is_(False))
             .group_by(Attendance.status)
-        ).tuples().all()
+        ).all()
     )
     return _rate(individual) | {"group": _rate(group)}
 
@@ -182,20 +200,28 @@ def _median_hours(deltas: list[timedelta]) -> float | None:
 def pipeline(year: int, scope: list[str], now: datetime) -> dict[str, Any]:
     """Review backlog of the year's sessions as of now, and how long reviews took in the year."""
     where = _live_sessions_in(year, scope)
-    overdue_drafts = db.session.scalar(
-        select(func.count()).select_from(CounselingSession).where(
-            *where, CounselingSession.status == "draft",
-            CounselingSession.occurred_utc <= now - DRAFT_OVERDUE,
+    overdue_drafts = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CounselingSession)
+            .where(
+                *where,
+                CounselingSession.status == "draft",
+                CounselingSession.occurred_utc <= now - DRAFT_OVERDUE,
+            )
         )
-    ) or 0
+        or 0
+    )
     waiting = [
         now - submitted_at
         for submitted_at in db.session.scalars(
             select(CounselingSession.submitted_at).where(
-                *where, CounselingSession.status == "submitted",
+                *where,
+                CounselingSession.status == "submitted",
                 CounselingSession.submitted_at.is_not(None),
             )
         )
+        if submitted_at is not None
     ]
     start, end = _instants(year)
     reviews = [
@@ -209,8 +235,8 @@ def pipeline(year: int, scope: list[str], now: datetime) -> dict[str, Any]:
                 CounselingSession.reviewed_at >= start,
                 CounselingSession.reviewed_at < end,
             )
-        ).tuples()
-        if reviewed_at >= submitted_at
+        )
+        if submitted_at is not None and reviewed_at is not None and reviewed_at >= submitted_at
     ]
     return {
         "as_of": now.isoformat().replace("+00:00", "Z"),
@@ -230,12 +256,15 @@ def assist_risk_at_intake(year: int, scope: list[str]) -> dict[str, Any]:
         select(Assessment.client_id, Assessment.scores)
         .join(Client, Client.id == Assessment.client_id)
         .where(
-            Assessment.deleted.is_(False), Client.deleted.is_(False),
-            Assessment.facility_id.in_(scope), Assessment.instrument == "assist",
-            Assessment.taken_on >= date(year, 1, 1), Assessment.taken_on <= date(year, 12, 31),
+            Assessment.deleted.is_(False),
+            Client.deleted.is_(False),
+            Assessment.facility_id.in_(scope),
+            Assessment.instrument == "assist",
+            Assessment.taken_on >= date(year, 1, 1),
+            Assessment.taken_on <= date(year, 12, 31),
         )
         .order_by(Assessment.client_id, Assessment.taken_on, Assessment.created_at, Assessment.id)
-    ).tuples()
+    )
     by_substance = {substance: _zeros(RISKS) for substance in SUBSTANCES}
     seen: set[str] = set()
     for client_id, scores in rows:
@@ -266,9 +295,11 @@ def summary(year: int, scope: list[str]) -> dict[str, Any]:
 def years(scope: list[str]) -> list[int]:
     """Every year from the first enrollment's start to the last start or end date, in scope."""
     first, last_start, last_end = db.session.execute(
-        select(func.min(Enrollment.start_date), func.max(Enrollment.start_date),
-               func.max(Enrollment.end_date))
-        .where(Enrollment.deleted.is_(False), Enrollment.facility_id.in_(scope))
+        select(
+            func.min(Enrollment.start_date),
+            func.max(Enrollment.start_date),
+            func.max(Enrollment.end_date),
+        ).where(Enrollment.deleted.is_(False), Enrollment.facility_id.in_(scope))
     ).one()
     if first is None:
         return []
@@ -284,23 +315,30 @@ def table_rows(figures: dict[str, Any], table: str) -> tuple[list[str], list[lis
     section = figures[table]
     if table == "rehabilitated":
         header = ["facility_code", "facility_name", "total", *PROGRAMS]
-        rows = [[f["code"], f["name"], f["total"], *(f["by_program"][p] for p in PROGRAMS)]
-                for f in section["by_facility"]]
+        rows = [
+            [f["code"], f["name"], f["total"], *(f["by_program"][p] for p in PROGRAMS)]
+            for f in section["by_facility"]
+        ]
         rows.append(["TOTAL", "", section["total"], *(section["by_program"][p] for p in PROGRAMS)])
     elif table == "enrollments":
         header = ["program", "total", *ENROLLMENT_STATUSES]
-        rows = [[p, v["total"], *(v["by_status"][s] for s in ENROLLMENT_STATUSES)]
-                for p, v in section["by_program"].items()]
-        rows.append(["TOTAL", section["total"],
-                     *(section["by_status"][s] for s in ENROLLMENT_STATUSES)])
+        rows = [
+            [p, v["total"], *(v["by_status"][s] for s in ENROLLMENT_STATUSES)]
+            for p, v in section["by_program"].items()
+        ]
+        rows.append(
+            ["TOTAL", section["total"], *(section["by_status"][s] for s in ENROLLMENT_STATUSES)]
+        )
     elif table == "sessions_by_kind_month":
         header = ["kind", *(f"m{m:02d}" for m in range(1, 13)), "total"]
         rows = [[kind, *months, sum(months)] for kind, months in section["by_kind"].items()]
         rows.append(["TOTAL", *section["by_month"], section["total"]])
     elif table == "attendance":
         header = ["sessions", "total", *ATTENDANCE, "rate"]
-        rows = [[name, part["total"], *(part["by_status"][s] for s in ATTENDANCE), part["rate"]]
-                for name, part in (("individual", section), ("group", section["group"]))]
+        rows = [
+            [name, part["total"], *(part["by_status"][s] for s in ATTENDANCE), part["rate"]]
+            for name, part in (("individual", section), ("group", section["group"]))
+        ]
     elif table == "pipeline":
         header = ["metric", "value"]
         rows = [
@@ -346,7 +384,6 @@ def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
 
 
 def scope_of(caller: Caller, facility_id: str | None) -> list[str]:

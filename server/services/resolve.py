@@ -17,12 +17,20 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 
 from ..errors import ApiProblem
 from ..extensions import db
 from ..models import (
-    ENTITY_MODELS, Assessment, Attendance, Client, Conflict, CounselingSession, Device,
-    Enrollment, User,
+    ENTITY_MODELS,
+    Assessment,
+    Attendance,
+    Client,
+    Conflict,
+    CounselingSession,
+    Device,
+    Enrollment,
+    User,
 )
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
@@ -40,8 +48,9 @@ CLIENT_CHILDREN = (Enrollment, Assessment, CounselingSession, Attendance)
 
 
 def _invalid(errors: dict[str, Any]) -> ApiProblem:
-    return ApiProblem(422, "validation", "The resolution has invalid fields; see errors.",
-                      {"fields": errors})
+    return ApiProblem(
+        422, "validation", "The resolution has invalid fields; see errors.", {"fields": errors}
+    )
 
 
 def _is_deletion(conflict: Conflict) -> bool:
@@ -60,7 +69,9 @@ def _chosen_values(conflict: Conflict, choice: str, fields: dict[str, Any]) -> d
     return dict(fields)
 
 
-def _validated(record: SyncedMixin, wire: dict[str, Any], *, all_refs: bool = False) -> dict[str, Any]:
+def _validated(
+    record: SyncedMixin, wire: dict[str, Any], *, all_refs: bool = False
+) -> dict[str, Any]:
     """Load wire values for this record as a push would; 422 with per-field errors otherwise."""
     entity = record.entity
     wire = {k: v for k, v in wire.items() if k != "facility_id"}
@@ -87,10 +98,15 @@ def _registration_taken(record: SyncedMixin, values: dict[str, Any]) -> dict[str
 
 def _number_taken(facility_id: str, number: str, ignore: tuple[str, ...]) -> dict[str, list[str]]:
     taken = db.session.scalar(
-        select(Client.id).where(
-            Client.facility_id == facility_id, Client.registration_number == number,
-            Client.deleted.is_(False), Client.duplicate_of.is_(None), Client.id.not_in(ignore),
-        ).limit(1)
+        select(Client.id)
+        .where(
+            Client.facility_id == facility_id,
+            Client.registration_number == number,
+            Client.deleted.is_(False),
+            Client.duplicate_of.is_(None),
+            Client.id.not_in(ignore),
+        )
+        .limit(1)
     )
     return {"registration_number": ["Another client here has this number."]} if taken else {}
 
@@ -102,8 +118,9 @@ def _write(caller: Caller, record: SyncedMixin, values: dict[str, Any]) -> list[
     return sorted(values)
 
 
-def _resolve_field(caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str,
-                   fields: dict[str, Any]) -> Touched:
+def _resolve_field(
+    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
+) -> Touched:
     """Field: keep the server's values, write the device's, or write the admin's merge."""
     if choice == "server":
         return [(record, [])]
@@ -111,8 +128,9 @@ def _resolve_field(caller: Caller, conflict: Conflict, record: SyncedMixin, choi
     return [(record, _write(caller, record, values))]
 
 
-def _resolve_delete(caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str,
-                    fields: dict[str, Any]) -> Touched:
+def _resolve_delete(
+    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
+) -> Touched:
     """Delete: the device's deletion makes a tombstone; its edit of a tombstone undeletes it."""
     if choice == "server":
         return [(record, [])]
@@ -122,16 +140,18 @@ def _resolve_delete(caller: Caller, conflict: Conflict, record: SyncedMixin, cho
         record.deleted = True
         return [(record, ["deleted"])]
     if getattr(record, "merged_into", None):
-        raise ApiProblem(409, "merged-client",
-                         "This client was merged into another; apply the edit to that one.")
+        raise ApiProblem(
+            409, "merged-client", "This client was merged into another; apply the edit to that one."
+        )
     # Validated before the undelete: an autoflush must never meet a half-made record.
     values = _validated(record, _chosen_values(conflict, choice, fields), all_refs=True)
     record.deleted = False
     return [(record, ["deleted", *_write(caller, record, values)])]
 
 
-def _resolve_locked(caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str,
-                    fields: dict[str, Any]) -> Touched:
+def _resolve_locked(
+    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
+) -> Touched:
     """Locked: the amendment is applied and the session goes back to review, or it is dropped."""
     if choice == "server":
         return [(record, [])]
@@ -160,8 +180,9 @@ def _live(client: Client | None) -> Client | None:
     return client
 
 
-def _resolve_duplicate(caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str,
-                       fields: dict[str, Any]) -> Touched:
+def _resolve_duplicate(
+    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
+) -> Touched:
     """Duplicate: the two clients become one; the other's records move to the kept one."""
     newcomer: Client = record  # type: ignore[assignment]
     existing = _live(db.session.get(Client, conflict.other_record_id, with_for_update=True))
@@ -194,10 +215,13 @@ def _resolve_duplicate(caller: Caller, conflict: Conflict, record: SyncedMixin, 
 def _move_records(from_client: str, to_client: str) -> Touched:
     """Re-point every record of one client to another; a second attendance row is retired."""
     moved: Touched = []
-    attended = set(db.session.scalars(
-        select(Attendance.session_id).where(Attendance.client_id == to_client,
-                                            Attendance.deleted.is_(False))
-    ))
+    attended = set(
+        db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.client_id == to_client, Attendance.deleted.is_(False)
+            )
+        )
+    )
     for model in CLIENT_CHILDREN:
         rows = db.session.scalars(
             select(model).where(model.client_id == from_client).with_for_update()  # type: ignore[attr-defined]
@@ -221,12 +245,34 @@ RESOLVERS: dict[str, Callable[[Caller, Conflict, SyncedMixin, str, dict[str, Any
 
 
 def _still_open(record: SyncedMixin, resolved_id: str) -> bool:
-    return db.session.scalar(
-        select(Conflict.id).where(
-            Conflict.entity == record.entity, Conflict.record_id == record.id,
-            Conflict.status == "open", Conflict.id != resolved_id,
-        ).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Conflict.id)
+            .where(
+                Conflict.entity == record.entity,
+                Conflict.record_id == record.id,
+                Conflict.status == "open",
+                Conflict.id != resolved_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _write_versions(caller: Caller, conflict: Conflict, touched: Touched) -> None:
+    """A new version of every touched record, logged as this conflict's resolution."""
+    for target, changed in touched:
+        target.conflict_open = _still_open(target, conflict.id)
+        bump(target)
+        db.session.flush()
+        write_server_version(
+            target,
+            source="resolution",
+            changed=[*changed, "conflict_open"],
+            user_id=caller.user.id,
+            conflict_id=conflict.id,
+        )
 
 
 def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any]) -> Conflict:
@@ -243,23 +289,26 @@ def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any
         raise ApiProblem(404, "not-found", "The record of this conflict is gone.")
     try:
         touched = RESOLVERS[conflict.kind](caller, conflict, record, choice, fields)  # 2
+        conflict.status, conflict.resolution = "resolved", choice
+        conflict.resolved_by, conflict.resolved_at = caller.user.id, utcnow()
+        db.session.flush()
+        _write_versions(caller, conflict, touched)  # 3
+    except (IntegrityError, DataError):
+        db.session.rollback()
+        raise _invalid({"_schema": ["The database refused these values."]}) from None
     except ApiProblem:
         db.session.rollback()  # a refused resolution leaves nothing half-written
         raise
-    conflict.status, conflict.resolution = "resolved", choice
-    conflict.resolved_by, conflict.resolved_at = caller.user.id, utcnow()
-    db.session.flush()
-    for target, changed in touched:  # 3
-        target.conflict_open = _still_open(target, conflict.id)
-        bump(target)
-        db.session.flush()
-        write_server_version(
-            target, source="resolution", changed=[*changed, "conflict_open"],
-            user_id=caller.user.id, conflict_id=conflict.id,
-        )
-    audit("resolve", entity=conflict.entity, record_id=conflict.record_id,
-          facility_id=conflict.facility_id, conflict_id=conflict.id, kind=conflict.kind,
-          choice=choice, versions=len(touched))
+    audit(
+        "resolve",
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        facility_id=conflict.facility_id,
+        conflict_id=conflict.id,
+        kind=conflict.kind,
+        choice=choice,
+        versions=len(touched),
+    )
     db.session.commit()
     return conflict
 
@@ -273,9 +322,22 @@ def describe(conflicts: list[Conflict], *, with_current: bool = False) -> list[d
     described = []
     for conflict in conflicts:
         item: dict[str, Any] = {
-            name: getattr(conflict, name) for name in (
-                "id", "kind", "entity", "record_id", "other_record_id", "facility_id", "fields",
-                "base", "server", "client", "created_at", "status", "resolution", "resolved_by",
+            name: getattr(conflict, name)
+            for name in (
+                "id",
+                "kind",
+                "entity",
+                "record_id",
+                "other_record_id",
+                "facility_id",
+                "fields",
+                "base",
+                "server",
+                "client",
+                "created_at",
+                "status",
+                "resolution",
+                "resolved_by",
                 "resolved_at",
             )
         }
@@ -285,8 +347,11 @@ def describe(conflicts: list[Conflict], *, with_current: bool = False) -> list[d
             model = ENTITY_MODELS[conflict.entity]
             record = db.session.get(model, conflict.record_id)
             item["current"] = record_to_wire(record) if record is not None else None
-            other = db.session.get(model, conflict.other_record_id) if (
-                conflict.other_record_id) else None
+            other = (
+                db.session.get(model, conflict.other_record_id)
+                if (conflict.other_record_id)
+                else None
+            )
             item["other_current"] = record_to_wire(other) if other is not None else None
         described.append(item)
     return described

@@ -57,7 +57,8 @@ def review_session(
     record = find_session(session_id, for_update=True)
     if record.status != "submitted":
         raise ApiProblem(
-            409, "not-submitted",
+            409,
+            "not-submitted",
             f"Only a submitted session can be reviewed; this one is {record.status}.",
         )
     record.status = DECISIONS[decision]
@@ -67,10 +68,20 @@ def review_session(
     record.reviewed_at = utcnow()
     bump(record)
     db.session.flush()
-    write_server_version(record, source="review", changed=list(REVIEW_FIELDS),
-                         user_id=caller.user.id, device_id=caller.device_id)
-    audit("review", entity="session", record_id=record.id, facility_id=record.facility_id,
-          decision=decision)
+    write_server_version(
+        record,
+        source="review",
+        changed=list(REVIEW_FIELDS),
+        user_id=caller.user.id,
+        device_id=caller.device_id,
+    )
+    audit(
+        "review",
+        entity="session",
+        record_id=record.id,
+        facility_id=record.facility_id,
+        decision=decision,
+    )
     return record
 
 
@@ -103,10 +114,18 @@ def review_queue(
         conditions.append(CounselingSession.counselor_id == counselor_id)
     if min_age_hours is not None:
         conditions.append(CounselingSession.submitted_at <= now - timedelta(hours=min_age_hours))
-    total = db.session.scalar(select(func.count()).select_from(CounselingSession).where(*conditions))
+    total = db.session.scalar(
+        select(func.count()).select_from(CounselingSession).where(*conditions)
+    )
     rows = db.session.execute(
-        select(CounselingSession, Client.full_name, Client.registration_number,
-               User.display_name, Facility.code, Facility.name)
+        select(
+            CounselingSession,
+            Client.full_name.label("client_name"),
+            Client.registration_number.label("client_registration_number"),
+            User.display_name.label("counselor_name"),
+            Facility.code.label("facility_code"),
+            Facility.name.label("facility_name"),
+        )
         .join(Facility, Facility.id == CounselingSession.facility_id)
         .outerjoin(Client, Client.id == CounselingSession.client_id)
         .outerjoin(User, User.id == CounselingSession.counselor_id)
@@ -116,21 +135,22 @@ def review_queue(
         .limit(per_page)
     ).all()
     originals = _amended_summaries([row[0].amends_id for row in rows if row[0].amends_id])
-    items = [
-        {
-            "record": record,
-            "client_name": client_name,
-            "client_registration_number": registration_number,
-            "counselor_name": counselor_name,
-            "facility_code": facility_code,
-            "facility_name": facility_name,
-            "age_hours": _hours(now - record.submitted_at) if record.submitted_at else None,
-            "amends_id": record.amends_id,
-            "amends": originals.get(record.amends_id) if record.amends_id else None,
-        }
-        for record, client_name, registration_number, counselor_name, facility_code, facility_name
-        in rows
-    ]
+    items = []
+    for row in rows:
+        record = row[0]
+        items.append(
+            {
+                "record": record,
+                "client_name": row.client_name,
+                "client_registration_number": row.client_registration_number,
+                "counselor_name": row.counselor_name,
+                "facility_code": row.facility_code,
+                "facility_name": row.facility_name,
+                "age_hours": _hours(now - record.submitted_at) if record.submitted_at else None,
+                "amends_id": record.amends_id,
+                "amends": originals.get(record.amends_id) if record.amends_id else None,
+            }
+        )
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
@@ -156,4 +176,3 @@ def _amended_summaries(ids: list[str]) -> dict[str, dict[str, Any]]:
         }
         for original, counselor_name in rows
     }
-

@@ -20,27 +20,42 @@ def _facilities(facility_ids: list[str]) -> list[Facility]:
     found = list(db.session.scalars(select(Facility).where(Facility.id.in_(wanted))))
     missing = sorted(set(wanted) - {f.id for f in found})
     if missing:
-        raise ApiProblem(422, "validation", "Unknown facilities.",
-                         {"facility_ids": [f"No such facility: {m}" for m in missing]})
+        raise ApiProblem(
+            422,
+            "validation",
+            "Unknown facilities.",
+            {"facility_ids": [f"No such facility: {m}" for m in missing]},
+        )
     return found
 
 
 def revoke_user_tokens(user_id: str) -> int:
     """End every session of a user at once; returns how many tokens died."""
-    return int(db.session.execute(
-        update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    ).rowcount or 0)
+    return int(
+        db.session.execute(
+            update(Token)
+            .where(Token.user_id == user_id, Token.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ).rowcount
+        or 0
+    )
 
 
 def create_user(body: dict[str, Any]) -> User:
     """Create an account; a taken username is a 409."""
     username = body["username"].strip().lower()
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise ApiProblem(409, "exists", "That username is taken.", {"username": ["Already exists."]})
-    user = User(username=username, display_name=body["display_name"], role=body["role"],
-                password_hash=hash_password(body["password"]),
-                facilities=_facilities(body["facility_ids"]), active=True)
+        raise ApiProblem(
+            409, "exists", "That username is taken.", {"username": ["Already exists."]}
+        )
+    user = User(
+        username=username,
+        display_name=body["display_name"],
+        role=body["role"],
+        password_hash=hash_password(body["password"]),
+        facilities=_facilities(body["facility_ids"]),
+        active=True,
+    )
     db.session.add(user)
     db.session.flush()
     audit("create_user", entity="user", record_id=user.id, role=user.role)
@@ -74,8 +89,13 @@ def update_user(caller: Caller, user_id: str, body: dict[str, Any]) -> User:
         user.active = body["active"]
         if not user.active:
             revoked = revoke_user_tokens(user.id)
-    audit("update_user", entity="user", record_id=user.id, changed=sorted(body),
-          tokens_revoked=revoked)
+    audit(
+        "update_user",
+        entity="user",
+        record_id=user.id,
+        changed=sorted(body),
+        tokens_revoked=revoked,
+    )
     db.session.commit()
     return user
 
@@ -100,7 +120,8 @@ def revoke_device(caller: Caller, device_id: str, reason: str | None) -> Device:
     now = utcnow()
     device.revoked_at, device.revoked_by, device.revoked_reason = now, caller.user.id, reason
     revoked = db.session.execute(
-        update(Token).where(Token.device_id == device.id, Token.revoked_at.is_(None))
+        update(Token)
+        .where(Token.device_id == device.id, Token.revoked_at.is_(None))
         .values(revoked_at=now)
     ).rowcount
     audit("revoke_device", entity="device", record_id=device.id, tokens_revoked=revoked)

@@ -12,10 +12,13 @@ from .feed import allocate
 from .wire import record_to_wire
 
 
-def bump(record: SyncedMixin, *, hlc: str | None = None) -> None:
-    """Give a changed record its next version and a new place at the end of the feed."""
+def bump(record: SyncedMixin, *, hlc: str | None = None, seq: int | None = None) -> None:
+    """Give a changed record its next version and a new place at the end of the feed.
+
+    `seq` comes from a block the caller allocated under the feed lock; else one is allocated.
+    """
     record.version = (record.version or 0) + 1
-    record.seq = allocate(db.session)
+    record.seq = seq if seq is not None else allocate(db.session)
     record.updated_at = utcnow()
     if hlc is not None:
         record.hlc = hlc

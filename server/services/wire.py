@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from ..models.records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
@@ -27,6 +29,28 @@ def wire_columns(entity: str) -> tuple[str, ...]:
     """Every column a pulled record of this entity carries, in a stable order."""
     model = ENTITY_MODELS[entity]
     return SYNC_COLUMNS + model.fields + READ_ONLY_EXTRAS.get(entity, ())
+
+
+@cache
+def _converters(entity: str) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Per wire column: None where the database value is already JSON, else its converter."""
+    table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+    out = []
+    for name in wire_columns(entity):
+        try:
+            python_type = table.c[name].type.python_type
+        except NotImplementedError:
+            python_type = None
+        out.append((name, wire_value if python_type in (date, datetime) else None))
+    return tuple(out)
+
+
+def row_to_wire(entity: str, row: Sequence[Any]) -> dict[str, Any]:
+    """A database row of wire_columns(entity) as the JSON a device pulls."""
+    return {
+        name: (convert(value) if convert is not None and value is not None else value)
+        for (name, convert), value in zip(_converters(entity), row, strict=True)
+    }
 
 
 def record_to_wire(record: SyncedMixin) -> dict[str, Any]:

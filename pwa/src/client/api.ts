@@ -92,7 +92,13 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
     pull: (cursor, limit, token) => {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cursor) q.set('cursor', cursor);
-      return requestJson(fetchFn, 'GET', `${base}${API}/sync/pull?${q.toString()}`, undefined, token);
+      return requestJson(
+        fetchFn,
+        'GET',
+        `${base}${API}/sync/pull?${q.toString()}`,
+        undefined,
+        token,
+      );
     },
   };
 }

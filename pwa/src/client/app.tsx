@@ -53,8 +53,10 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
       appVersion: __APP_VERSION__,
       isOnline: () => navigator.onLine,
       onRevoked: async () => {
-        close();
+        // Wipe before showing the login screen, which reads the notice the wipe leaves.
+        store.close();
         await authService.wipeUser(session.user);
+        close();
       },
     });
     const onOnline = () => void sync.syncNow();
@@ -72,6 +74,7 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
       notify: (text) => {
         setMessage('');
         setTimeout(() => setMessage(text), 50);
+        setTimeout(() => setMessage((m) => (m === text ? '' : m)), 5000);
       },
       lock: () => pin.isSet && setPhase('locked'),
       logout: async () => {
@@ -87,7 +90,8 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
     setPhase('ready');
     void sync.start();
     if (navigator.storage?.persist) {
-      const granted = (await navigator.storage.persisted?.()) || (await navigator.storage.persist());
+      const granted =
+        (await navigator.storage.persisted?.()) || (await navigator.storage.persist());
       setPersisted(granted);
     }
   }

@@ -72,6 +72,7 @@ export function useLocation(): Location {
   useEffect(() => {
     const on = () => setHash(location.hash);
     addEventListener('hashchange', on);
+    on(); // the hash may have moved between the first render and this effect
     return () => removeEventListener('hashchange', on);
   }, []);
   return parseHash(hash);

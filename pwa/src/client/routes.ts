@@ -7,7 +7,7 @@ import { ClientForm } from './views/ClientForm';
 import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
 import { Relogin } from './views/Relogin';
-import { SessionForm } from './views/SessionForm';
+import { EditSession, NewClientSession, NewGroupSession } from './views/SessionForm';
 import { Settings } from './views/Settings';
 import { supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';
@@ -16,18 +16,33 @@ const FIELD: readonly Role[] = ['counselor', 'admin'];
 const ALL: readonly Role[] = ['counselor', 'supervisor', 'admin'];
 
 const counselorRoutes: RouteDef[] = [
-  { path: '/clients', roles: FIELD, view: ClientList, nav: { label: 'nav.clients', testid: 'nav-clients' } },
+  {
+    path: '/clients',
+    roles: FIELD,
+    view: ClientList,
+    nav: { label: 'nav.clients', testid: 'nav-clients' },
+  },
   { path: '/tasks', roles: FIELD, view: Tasks, nav: { label: 'nav.tasks', testid: 'nav-tasks' } },
-  { path: '/group/new', roles: FIELD, view: SessionForm, nav: { label: 'nav.group', testid: 'nav-group' } },
+  {
+    path: '/group/new',
+    roles: FIELD,
+    view: NewGroupSession,
+    nav: { label: 'nav.group', testid: 'nav-group' },
+  },
   { path: '/clients/new', roles: FIELD, view: ClientForm },
   { path: '/clients/:id', roles: FIELD, view: ClientPage },
   { path: '/clients/:id/edit', roles: FIELD, view: ClientForm },
-  { path: '/clients/:id/sessions/new', roles: FIELD, view: SessionForm },
-  { path: '/sessions/:id', roles: FIELD, view: SessionForm },
+  { path: '/clients/:id/sessions/new', roles: FIELD, view: NewClientSession },
+  { path: '/sessions/:id', roles: FIELD, view: EditSession },
 ];
 
 const commonRoutes: RouteDef[] = [
-  { path: '/settings', roles: ALL, view: Settings, nav: { label: 'nav.settings', testid: 'nav-settings' } },
+  {
+    path: '/settings',
+    roles: ALL,
+    view: Settings,
+    nav: { label: 'nav.settings', testid: 'nav-settings' },
+  },
   { path: '/relogin', roles: ALL, view: Relogin },
 ];
 

@@ -5,12 +5,7 @@ import { normalizeName } from '../shared/duplicates';
 import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
 import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
-import {
-  UserDb,
-  type LocalRecord,
-  type OutboxEntry,
-  type RejectedEntry,
-} from './db';
+import { UserDb, type LocalRecord, type OutboxEntry, type RejectedEntry } from './db';
 import { applyChange, diffFields, makeChange, toWire } from './outbox';
 
 export type { LocalRecord, OutboxEntry, RejectedEntry };
@@ -31,7 +26,12 @@ export interface Store {
   searchClients(query: string, limit?: number): Promise<LocalRecord[]>;
   /** A local edit: writes the record and appends its change to the outbox in one transaction.
    * Returns the change, or null when nothing changed. */
-  save(entity: Entity, id: string, fields: Record<string, unknown>, hlc: string): Promise<Change | null>;
+  save(
+    entity: Entity,
+    id: string,
+    fields: Record<string, unknown>,
+    hlc: string,
+  ): Promise<Change | null>;
   /** A local delete: tombstone plus outbox change, in one transaction. */
   remove(entity: Entity, id: string, hlc: string): Promise<Change>;
   /** The first `limit` outbox entries, in order. */
@@ -126,30 +126,42 @@ export class DexieStore implements Store {
     hlc: string,
   ): Promise<Change | null> {
     const db = this.db;
-    const change = await db.transaction('rw', [db.records, db.outbox, db.rejected, db.meta], async () => {
-      const current = await db.records.get(key(entity, id));
-      const live = current && !current.deleted ? current : undefined;
-      const changed = diffFields(live, fields);
-      if (live && Object.keys(changed).length === 0) return null;
-      const c = makeChange({ changeId: uuid4(), entity, id, op: 'upsert', current, fields: changed, hlc });
-      const base: LocalRecord = current ?? {
-        entity,
-        id,
-        version: null,
-        facility_id: String(fields['facility_id'] ?? ''),
-        created_at: new Date(this.now()).toISOString(),
-        deleted: false,
-        conflict_open: false,
-        _pending: 1,
-      };
-      const next = withSearchKey({ ...applyChange(base, c), deleted: false, _pending: 1 });
-      await db.records.put(next);
-      await db.outbox.add({ ...c });
-      // The user has acted on this record again: earlier rejections are answered.
-      await db.rejected.where('[entity+id]').equals(key(entity, id)).delete();
-      await this.rememberHlc(hlc);
-      return c;
-    });
+    const change = await db.transaction(
+      'rw',
+      [db.records, db.outbox, db.rejected, db.meta],
+      async () => {
+        const current = await db.records.get(key(entity, id));
+        const live = current && !current.deleted ? current : undefined;
+        const changed = diffFields(live, fields);
+        if (live && Object.keys(changed).length === 0) return null;
+        const c = makeChange({
+          changeId: uuid4(),
+          entity,
+          id,
+          op: 'upsert',
+          current,
+          fields: changed,
+          hlc,
+        });
+        const base: LocalRecord = current ?? {
+          entity,
+          id,
+          version: null,
+          facility_id: String(fields['facility_id'] ?? ''),
+          created_at: new Date(this.now()).toISOString(),
+          deleted: false,
+          conflict_open: false,
+          _pending: 1,
+        };
+        const next = withSearchKey({ ...applyChange(base, c), deleted: false, _pending: 1 });
+        await db.records.put(next);
+        await db.outbox.add({ ...c });
+        // The user has acted on this record again: earlier rejections are answered.
+        await db.rejected.where('[entity+id]').equals(key(entity, id)).delete();
+        await this.rememberHlc(hlc);
+        return c;
+      },
+    );
     if (change) this.emit();
     return change;
   }
@@ -158,7 +170,15 @@ export class DexieStore implements Store {
     const db = this.db;
     const change = await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
       const current = await db.records.get(key(entity, id));
-      const c = makeChange({ changeId: uuid4(), entity, id, op: 'delete', current, fields: {}, hlc });
+      const c = makeChange({
+        changeId: uuid4(),
+        entity,
+        id,
+        op: 'delete',
+        current,
+        fields: {},
+        hlc,
+      });
       if (current) await db.records.put({ ...current, deleted: true, _pending: 1 });
       await db.outbox.add({ ...c });
       await this.rememberHlc(hlc);
@@ -256,7 +276,8 @@ export class DexieStore implements Store {
   }
 
   async rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]> {
-    if (entity && id) return this.db.rejected.where('[entity+id]').equals(key(entity, id)).toArray();
+    if (entity && id)
+      return this.db.rejected.where('[entity+id]').equals(key(entity, id)).toArray();
     return this.db.rejected.toArray();
   }
 

@@ -12,7 +12,8 @@ export function registerServiceWorker(onUpdate: (apply: () => void) => void): vo
     location.reload();
   });
   void navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
-    const offer = (worker: ServiceWorker) => onUpdate(() => worker.postMessage({ type: 'SKIP_WAITING' }));
+    const offer = (worker: ServiceWorker) =>
+      onUpdate(() => worker.postMessage({ type: 'SKIP_WAITING' }));
     // Only an update waits behind a controller; the first install activates at once.
     if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
     reg.addEventListener('updatefound', () => {

@@ -135,7 +135,8 @@ export async function syncOnce(
     pushed.push(...results);
     const answered = new Set(results.map((r) => r.change_id));
     // A server that answered none of the batch would make us loop forever: stop and retry later.
-    if (!batch.some((b) => answered.has(b.change_id))) throw new Error('push answer matched no change');
+    if (!batch.some((b) => answered.has(b.change_id)))
+      throw new Error('push answer matched no change');
   }
   // 2. pull pages
   let cursor = (await store.getMeta<string>('cursor')) ?? null;

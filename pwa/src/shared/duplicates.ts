@@ -28,7 +28,11 @@ export function levenshtein(a: string, b: string, limit = Infinity): number {
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      const v = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
       cur.push(v);
       rowMin = Math.min(rowMin, v);
     }
@@ -58,7 +62,8 @@ export function findLikelyDuplicates<T extends ClientLike>(
   candidate: ClientLike,
   existing: readonly T[],
 ): DuplicateMatch<T>[] {
-  const reg = typeof candidate.registration_number === 'string' ? candidate.registration_number.trim() : '';
+  const reg =
+    typeof candidate.registration_number === 'string' ? candidate.registration_number.trim() : '';
   const name = typeof candidate.full_name === 'string' ? candidate.full_name : '';
   const birth = candidate.birth_date;
   const out: DuplicateMatch<T>[] = [];

@@ -18,7 +18,11 @@ export function formatHlc(wall: number, counter: number, node: string): string {
 export function parseHlc(value: string): { wall: number; counter: number; node: string } {
   const match = /^(\d{13})-([0-9a-f]{4})-(.+)$/.exec(value);
   if (!match) throw new Error(`malformed hlc: ${value}`);
-  return { wall: Number(match[1]), counter: parseInt(match[2] as string, 16), node: match[3] as string };
+  return {
+    wall: Number(match[1]),
+    counter: parseInt(match[2] as string, 16),
+    node: match[3] as string,
+  };
 }
 
 export class Hlc {
@@ -49,7 +53,8 @@ export class Hlc {
     const physical = this.physicalNow();
     const wall = Math.max(physical, this.state.wall, r.wall);
     let counter: number;
-    if (wall === this.state.wall && wall === r.wall) counter = Math.max(this.state.counter, r.counter) + 1;
+    if (wall === this.state.wall && wall === r.wall)
+      counter = Math.max(this.state.counter, r.counter) + 1;
     else if (wall === this.state.wall) counter = this.state.counter + 1;
     else if (wall === r.wall) counter = r.counter + 1;
     else counter = 0;

@@ -30,7 +30,8 @@ const id = {
   'login.offline_unknown':
     'Tidak ada sinyal, dan akun ini belum pernah masuk di perangkat ini. Masuk sekali saat ada sinyal.',
   'login.server_error': 'Server tidak dapat dihubungi. Coba lagi.',
-  'login.offline_note': 'Tanpa sinyal: Anda tetap bisa masuk dengan kata sandi yang pernah dipakai di sini.',
+  'login.offline_note':
+    'Tanpa sinyal: Anda tetap bisa masuk dengan kata sandi yang pernah dipakai di sini.',
   'login.revoked_title': 'Perangkat ini dicabut',
   'login.revoked':
     'Admin telah mencabut akses perangkat ini. Demi keamanan, semua data Pulih akun ini sudah dihapus dari perangkat ini. Hubungi admin Anda jika ini keliru.',
@@ -276,7 +277,8 @@ const en: Record<MessageKey, string> = {
   'status.error': 'Sync failed. Retrying automatically.',
   'status.offline_wait': 'No signal. Your data is safe on this device and will be sent later.',
   'status.first_sync': 'First sync: {n} records received…',
-  'status.auth_needed': 'Session expired — log in again to sync. Your data stays safe on this device.',
+  'status.auth_needed':
+    'Session expired — log in again to sync. Your data stays safe on this device.',
   'status.relogin': 'Log in again',
   'storage.not_persisted':
     'The browser does not guarantee to keep this data. Do not clear site data, and sync often.',
@@ -405,7 +407,8 @@ const en: Record<MessageKey, string> = {
   'record.conflict':
     'Conflict: this record was changed in two places. An admin will choose the right version; your input is not lost.',
   'record.conflict_short': 'Conflict',
-  'record.rejected': 'Rejected by the server — your change stays on this device but was not accepted:',
+  'record.rejected':
+    'Rejected by the server — your change stays on this device but was not accepted:',
   'record.rejected_short': 'Rejected',
   'record.pending': 'Not synced',
   'err.required': 'Required.',
@@ -475,9 +478,15 @@ export function onLangChange(fn: (lang: Lang) => void): () => void {
 }
 
 /** Translate a key, filling `{name}` placeholders. */
-export function t(key: MessageKey, params: Record<string, string | number> = {}, lang: Lang = current): string {
+export function t(
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+  lang: Lang = current,
+): string {
   const text = CATALOG[lang][key] ?? CATALOG.id[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return text.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? String(params[name]) : m,
+  );
 }
 
 /** Translate a code within a group (`kind`, `case`, …), falling back to the code itself. */
@@ -488,7 +497,10 @@ export function label(group: string, code: unknown, lang: Lang = current): strin
 }
 
 /** Words for a validation error. */
-export function errorText(e: { code: string; n?: number; m?: number }, lang: Lang = current): string {
+export function errorText(
+  e: { code: string; n?: number; m?: number },
+  lang: Lang = current,
+): string {
   const key = `err.${e.code}`;
   if (!(key in CATALOG[lang])) return e.code;
   return t(key as MessageKey, { n: e.n ?? '', m: e.m ?? '' }, lang);

@@ -114,7 +114,8 @@ export function validateClient(f: Fields, ctx: ClientContext): Errors {
   if (birth && birth > ctx.today) c.add('birth_date', { code: 'future' });
   const admission = c.date(f, 'admission_date');
   const release = c.date(f, 'release_date');
-  if (admission && release && release < admission) c.add('release_date', { code: 'before_admission' });
+  if (admission && release && release < admission)
+    c.add('release_date', { code: 'before_admission' });
   const nik = f['nik'];
   if (!isBlank(nik) && (typeof nik !== 'string' || !/^\d{16}$/.test(nik))) {
     c.add('nik', { code: 'nik_digits' });
@@ -190,7 +191,10 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   const flags = f['risk_flags'];
   if (!isBlank(flags)) {
     const list = Array.isArray(flags) ? flags : null;
-    if (!list || list.some((x) => typeof x !== 'string' || !(RISK_FLAGS as readonly string[]).includes(x))) {
+    if (
+      !list ||
+      list.some((x) => typeof x !== 'string' || !(RISK_FLAGS as readonly string[]).includes(x))
+    ) {
       c.add('risk_flags', { code: 'one_of' });
     }
   }
@@ -212,7 +216,9 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
       if (!results || typeof results !== 'object' || Object.keys(results).length === 0) {
         c.add('urine_test.results', { code: 'required' });
       } else if (
-        Object.values(results).some((r) => !(URINE_RESULTS as readonly string[]).includes(r as string))
+        Object.values(results).some(
+          (r) => !(URINE_RESULTS as readonly string[]).includes(r as string),
+        )
       ) {
         c.add('urine_test.results', { code: 'one_of' });
       }
@@ -220,9 +226,11 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   }
 
   const next = c.date(f, 'next_session_on');
-  if (next && occurredDate && next < occurredDate) c.add('next_session_on', { code: 'before_occurred' });
+  if (next && occurredDate && next < occurredDate)
+    c.add('next_session_on', { code: 'before_occurred' });
 
   const status = f['status'];
-  if (!isBlank(status) && status !== 'draft' && status !== 'submitted') c.add('status', { code: 'one_of' });
+  if (!isBlank(status) && status !== 'draft' && status !== 'submitted')
+    c.add('status', { code: 'one_of' });
   return c.ok ? {} : c.errors;
 }

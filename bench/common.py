@@ -1,0 +1,64 @@
+"""Shared pieces of the benchmarks: a scratch database per backend, timing, figure printing."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+PG_ADMIN_URL = os.environ.get(
+    "PULIH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@contextmanager
+def scratch_database(backend: str, tmp_dir: str) -> Iterator[str]:
+    """A new empty database URL for one benchmark; dropped afterwards."""
+    if backend == "sqlite":
+        path = os.path.join(tmp_dir, f"bench-{uuid.uuid4().hex[:8]}.sqlite3")
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return
+    name = f"pulih_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Seconds one call of fn takes."""
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (0–100) of samples."""
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(samples: list[float]) -> float:
+    """The median of samples."""
+    return statistics.median(samples)
+
+
+def figure(name: str, value: float, unit: str, goal: str = "") -> None:
+    """Print one measured figure, aligned, with its goal."""
+    suffix = f"   (goal {goal})" if goal else ""
+    print(f"  {name:<58} {value:>12,.3f} {unit}{suffix}", flush=True)

@@ -1,0 +1,254 @@
+"""Sync benchmarks, each against a baseline on the same data in the same run.
+
+- push apply rate (service level) vs a SQLAlchemy Core bulk insert of the same rows (goal >= 0.6)
+- push over HTTP (a real threaded server on localhost) vs the same bulk insert (goal >= 0.35)
+- 1,000-change pull page latency (goal p50 <= 10 ms)
+- an empty pull at 10k and at 1M stored records (goal <= 2 ms, and flat)
+- JSON encoding of a 1,000-change pull page, against the page's query time
+
+Run: `make bench` or `python -m bench.sync_bench [--backend sqlite|postgresql] [--big 1000000]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, text
+from werkzeug.serving import make_server
+
+from bench.common import figure, median, percentile, scratch_database, timed
+from server import create_app
+from server.extensions import db
+from server.models import ChangeLog, Client, Device, User
+from server.security import Caller
+from server.services.admin import add_facility, add_user
+from server.services.feed import allocate
+from server.services.pull import pull_page
+from server.services.push import push
+
+N_PUSH = 2000
+BATCH = 500
+
+
+def _client_changes(facility_id: str, n: int) -> list[dict[str, Any]]:
+    run = uuid.uuid4().hex[:6]
+    return [
+        {"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()),
+         "op": "upsert", "base_version": None, "hlc": None,
+         "fields": {"facility_id": facility_id, "registration_number": f"B.I-{i}/{run}",
+                    "full_name": f"Klien Uji {i}", "sex": "M", "birth_date": "1990-01-01",
+                    "case_type": "user", "admission_date": "2023-01-01"}}
+        for i in range(n)
+    ]
+
+
+def _rows_for(changes: list[dict[str, Any]], facility_id: str) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    first = allocate(db.session, len(changes)) - len(changes) + 1
+    rows = []
+    for i, change in enumerate(changes):
+        f = change["fields"]
+        rows.append({"id": str(uuid.uuid4()), "version": 1, "facility_id": facility_id,
+                     "seq": first + i, "created_at": now, "updated_at": now, "deleted": False,
+                     "conflict_open": False, "registration_number": f["registration_number"] + "b",
+                     "full_name": f["full_name"], "sex": "M",
+                     "birth_date": datetime(1990, 1, 1).date(), "case_type": "user",
+                     "admission_date": datetime(2023, 1, 1).date()})
+    return rows
+
+
+def _log_rows_for(rows: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {"change_id": str(uuid.uuid4()), "entity": "client", "record_id": row["id"],
+         "facility_id": row["facility_id"], "version": 1, "base_version": None, "op": "upsert",
+         "status": "applied", "source": "device", "device_id": None, "user_id": None,
+         "hlc": None, "fields": change["fields"], "changed_fields": list(change["fields"]),
+         "snapshot": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                      for k, v in row.items()},
+         "errors": None, "conflict_id": None, "result": {"status": "applied"}, "created_at": now}
+        for row, change in zip(rows, changes, strict=True)
+    ]
+
+
+def _setup(url: str) -> tuple[Any, str]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        from server.cli import upgrade_database
+
+        upgrade_database()
+        facility = add_facility(code="B-1", name="Lapas Bench", kind="lapas", region="Bench",
+                                timezone="WIB")
+        add_user(username="bench", role="counselor", password="bench-password",
+                 display_name="Bench", facility_codes=["B-1"])
+        return app, facility.id
+
+
+def bench_push(app: Any, facility_id: str) -> float:
+    """Service-level push vs Core bulk insert; returns the ratio."""
+    with app.app_context():
+        user = db.session.query(User).filter_by(username="bench").one()
+        device = Device(id=str(uuid.uuid4()), name="bench")
+        db.session.add(device)
+        db.session.commit()
+        caller = Caller(user=user, device_id=device.id, token_id="bench")
+        changes = _client_changes(facility_id, N_PUSH)
+
+        def run_push() -> None:
+            for start in range(0, N_PUSH, BATCH):
+                results = push(caller, device, changes[start:start + BATCH])
+                assert all(r["status"] == "applied" for r in results), results[:1]
+                db.session.commit()
+
+        push_seconds = timed(run_push)
+        rows = _rows_for(changes, facility_id)
+        log_rows = _log_rows_for(rows, changes)
+        db.session.commit()
+
+        def run_bulk() -> None:
+            # The same rows a push writes: each record and its change-log row with its snapshot.
+            for start in range(0, N_PUSH, BATCH):
+                db.session.execute(insert(Client), rows[start:start + BATCH])
+                db.session.execute(insert(ChangeLog), log_rows[start:start + BATCH])
+                db.session.commit()
+
+        bulk_seconds = timed(run_bulk)
+    push_rate, bulk_rate = N_PUSH / push_seconds, N_PUSH / bulk_seconds
+    figure("push apply rate (service)", push_rate, "changes/s")
+    figure("baseline: Core bulk insert of the same rows (record + log)", bulk_rate, "changes/s")
+    figure("ratio push / bulk insert", push_rate / bulk_rate, "", ">= 0.6")
+    return bulk_rate
+
+
+def _serve(app: Any) -> tuple[Any, str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def _post(url: str, body: Any, token: str | None = None) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def _get(url: str, token: str) -> Any:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
+    """Push over HTTP against the bulk-insert baseline; pull page latency; JSON encoding."""
+    server, base = _serve(app)
+    try:
+        device_id = str(uuid.uuid4())
+        login = _post(base + "/api/v1/auth/login", {
+            "username": "bench", "password": "bench-password", "device_id": device_id})
+        token = login["access_token"]
+        changes = _client_changes(facility_id, N_PUSH)
+
+        def run() -> None:
+            for start in range(0, N_PUSH, BATCH):
+                body = {"device_id": device_id, "changes": changes[start:start + BATCH]}
+                results = _post(base + "/api/v1/sync/push", body, token)["results"]
+                assert all(r["status"] == "applied" for r in results)
+
+        rate = N_PUSH / timed(run)
+        figure("push over HTTP", rate, "changes/s")
+        figure("ratio HTTP push / bulk insert", rate / bulk_rate, "", ">= 0.35")
+
+        samples = []
+        for _ in range(30):
+            samples.append(timed(lambda: _get(base + "/api/v1/sync/pull?limit=1000", token)))
+        figure("pull page of 1,000 changes over HTTP, p50", median(samples) * 1000, "ms",
+               "p50 <= 10 ms")
+        figure("pull page of 1,000 changes over HTTP, p95", percentile(samples, 95) * 1000, "ms")
+    finally:
+        server.shutdown()
+    with app.app_context():
+        scope = [facility_id]
+        query = [timed(lambda: pull_page(scope, 0, 1000)) for _ in range(20)]
+        page = pull_page(scope, 0, 1000)
+        encode = [timed(lambda: json.dumps(page)) for _ in range(20)]
+        app_json = [timed(lambda: app.json.dumps(page)) for _ in range(20)]
+        figure("pull page of 1,000: query + records (in process), p50", median(query) * 1000, "ms")
+        figure("pull page of 1,000: json.dumps, p50", median(encode) * 1000, "ms")
+        figure("pull page of 1,000: Flask JSON provider, p50", median(app_json) * 1000, "ms")
+        figure("ratio encoding / query", median(app_json) / median(query), "")
+        db.session.rollback()
+
+
+def _fill(facility_id: str, n: int) -> None:
+    """Insert n client rows with feed seqs, in bulk (the data of the empty-pull benchmark)."""
+    now = datetime.now(UTC)
+    chunk = 20_000
+    done = 0
+    while done < n:
+        size = min(chunk, n - done)
+        first = allocate(db.session, size) - size + 1
+        db.session.execute(insert(Client), [
+            {"id": str(uuid.uuid4()), "version": 1, "facility_id": facility_id, "seq": first + i,
+             "created_at": now, "updated_at": now, "deleted": False, "conflict_open": False,
+             "registration_number": f"F-{first + i}", "full_name": "Isi", "sex": "M",
+             "case_type": "user"} for i in range(size)])
+        db.session.commit()
+        done += size
+
+
+def bench_empty_pull(url: str, sizes: list[int]) -> None:
+    """The latency of a pull that finds nothing new, as the table grows."""
+    app, facility_id = _setup(url)
+    with app.app_context():
+        stored = 0
+        for size in sizes:
+            _fill(facility_id, size - stored)
+            stored = size
+            db.session.execute(text("ANALYZE")) if db.engine.dialect.name == "postgresql" else None
+            db.session.commit()
+            after = pull_page([facility_id], 0, 1)  # warm
+            from server.services.pull import decode_cursor
+
+            head = decode_cursor(pull_page([facility_id], 10**12, 1)["cursor"])
+            last = db.session.execute(text("SELECT seq FROM sync_counter")).scalar_one()
+            samples = []
+            for _ in range(200):
+                samples.append(timed(lambda: pull_page([facility_id], last, 1000)))
+                db.session.rollback()
+            del after, head
+            figure(f"empty pull at {size:,} stored records, p50", median(samples) * 1000, "ms",
+                   "<= 2 ms, flat")
+
+
+def main() -> None:
+    """Run every sync benchmark on the chosen backends."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--big", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backend or ["sqlite", "postgresql"]:
+            print(f"\n== sync benchmarks on {backend} ==", flush=True)
+            with scratch_database(backend, tmp) as url:
+                app, facility_id = _setup(url)
+                bulk_rate = bench_push(app, facility_id)
+                bench_http(app, facility_id, bulk_rate)
+                with app.app_context():
+                    db.engine.dispose()
+            with scratch_database(backend, tmp) as url:
+                bench_empty_pull(url, [10_000, args.big])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+// Register or edit a client (WBP), warning about a likely duplicate already on this device.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { findLikelyDuplicates } from '../../shared/duplicates';
+import { uuid4 } from '../../shared/ids';
+import { label, t, type MessageKey } from '../../shared/i18n';
+import { todayIn, zoneOf } from '../../shared/time';
+import { CASE_TYPES, SEXES } from '../../shared/types';
+import { isValid, validateClient, type Errors } from '../../shared/validation';
+import { useApp, useQuery } from '../context';
+import { navigate, type RouteProps } from '../router';
+import { describe, Field } from './common';
+
+const TEXT = ['registration_number', 'full_name', 'nik'] as const;
+const DATES = ['birth_date', 'admission_date', 'release_date'] as const;
+type Form = Record<string, string>;
+
+/** Blank optional inputs become null, as the server expects. */
+export function clientFields(form: Form): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(form)) out[k] = v.trim() === '' ? null : v.trim();
+  return out;
+}
+
+export function ClientForm({ params }: RouteProps) {
+  const app = useApp();
+  const editId = params['id'];
+  const [id] = useState(() => editId ?? uuid4());
+  const facilities = useQuery((s) => s.list('facility'), []);
+  const existing = useQuery(
+    (s) => (editId ? s.get('client', editId) : Promise.resolve(undefined)),
+    [editId],
+  );
+  const others = useQuery((s) => s.list('client'), []);
+  const [form, setForm] = useState<Form>({
+    registration_number: '',
+    full_name: '',
+    sex: '',
+    birth_date: '',
+    case_type: '',
+    admission_date: '',
+    release_date: '',
+    nik: '',
+    facility_id: app.user.facility_ids[0] ?? '',
+  });
+  const [errors, setErrors] = useState<Errors>({});
+  const [confirmed, setConfirmed] = useState(false);
+
+  useEffect(() => {
+    if (!existing) return;
+    const next: Form = {};
+    for (const k of Object.keys(form)) next[k] = existing[k] == null ? '' : String(existing[k]);
+    setForm(next);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [existing]);
+
+  const duplicates = useMemo(
+    () => findLikelyDuplicates({ id, ...clientFields(form) }, others ?? []),
+    [form, others, id],
+  );
+
+  const set = (k: string) => (e: Event) => {
+    const value = (e.currentTarget as HTMLInputElement).value;
+    setForm((f) => ({ ...f, [k]: value }));
+    setConfirmed(false);
+  };
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const fields = clientFields(form);
+    const facility = facilities?.find((f) => f.id === fields['facility_id']);
+    const errs = validateClient(fields, {
+      facilityIds: app.user.facility_ids,
+      today: todayIn(zoneOf(facility?.['timezone'])),
+    });
+    setErrors(errs);
+    if (!isValid(errs)) {
+      app.notify(t('session.fix_errors'));
+      return;
+    }
+    if (duplicates.length > 0 && !confirmed) return;
+    await app.save('client', id, fields);
+    app.notify(t('client.saved'));
+    navigate(`/clients/${id}`);
+  }
+
+  const facilityOptions = app.user.facility_ids.map((fid) => ({
+    id: fid,
+    name: String(facilities?.find((f) => f.id === fid)?.['name'] ?? fid),
+  }));
+
+  return (
+    <section aria-labelledby="client-form-h">
+      <h1 id="client-form-h">{editId ? t('client.edit_title') : t('client.new_title')}</h1>
+      <form onSubmit={submit} noValidate data-testid="client-form">
+        {TEXT.map((k) => (
+          <Field
+            key={k}
+            id={`client-${k}`}
+            label={t(`client.${k}` as MessageKey)}
+            errors={errors[k]}
+          >
+            <input
+              id={`client-${k}`}
+              data-testid={`client-${k}`}
+              value={form[k]}
+              inputMode={k === 'nik' ? 'numeric' : undefined}
+              maxLength={k === 'full_name' ? 120 : k === 'nik' ? 16 : 40}
+              onInput={set(k)}
+              {...describe(`client-${k}`, errors[k])}
+            />
+          </Field>
+        ))}
+        <Field id="client-sex" label={t('client.sex')} errors={errors['sex']}>
+          <select
+            id="client-sex"
+            data-testid="client-sex"
+            value={form['sex']}
+            onChange={set('sex')}
+          >
+            <option value="">{t('common.choose')}</option>
+            {SEXES.map((s) => (
+              <option key={s} value={s}>
+                {label('sex', s)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="client-case_type" label={t('client.case_type')} errors={errors['case_type']}>
+          <select
+            id="client-case_type"
+            data-testid="client-case_type"
+            value={form['case_type']}
+            onChange={set('case_type')}
+          >
+            <option value="">{t('common.choose')}</option>
+            {CASE_TYPES.map((c) => (
+              <option key={c} value={c}>
+                {label('case', c)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {DATES.map((k) => (
+          <Field
+            key={k}
+            id={`client-${k}`}
+            label={t(`client.${k}` as MessageKey)}
+            errors={errors[k]}
+          >
+            <input
+              id={`client-${k}`}
+              data-testid={`client-${k}`}
+              type="date"
+              value={form[k]}
+              onInput={set(k)}
+              {...describe(`client-${k}`, errors[k])}
+            />
+          </Field>
+        ))}
+        <Field
+          id="client-facility_id"
+          label={t('client.facility_id')}
+          errors={errors['facility_id']}
+        >
+          <select
+            id="client-facility_id"
+            data-testid="client-facility_id"
+            value={form['facility_id']}
+            onChange={set('facility_id')}
+          >
+            {facilityOptions.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {duplicates.length > 0 && (
+          <div class="alert alert-warn" role="alert" data-testid="duplicate-warning">
+            <p>{t('client.dup_warning')}</p>
+            <ul>
+              {duplicates.map((d) => (
+                <li key={d.client.id}>
+                  <a href={`#/clients/${d.client.id}`} data-testid="duplicate-link">
+                    {String(d.client['full_name'])} · {String(d.client['registration_number'])}
+                  </a>{' '}
+                  ({t(`client.dup_${d.reason}`)})
+                </li>
+              ))}
+            </ul>
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="duplicate-confirm"
+                checked={confirmed}
+                onChange={(e) => setConfirmed(e.currentTarget.checked)}
+              />
+              {t('client.dup_confirm')}
+            </label>
+          </div>
+        )}
+        <button
+          type="submit"
+          class="primary"
+          data-testid="client-save"
+          disabled={duplicates.length > 0 && !confirmed}
+        >
+          {t('client.save')}
+        </button>
+      </form>
+    </section>
+  );
+}

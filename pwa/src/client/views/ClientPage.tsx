@@ -1,0 +1,125 @@
+import { label, t } from '../../shared/i18n';
+import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
+import { useApp, useQuery } from '../context';
+import type { RouteProps } from '../router';
+import { RecordNotices, StatusLabel } from './common';
+
+export function ClientPage({ params }: RouteProps) {
+  const { lang } = useApp();
+  const id = params['id'] as string;
+  const data = useQuery(
+    async (s) => {
+      const client = await s.get('client', id);
+      if (!client || client.deleted) return null;
+      const [enrollments, assessments, sessions, facility] = await Promise.all([
+        s.list('enrollment', { client_id: id }),
+        s.list('assessment', { client_id: id }),
+        s.list('session', { client_id: id }),
+        s.get('facility', client.facility_id),
+      ]);
+      sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
+      return { client, enrollments, assessments, sessions, facility };
+    },
+    [id],
+  );
+  if (data === undefined) return <p>{t('common.loading')}</p>;
+  if (data === null) return <p data-testid="not-found">{t('client.not_found')}</p>;
+  const { client, enrollments, assessments, sessions, facility } = data;
+  const zone = zoneOf(facility?.['timezone']);
+  const fields: [string, string][] = [
+    ['client.registration_number', String(client['registration_number'] ?? '')],
+    ['client.sex', label('sex', client['sex'])],
+    ['client.birth_date', formatDate(client['birth_date'] as string, lang) || t('common.none')],
+    ['client.case_type', label('case', client['case_type'])],
+    [
+      'client.admission_date',
+      formatDate(client['admission_date'] as string, lang) || t('common.none'),
+    ],
+    ['client.release_date', formatDate(client['release_date'] as string, lang) || t('common.none')],
+    ['client.facility_id', String(facility?.['name'] ?? client.facility_id)],
+  ];
+  return (
+    <article aria-labelledby="client-h" data-testid="client-page">
+      <h1 id="client-h" data-testid="client-name">
+        {String(client['full_name'] ?? '')}
+      </h1>
+      <RecordNotices record={client} />
+      <dl class="details">
+        {fields.map(([k, v]) => (
+          <div key={k}>
+            <dt>{t(k as 'client.sex')}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <p class="actions">
+        <a class="button primary" href={`#/clients/${id}/sessions/new`} data-testid="session-new">
+          {t('client.new_session')}
+        </a>{' '}
+        <a class="button" href={`#/clients/${id}/edit`} data-testid="client-edit">
+          {t('client.edit')}
+        </a>
+      </p>
+
+      <h2>{t('client.enrollments')}</h2>
+      {enrollments.length === 0 ? (
+        <p>{t('client.no_enrollments')}</p>
+      ) : (
+        <ul class="list">
+          {enrollments.map((e) => (
+            <li key={e.id} data-testid="enrollment-row">
+              <strong>{label('program', e['program'])}</strong> · {label('enrollment', e['status'])}
+              {e['cohort'] ? ` · ${String(e['cohort'])}` : ''}
+              {e['phase'] ? ` · ${String(e['phase'])}` : ''} ·{' '}
+              {formatDate(e['start_date'] as string, lang)}
+              {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
+              <RecordNotices record={e} detailed={false} />
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('client.assessments')}</h2>
+      {assessments.length === 0 ? (
+        <p>{t('client.no_assessments')}</p>
+      ) : (
+        <ul class="list">
+          {assessments.map((a) => (
+            <li key={a.id} data-testid="assessment-row">
+              <strong>{label('instrument', a['instrument'])}</strong> ·{' '}
+              {formatDate(a['taken_on'] as string, lang)}
+              {a['scores'] && typeof a['scores'] === 'object' ? (
+                <span class="muted">
+                  {' · '}
+                  {Object.entries(a['scores'] as Record<string, unknown>)
+                    .map(
+                      ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+                    )
+                    .join(', ')}
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('client.sessions')}</h2>
+      {sessions.length === 0 ? (
+        <p>{t('client.no_sessions')}</p>
+      ) : (
+        <ol class="list timeline">
+          {sessions.map((s) => (
+            <li key={s.id} data-testid="session-row" data-id={s.id}>
+              <a href={`#/sessions/${s.id}`}>
+                <strong>{label('kind', s['kind'])}</strong> ·{' '}
+                {formatDateTime(s['occurred_at'] as string, zone, lang)}
+              </a>{' '}
+              <StatusLabel status={s['status']} />
+              <RecordNotices record={s} detailed={false} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from 'preact/hooks';
+import { t } from '../../shared/i18n';
+import { LoginError } from '../auth';
+import { useApp } from '../context';
+import { navigate } from '../router';
+
+export function Relogin() {
+  const app = useApp();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError('');
+    try {
+      await app.relogin(password);
+      history.back();
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      setError(
+        err instanceof LoginError
+          ? t(`login.${err.reason}`)
+          : status === 401
+            ? t('login.bad_credentials')
+            : status === 429
+              ? t('login.rate_limited')
+              : t('login.server_error'),
+      );
+    }
+  }
+  return (
+    <section aria-labelledby="relogin-h">
+      <h1 id="relogin-h">{t('status.relogin')}</h1>
+      <p>{t('status.auth_needed')}</p>
+      <form onSubmit={submit}>
+        <div class="field">
+          <label for="relogin-password">{t('login.password')}</label>
+          <input
+            id="relogin-password"
+            data-testid="relogin-password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </div>
+        <p class="error" role="alert">
+          {error}
+        </p>
+        <button type="submit" class="primary" data-testid="relogin-submit">
+          {t('login.submit')}
+        </button>{' '}
+        <button type="button" onClick={() => navigate('/')}>
+          {t('common.back')}
+        </button>
+      </form>
+    </section>
+  );
+}

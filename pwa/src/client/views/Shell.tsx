@@ -1,0 +1,98 @@
+// The frame around every logged-in view: header, navigation, status bar, notices, routed view.
+import { useEffect } from 'preact/hooks';
+import { getLang, t } from '../../shared/i18n';
+import { useApp } from '../context';
+import { homePath, matchRoute, navigate, useLocation } from '../router';
+import { ROUTES } from '../routes';
+import { LangSwitch } from './common';
+import { StatusBar } from './StatusBar';
+
+export function Shell(props: {
+  message: string;
+  persisted: boolean;
+  updateReady: (() => void) | null;
+}) {
+  const app = useApp();
+  const loc = useLocation();
+  const role = app.user.role;
+  const found = matchRoute(ROUTES, loc.path, role);
+  const atRoot = !found && loc.path === '/';
+  useEffect(() => {
+    if (atRoot) navigate(homePath(ROUTES, role));
+  }, [atRoot, role]);
+  const nav = ROUTES.filter((r) => r.nav && r.roles.includes(role));
+  const View = found?.route.view;
+  return (
+    <div class="shell" lang={getLang()}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
+      >
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <span class="brand">{t('app.title')}</span>
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            {nav.map((r) => (
+              <li key={r.path}>
+                <a
+                  href={`#${r.path}`}
+                  data-testid={r.nav?.testid}
+                  aria-current={loc.path === r.path ? 'page' : undefined}
+                >
+                  {r.nav && t(r.nav.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="actions">
+          <LangSwitch />
+          {app.pin.isSet && (
+            <button type="button" data-testid="lock" onClick={app.lock}>
+              {t('nav.lock')}
+            </button>
+          )}
+          <button type="button" data-testid="logout" onClick={() => void app.logout()}>
+            {t('nav.logout')}
+          </button>
+        </div>
+      </header>
+      <StatusBar />
+      {props.updateReady && (
+        <div class="alert alert-info" role="status" data-testid="update-banner">
+          <button
+            type="button"
+            class="primary"
+            data-testid="update-reload"
+            onClick={props.updateReady}
+          >
+            {t('update.available')}
+          </button>
+        </div>
+      )}
+      {!props.persisted && (
+        <p class="alert alert-warn" data-testid="persist-notice">
+          {t('storage.not_persisted')}
+        </p>
+      )}
+      <p class="sr-only" aria-live="polite" data-testid="notice">
+        {props.message}
+      </p>
+      {props.message && (
+        <p class="toast" aria-hidden="true">
+          {props.message}
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>
+        {View && found ? (
+          <View params={found.params} query={loc.query} />
+        ) : (
+          <p data-testid="not-found">{t('common.not_found')}</p>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Always visible: online or not, what is not yet synced, when the last sync was, and a button.
+import { useEffect, useState } from 'preact/hooks';
+import { getLang, t } from '../../shared/i18n';
+import { useApp } from '../context';
+import type { SyncState } from '../sync';
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine);
+    addEventListener('online', on);
+    addEventListener('offline', on);
+    return () => {
+      removeEventListener('online', on);
+      removeEventListener('offline', on);
+    };
+  }, []);
+  return online;
+}
+
+function phaseText(s: SyncState, online: boolean): string {
+  if (s.phase === 'syncing') {
+    return s.firstSync ? t('status.first_sync', { n: s.received }) : t('status.syncing');
+  }
+  if (s.phase === 'auth') return t('status.auth_needed');
+  if (s.phase === 'offline' || (!online && s.phase !== 'ok')) return t('status.offline_wait');
+  if (s.phase === 'error') return t('status.error');
+  if (s.phase === 'ok') return t('status.ok');
+  return t('status.idle');
+}
+
+function timeText(ms: number | null): string {
+  if (ms === null) return t('status.never');
+  const time = new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'id-ID', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(ms));
+  return t('status.last_sync', { time });
+}
+
+export function StatusBar() {
+  const { sync } = useApp();
+  const [state, setState] = useState<SyncState>(sync.state);
+  const online = useOnline();
+  useEffect(() => sync.subscribe(setState), [sync]);
+  const busy = state.phase === 'syncing';
+  return (
+    <section class="statusbar" aria-label={t('status.region')} data-phase={state.phase}>
+      <span class={online ? 'dot online' : 'dot offline'} data-testid="online-status">
+        {online ? t('status.online') : t('status.offline')}
+      </span>
+      <span
+        data-testid="pending-count"
+        data-count={state.pending}
+        class={state.pending ? 'pending' : ''}
+      >
+        {t('status.pending', { n: state.pending })}
+      </span>
+      <span data-testid="last-sync" data-ms={state.lastSyncAt ?? ''}>
+        {timeText(state.lastSyncAt)}
+      </span>
+      <span role="status" aria-live="polite" data-testid="sync-status">
+        {phaseText(state, online)}
+      </span>
+      {state.phase === 'auth' ? (
+        <a href="#/relogin" class="button primary" data-testid="relogin-open">
+          {t('status.relogin')}
+        </a>
+      ) : (
+        <button
+          type="button"
+          data-testid="sync-now"
+          disabled={busy}
+          onClick={() => void sync.syncNow()}
+        >
+          {t('status.sync_now')}
+        </button>
+      )}
+      {busy && state.firstSync && (
+        <progress
+          data-testid="first-sync-progress"
+          aria-label={t('status.first_sync', { n: state.received })}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,119 @@
+// Small pieces shared by the views: labelled fields, language switch, record notices.
+import type { ComponentChildren } from 'preact';
+import { errorText, getLang, label, LANGS, setLang, t, type Lang } from '../../shared/i18n';
+import type { FieldError } from '../../shared/validation';
+import { useQuery } from '../context';
+import type { LocalRecord } from '../db';
+
+/** A label, its control, and the control's errors, tied together for assistive technology. */
+export function Field(props: {
+  id: string;
+  label: string;
+  errors?: FieldError[] | undefined;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  const { id, errors } = props;
+  return (
+    <div class={errors?.length ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.children}
+      {props.hint && <small id={`${id}-hint`}>{props.hint}</small>}
+      {errors?.length ? (
+        <p class="error" id={`${id}-error`} data-testid={`${id}-error`}>
+          {errors.map((e) => errorText(e)).join(' ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** aria attributes for a control inside Field. */
+export function describe(id: string, errors?: FieldError[]): Record<string, string | boolean> {
+  return errors?.length ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {};
+}
+
+export function LangSwitch() {
+  return (
+    <label class="lang">
+      <span>{t('lang.label')}</span>
+      <select
+        data-testid="lang-switch"
+        value={getLang()}
+        onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+      >
+        {LANGS.map((l) => (
+          <option value={l} key={l}>
+            {l === 'id' ? 'Bahasa Indonesia' : 'English'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Conflict, pending, rejected and returned states of a record, in plain words. */
+export function RecordNotices({
+  record,
+  detailed = true,
+}: {
+  record: LocalRecord;
+  detailed?: boolean;
+}) {
+  const rejected = useQuery(
+    (s) => s.rejections(record.entity, record.id),
+    [record.entity, record.id],
+  );
+  return (
+    <div class="notices">
+      {record.conflict_open ? (
+        <p class="badge badge-conflict" data-testid="conflict-badge">
+          {detailed ? t('record.conflict') : t('record.conflict_short')}
+        </p>
+      ) : null}
+      {record.entity === 'session' && record['status'] === 'returned' ? (
+        <p class="badge badge-returned" data-testid="returned-badge">
+          {t('sstatus.returned')}
+          {detailed && record['review_comment']
+            ? ` — ${t('session.review_comment', { comment: String(record['review_comment']) })}`
+            : ''}
+        </p>
+      ) : null}
+      {rejected && rejected.length > 0 ? (
+        <div class="badge badge-rejected" data-testid="rejected-badge">
+          {detailed ? t('record.rejected') : t('record.rejected_short')}
+          {detailed && (
+            <ul data-testid="rejected-errors">
+              {rejected.flatMap((r) =>
+                Object.entries(r.errors).map(([field, msgs]) => (
+                  <li key={`${r.change_id}-${field}`}>
+                    {fieldLabel(record.entity, field)}: {msgs.join(' ')}
+                  </li>
+                )),
+              )}
+            </ul>
+          )}
+        </div>
+      ) : null}
+      {record._pending ? (
+        <span class="badge badge-pending" data-testid="pending-badge">
+          {t('record.pending')}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The on-screen name of a field, when the catalog has one. */
+export function fieldLabel(entity: string, field: string): string {
+  const text = label(entity, field);
+  return text === field ? field : text;
+}
+
+export function StatusLabel({ status }: { status: unknown }) {
+  return (
+    <span class={`status status-${String(status)}`} data-testid="session-status">
+      {label('sstatus', status)}
+    </span>
+  );
+}

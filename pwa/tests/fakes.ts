@@ -1,0 +1,177 @@
+// Fakes for the sync loop: a small in-memory server speaking the push/pull protocol, and a
+// transport in front of it that can drop the network or lose answers on demand.
+import { HttpError, NetworkError, type Transport } from '../src/client/api';
+import type { AuthPort } from '../src/client/sync';
+import type {
+  Change,
+  PulledChange,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  PushResult,
+} from '../src/shared/types';
+
+interface ServerRecord {
+  entity: Change['entity'];
+  id: string;
+  version: number;
+  deleted: boolean;
+  record: Record<string, unknown>;
+  seq: number;
+}
+
+export class FakeServer {
+  records = new Map<string, ServerRecord>();
+  seen = new Map<string, PushResult>();
+  applied: string[] = [];
+  pushBodies: PushRequest[] = [];
+  pullCursors: (string | null)[] = [];
+  seq = 0;
+  rejectWhen: (c: Change) => Record<string, string[]> | null = () => null;
+
+  /** Put a record as if another device wrote it. */
+  seed(
+    entity: Change['entity'],
+    id: string,
+    record: Record<string, unknown>,
+    deleted = false,
+  ): void {
+    const key = `${entity}/${id}`;
+    const prev = this.records.get(key);
+    this.records.set(key, {
+      entity,
+      id,
+      version: (prev?.version ?? 0) + 1,
+      deleted,
+      record: { ...(prev?.record ?? {}), ...record, id },
+      seq: ++this.seq,
+    });
+  }
+
+  push(body: PushRequest): PushResponse {
+    this.pushBodies.push(body);
+    const results = body.changes.map((c) => {
+      const prior = this.seen.get(c.change_id);
+      if (prior) return prior; // idempotent
+      const errors = this.rejectWhen(c);
+      let result: PushResult;
+      if (errors) {
+        result = {
+          change_id: c.change_id,
+          status: 'rejected',
+          id: c.id,
+          version: null,
+          conflict_id: null,
+          errors,
+        };
+      } else {
+        this.applied.push(c.change_id);
+        this.seed(c.entity, c.id, c.fields, c.op === 'delete');
+        const v = this.records.get(`${c.entity}/${c.id}`)?.version ?? null;
+        result = {
+          change_id: c.change_id,
+          status: 'applied',
+          id: c.id,
+          version: v,
+          conflict_id: null,
+          errors: null,
+        };
+      }
+      this.seen.set(c.change_id, result);
+      return result;
+    });
+    return { results };
+  }
+
+  pull(cursor: string | null, limit: number): PullResponse {
+    this.pullCursors.push(cursor);
+    const after = cursor ? Number(cursor) : 0;
+    const rows = [...this.records.values()]
+      .filter((r) => r.seq > after)
+      .sort((a, b) => a.seq - b.seq);
+    const page = rows.slice(0, limit);
+    const changes: PulledChange[] = page.map((r) => ({
+      entity: r.entity,
+      id: r.id,
+      version: r.version,
+      deleted: r.deleted,
+      record: { ...r.record, version: r.version, deleted: r.deleted, conflict_open: false },
+    }));
+    const last = page.length ? (page[page.length - 1] as ServerRecord).seq : after;
+    return { changes, cursor: String(last), has_more: rows.length > limit };
+  }
+}
+
+export type Fault = 'network' | 'lose-answer' | '401' | 'revoked' | '500';
+
+/** A transport to a FakeServer with a queue of faults to inject, one per request. */
+export class FakeTransport implements Transport {
+  faults: Fault[] = [];
+  tokensSeen: (string | null)[] = [];
+  validToken = 'access-1';
+
+  constructor(readonly server: FakeServer) {}
+
+  private gate(token: string | null): void {
+    this.tokensSeen.push(token);
+    const fault = this.faults.shift();
+    if (fault === 'network') throw new NetworkError();
+    if (fault === '500') throw new HttpError(500, { status: 500, title: 'boom' });
+    if (fault === 'revoked') {
+      throw new HttpError(401, {
+        status: 401,
+        type: 'https://pulih.example/problems/device-revoked',
+      });
+    }
+    if (fault === '401' || token !== this.validToken) {
+      throw new HttpError(401, { status: 401, type: 'about:blank', title: 'Unauthorized' });
+    }
+    if (fault === 'lose-answer') this.loseNext = true;
+  }
+  private loseNext = false;
+
+  async push(body: PushRequest, token: string | null): Promise<PushResponse> {
+    this.gate(token);
+    const answer = this.server.push(structuredClone(body));
+    if (this.loseNext) {
+      this.loseNext = false;
+      throw new NetworkError('answer lost');
+    }
+    return answer;
+  }
+
+  async pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse> {
+    this.gate(token);
+    const answer = this.server.pull(cursor, limit);
+    if (this.loseNext) {
+      this.loseNext = false;
+      throw new NetworkError('answer lost');
+    }
+    return structuredClone(answer);
+  }
+}
+
+/** An AuthPort whose refresh hands out the transport's valid token (or fails as told). */
+export class FakeAuth implements AuthPort {
+  token: string | null = 'access-1';
+  refreshes = 0;
+  refreshFault: Fault | null = null;
+
+  constructor(readonly transport: FakeTransport) {}
+
+  accessToken(): string | null {
+    return this.token;
+  }
+
+  async refresh(): Promise<void> {
+    this.refreshes += 1;
+    if (this.refreshFault === 'revoked') {
+      throw new HttpError(401, {
+        status: 401,
+        type: 'https://pulih.example/problems/device-revoked',
+      });
+    }
+    if (this.refreshFault === '401') throw new HttpError(401, { status: 401 });
+    this.token = this.transport.validToken;
+  }
+}

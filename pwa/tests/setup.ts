@@ -1,0 +1,2 @@
+// Every test gets an in-memory IndexedDB.
+import 'fake-indexeddb/auto';

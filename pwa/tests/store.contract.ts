@@ -1,0 +1,229 @@
+// The contract every Store implementation passes. Run it with runStoreContract(name, setup).
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../src/client/store';
+import { formatHlc } from '../src/shared/hlc';
+import type { PulledChange } from '../src/shared/types';
+
+let tick = 0;
+const hlc = () => formatHlc(1_700_000_000_000 + ++tick, 0, 'dev-1');
+
+const client = (fields: Record<string, unknown> = {}) => ({
+  facility_id: 'fac-1',
+  registration_number: 'BI.123/2023',
+  full_name: 'Budi Santoso',
+  sex: 'M',
+  case_type: 'user',
+  ...fields,
+});
+
+function pulled(
+  id: string,
+  version: number,
+  record: Record<string, unknown>,
+  deleted = false,
+): PulledChange {
+  return {
+    entity: 'client',
+    id,
+    version,
+    deleted,
+    record: { id, facility_id: 'fac-1', ...record },
+  };
+}
+
+/** `setup(userId?)` opens a store; given a user id it reopens that user's store. */
+export function runStoreContract(name: string, setup: (userId?: string) => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    it('save_creates_record_and_outbox_change_with_all_fields_and_null_base', async () => {
+      const s = await setup();
+      const change = await s.save('client', 'c1', client(), hlc());
+      expect(change).toMatchObject({
+        entity: 'client',
+        id: 'c1',
+        op: 'upsert',
+        base_version: null,
+      });
+      expect(change?.fields).toEqual(client());
+      const rec = await s.get('client', 'c1');
+      expect(rec).toMatchObject({
+        ...client(),
+        id: 'c1',
+        version: null,
+        _pending: 1,
+        deleted: false,
+      });
+      expect(await s.pendingCount()).toBe(1);
+    });
+
+    it('save_sends_only_changed_fields_and_skips_no_op_edits', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      const second = await s.save('client', 'c1', client({ full_name: 'Budi S.' }), hlc());
+      expect(second?.fields).toEqual({ full_name: 'Budi S.' });
+      expect(await s.save('client', 'c1', client({ full_name: 'Budi S.' }), hlc())).toBeNull();
+      expect(await s.pendingCount()).toBe(2);
+    });
+
+    it('base_version_is_the_last_pulled_version', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 4, client())], 'cur-1');
+      const change = await s.save('client', 'c1', { full_name: 'Budi Baru' }, hlc());
+      expect(change?.base_version).toBe(4);
+    });
+
+    it('peek_outbox_keeps_edit_order', async () => {
+      const s = await setup();
+      for (let i = 0; i < 5; i++)
+        await s.save('client', `c${i}`, client({ registration_number: `R${i}` }), hlc());
+      const batch = await s.peekOutbox(3);
+      expect(batch.map((b) => b.id)).toEqual(['c0', 'c1', 'c2']);
+    });
+
+    it('push_results_remove_answered_changes_and_keep_rejections', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      await s.save('client', 'c2', client({ registration_number: 'X' }), hlc());
+      const batch = await s.peekOutbox(10);
+      const [a, b] = batch;
+      await s.applyPushResults(batch, [
+        {
+          change_id: a!.change_id,
+          status: 'applied',
+          id: 'c1',
+          version: 1,
+          conflict_id: null,
+          errors: null,
+        },
+        {
+          change_id: b!.change_id,
+          status: 'rejected',
+          id: 'c2',
+          version: null,
+          conflict_id: null,
+          errors: { nik: ['must be 16 digits'] },
+        },
+      ]);
+      expect(await s.pendingCount()).toBe(0);
+      expect((await s.get('client', 'c1'))?._pending).toBe(0);
+      const rejected = await s.rejections('client', 'c2');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]?.errors).toEqual({ nik: ['must be 16 digits'] });
+      // The rejected record stays visible locally.
+      expect(await s.get('client', 'c2')).toBeDefined();
+    });
+
+    it('unanswered_changes_stay_at_the_front', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      await s.save('client', 'c2', client(), hlc());
+      const batch = await s.peekOutbox(10);
+      await s.applyPushResults(batch, []);
+      expect((await s.peekOutbox(10)).map((b) => b.change_id)).toEqual(
+        batch.map((b) => b.change_id),
+      );
+    });
+
+    it('conflict_result_marks_the_record', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      const batch = await s.peekOutbox(1);
+      await s.applyPushResults(batch, [
+        {
+          change_id: batch[0]!.change_id,
+          status: 'conflict',
+          id: 'c1',
+          version: 2,
+          conflict_id: 'k1',
+          errors: null,
+        },
+      ]);
+      expect((await s.get('client', 'c1'))?.conflict_open).toBe(true);
+    });
+
+    it('pull_writes_page_and_cursor_and_reapplies_pending_edits', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 1, client())], 'cur-1');
+      await s.save('client', 'c1', { full_name: 'Typed Offline' }, hlc());
+      await s.applyPulled(
+        [pulled('c1', 2, client({ full_name: 'Server Name', sex: 'F' }))],
+        'cur-2',
+      );
+      const rec = await s.get('client', 'c1');
+      expect(rec).toMatchObject({ full_name: 'Typed Offline', sex: 'F', version: 2, _pending: 1 });
+      expect(await s.getMeta('cursor')).toBe('cur-2');
+    });
+
+    it('pulled_tombstone_removes_record_without_pending_edits', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 1, client())], 'a');
+      await s.applyPulled([pulled('c1', 2, {}, true)], 'b');
+      expect(await s.get('client', 'c1')).toBeUndefined();
+      expect(await s.list('client')).toEqual([]);
+    });
+
+    it('search_finds_clients_by_name_or_registration_number', async () => {
+      const s = await setup();
+      await s.applyPulled(
+        [
+          pulled('c1', 1, client({ full_name: 'Siti Aminah', registration_number: 'AII.55/2022' })),
+          pulled(
+            'c2',
+            1,
+            client({ full_name: 'Budi Santoso', registration_number: 'BI.123/2023' }),
+          ),
+        ],
+        'x',
+      );
+      expect((await s.searchClients('amin')).map((c) => c.id)).toEqual(['c1']);
+      expect((await s.searchClients('bi.123')).map((c) => c.id)).toEqual(['c2']);
+      expect((await s.searchClients('  SITI  ')).map((c) => c.id)).toEqual(['c1']);
+      expect(await s.searchClients('')).toHaveLength(2);
+    });
+
+    it('list_filters_by_client', async () => {
+      const s = await setup();
+      await s.save(
+        'session',
+        's1',
+        { facility_id: 'fac-1', client_id: 'c1', kind: 'individual' },
+        hlc(),
+      );
+      await s.save(
+        'session',
+        's2',
+        { facility_id: 'fac-1', client_id: 'c2', kind: 'individual' },
+        hlc(),
+      );
+      expect((await s.list('session', { client_id: 'c1' })).map((r) => r.id)).toEqual(['s1']);
+    });
+
+    it('drafts_round_trip', async () => {
+      const s = await setup();
+      await s.putDraft('session:new:c1', { note_data: 'half a sentence' });
+      expect(await s.getDraft('session:new:c1')).toEqual({ note_data: 'half a sentence' });
+      await s.deleteDraft('session:new:c1');
+      expect(await s.getDraft('session:new:c1')).toBeUndefined();
+    });
+
+    it('on_change_fires_after_writes', async () => {
+      const s = await setup();
+      let calls = 0;
+      const off = s.onChange(() => calls++);
+      await s.save('client', 'c1', client(), hlc());
+      off();
+      await s.save('client', 'c2', client(), hlc());
+      expect(calls).toBe(1);
+    });
+
+    it('destroy_erases_everything', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      await s.putDraft('d', 1);
+      await s.destroy();
+      const again = await setup(s.userId);
+      expect(await again.pendingCount()).toBe(0);
+      expect(await again.get('client', 'c1')).toBeUndefined();
+      expect(await again.getDraft('d')).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import preact from '@preact/preset-vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+import { serviceWorker } from './build/sw-plugin.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const API = 'http://127.0.0.1:5000';
+
+export default defineConfig({
+  base: '/',
+  plugins: [preact(), serviceWorker({ entry: 'src/sw/sw.ts' })],
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+  },
+  build: {
+    outDir: 'dist',
+    target: 'es2022',
+    sourcemap: false,
+  },
+  server: {
+    proxy: {
+      '/api': { target: API, changeOrigin: false },
+      '/healthz': { target: API, changeOrigin: false },
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
+  },
+});
