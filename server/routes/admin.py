@@ -102,36 +102,36 @@ class UserPageOut(PageOut):
 
 
 @blp.get("/users")
+@login_required("admin")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, UserPageOut)
-@login_required("admin")
 def list_users(args: dict[str, Any]) -> dict[str, Any]:
     """Every account, by username."""
     return paginate(select(User).order_by(User.username), args)
 
 
 @blp.post("/users")
+@login_required("admin")
 @blp.arguments(UserIn)
 @blp.response(201, AdminUserOut)
-@login_required("admin")
 def create_user(body: dict[str, Any]) -> User:
     """Create an account; a taken username is a 409 problem."""
     return users.create_user(body)
 
 
 @blp.patch("/users/<uuid:user_id>")
+@login_required("admin")
 @blp.arguments(UserPatchIn)
 @blp.response(200, AdminUserOut)
-@login_required("admin")
 def update_user(body: dict[str, Any], user_id: UUID) -> User:
     """Change a user's name, role, facilities or active flag; deactivating ends its sessions."""
     return users.update_user(current_caller(), str(user_id), body)
 
 
 @blp.post("/users/<uuid:user_id>/password")
+@login_required("admin")
 @blp.arguments(PasswordIn)
 @blp.response(204)
-@login_required("admin")
 def reset_password(body: dict[str, Any], user_id: UUID) -> None:
     """Set a new password; the user's sessions end."""
     users.reset_password(str(user_id), body["password"])
@@ -168,9 +168,9 @@ def _device_out(device: Device, user: User | None) -> dict[str, Any]:
 
 
 @blp.get("/devices")
+@login_required("admin")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, DevicePageOut)
-@login_required("admin")
 def list_devices(args: dict[str, Any]) -> dict[str, Any]:
     """Every device, last seen first, with its last user and what it reported at its last sync."""
     statement = (
@@ -184,9 +184,9 @@ def list_devices(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/devices/<uuid:device_id>/revoke")
+@login_required("admin")
 @blp.arguments(RevokeIn)
 @blp.response(200, DeviceOut)
-@login_required("admin")
 def revoke_device(body: dict[str, Any], device_id: UUID) -> dict[str, Any]:
     """Revoke a lost device: its tokens die at once and it is told to wipe itself."""
     device = users.revoke_device(current_caller(), str(device_id), body["reason"])
@@ -221,18 +221,18 @@ class FacilityPageOut(PageOut):
 
 
 @blp.get("/facilities")
+@login_required("admin")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, FacilityPageOut)
-@login_required("admin")
 def list_facilities(args: dict[str, Any]) -> dict[str, Any]:
     """Every facility, by code."""
     return paginate(select(Facility).order_by(Facility.code), args)
 
 
 @blp.post("/facilities")
+@login_required("admin")
 @blp.arguments(FacilityIn)
 @blp.response(201, FacilityOut)
-@login_required("admin")
 def create_facility(body: dict[str, Any]) -> Facility:
     """Add a facility; every admin device pulls it."""
     lock_feed(db.session)
@@ -272,9 +272,9 @@ class AuditPageOut(PageOut):
 
 
 @blp.get("/audit")
+@login_required("admin")
 @blp.arguments(AuditArgs, location="query")
 @blp.response(200, AuditPageOut)
-@login_required("admin")
 def list_audit(args: dict[str, Any]) -> dict[str, Any]:
     """Audit events, newest first, filtered by who, what and when."""
     statement = (
@@ -317,9 +317,9 @@ class RejectedPageOut(PageOut):
 
 
 @blp.get("/rejected")
+@login_required("admin")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, RejectedPageOut)
-@login_required("admin")
 def list_rejected(args: dict[str, Any]) -> dict[str, Any]:
     """Changes the server refused, newest first, as the device sent them and why."""
     statement = (

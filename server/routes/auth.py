@@ -135,8 +135,8 @@ def refresh(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/logout")
-@blp.response(204)
 @login_required()
+@blp.response(204)
 def logout() -> None:
     """End this session: every token of its family is revoked."""
     caller = current_caller()
@@ -151,8 +151,8 @@ def logout() -> None:
 
 
 @blp.get("/me")
-@blp.response(200, UserOut)
 @login_required()
+@blp.response(200, UserOut)
 def me() -> Any:
     """The logged-in user."""
     return current_caller().user

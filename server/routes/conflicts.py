@@ -81,9 +81,9 @@ class ResolveIn(Schema):
 
 
 @blp.get("")
+@login_required("admin")
 @blp.arguments(ConflictArgs, location="query")
 @blp.response(200, ConflictPageOut)
-@login_required("admin")
 def list_conflicts(args: dict[str, Any]) -> dict[str, Any]:
     """Conflicts, newest first, filtered by status, kind and facility."""
     statement = select(Conflict).order_by(Conflict.created_at.desc(), Conflict.id)
@@ -103,8 +103,8 @@ def _get(conflict_id: UUID) -> Conflict:
 
 
 @blp.get("/<uuid:conflict_id>")
-@blp.response(200, ConflictDetailOut)
 @login_required("admin")
+@blp.response(200, ConflictDetailOut)
 def show_conflict(conflict_id: UUID) -> dict[str, Any]:
     """One conflict side by side with the record as it is now."""
     conflict = _get(conflict_id)
@@ -121,9 +121,9 @@ def show_conflict(conflict_id: UUID) -> dict[str, Any]:
 
 
 @blp.post("/<uuid:conflict_id>/resolve")
+@login_required("admin")
 @blp.arguments(ResolveIn)
 @blp.response(200, ConflictDetailOut)
-@login_required("admin")
 def resolve_conflict(body: dict[str, Any], conflict_id: UUID) -> dict[str, Any]:
     """Resolve an open conflict: keep the server's side, take the device's, or merge."""
     conflict = resolve(current_caller(), str(conflict_id), body["choice"], body["fields"])

@@ -122,9 +122,9 @@ def _facility(args: dict[str, Any]) -> str | None:
 
 
 @blp.get("/summary")
+@login_required("supervisor", "admin")
 @blp.arguments(SummaryArgs, location="query", unknown=RAISE)
 @blp.response(200, SummaryOut)
-@login_required("supervisor", "admin")
 def summary(args: dict[str, Any]) -> dict[str, Any]:
     """Every figure of a year for the caller's facilities, or one of them."""
     scope = reports.scope_of(current_caller(), _facility(args))
@@ -132,18 +132,18 @@ def summary(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/years")
+@login_required("supervisor", "admin")
 @blp.arguments(ScopeArgs, location="query", unknown=RAISE)
 @blp.response(200, YearsOut)
-@login_required("supervisor", "admin")
 def years(args: dict[str, Any]) -> dict[str, Any]:
     """The years that have enrollments in the caller's facilities."""
     return {"years": reports.years(reports.scope_of(current_caller(), _facility(args)))}
 
 
 @blp.get("/export")
+@login_required("supervisor", "admin")
 @blp.arguments(ExportArgs, location="query", unknown=RAISE)
 @blp.response(200, description="The table as a CSV or XLSX file.")
-@login_required("supervisor", "admin")
 def export(args: dict[str, Any]) -> Response:
     """One table of the summary as a CSV or XLSX file, with the same numbers as the JSON."""
     year, table, kind, facility_id = args["year"], args["table"], args["format_"], _facility(args)

@@ -69,8 +69,8 @@ class QueueOut(Schema):
 
 
 @blp.get("/sessions/<string:session_id>")
-@blp.response(200, SessionOut)
 @login_required()
+@blp.response(200, SessionOut)
 def get_session(session_id: str) -> dict[str, Any]:
     """One session in the caller's facilities, as a device pulls it."""
     record = read_session(session_id)
@@ -79,9 +79,9 @@ def get_session(session_id: str) -> dict[str, Any]:
 
 
 @blp.post("/sessions/<string:session_id>/review")
+@login_required("supervisor", "admin")
 @blp.arguments(ReviewIn)
 @blp.response(200, SessionOut)
-@login_required("supervisor", "admin")
 def review(body: dict[str, Any], session_id: str) -> dict[str, Any]:
     """Approve or return a submitted session; answers its new state."""
     record = review_session(current_caller(), session_id, body["decision"], body["comment"])
@@ -90,9 +90,9 @@ def review(body: dict[str, Any], session_id: str) -> dict[str, Any]:
 
 
 @blp.get("/review/queue")
+@login_required("supervisor", "admin")
 @blp.arguments(QueueArgs, location="query", unknown=RAISE)
 @blp.response(200, QueueOut)
-@login_required("supervisor", "admin")
 def queue(args: dict[str, Any]) -> dict[str, Any]:
     """Submitted sessions waiting for review in the caller's facilities, oldest first."""
     return review_queue(

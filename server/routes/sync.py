@@ -66,9 +66,9 @@ class PullOut(Schema):
 
 
 @blp.post("/push")
+@login_required()
 @blp.arguments(PushIn)
 @blp.response(200, PushOut)
-@login_required()
 def push_changes(body: dict[str, Any]) -> Response:
     """Apply a device's changes; one result per change, in order. Idempotent by change_id."""
     caller = current_caller()
@@ -92,9 +92,9 @@ def push_changes(body: dict[str, Any]) -> Response:
 
 
 @blp.get("/pull")
+@login_required()
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
 @blp.response(200, PullOut)
-@login_required()
 def pull_changes(args: dict[str, Any]) -> Response:
     """The records in the caller's scope changed after the cursor, oldest change first."""
     caller = current_caller()

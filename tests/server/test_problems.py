@@ -190,3 +190,12 @@ def test_unexpected_error_is_a_500_problem_without_a_stack_trace(app, client, wo
         app.config["PROPAGATE_EXCEPTIONS"] = None
     body = _assert_problem(response, 500)
     assert "secret" not in json.dumps(body)
+
+
+def test_authentication_comes_before_body_validation(client, world):
+    response = client.post("/api/v1/admin/users", json={"nonsense": True})
+    _assert_problem(response, 401)
+    counselor = DeviceSession(client, "konselor.a")
+    response = client.post("/api/v1/admin/users", json={"nonsense": True},
+                           headers=counselor.headers)
+    _assert_problem(response, 403)
