@@ -40,11 +40,23 @@ BATCH = 500
 def _client_changes(facility_id: str, n: int) -> list[dict[str, Any]]:
     run = uuid.uuid4().hex[:6]
     return [
-        {"change_id": str(uuid.uuid4()), "entity": "client", "id": str(uuid.uuid4()),
-         "op": "upsert", "base_version": None, "hlc": None,
-         "fields": {"facility_id": facility_id, "registration_number": f"B.I-{i}/{run}",
-                    "full_name": f"Klien Uji {i}", "sex": "M", "birth_date": "1990-01-01",
-                    "case_type": "user", "admission_date": "2023-01-01"}}
+        {
+            "change_id": str(uuid.uuid4()),
+            "entity": "client",
+            "id": str(uuid.uuid4()),
+            "op": "upsert",
+            "base_version": None,
+            "hlc": None,
+            "fields": {
+                "facility_id": facility_id,
+                "registration_number": f"B.I-{i}/{run}",
+                "full_name": f"Klien Uji {i}",
+                "sex": "M",
+                "birth_date": "1990-01-01",
+                "case_type": "user",
+                "admission_date": "2023-01-01",
+            },
+        }
         for i in range(n)
     ]
 
@@ -55,25 +67,55 @@ def _rows_for(changes: list[dict[str, Any]], facility_id: str) -> list[dict[str,
     rows = []
     for i, change in enumerate(changes):
         f = change["fields"]
-        rows.append({"id": str(uuid.uuid4()), "version": 1, "facility_id": facility_id,
-                     "seq": first + i, "created_at": now, "updated_at": now, "deleted": False,
-                     "conflict_open": False, "registration_number": f["registration_number"] + "b",
-                     "full_name": f["full_name"], "sex": "M",
-                     "birth_date": datetime(1990, 1, 1).date(), "case_type": "user",
-                     "admission_date": datetime(2023, 1, 1).date()})
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "version": 1,
+                "facility_id": facility_id,
+                "seq": first + i,
+                "created_at": now,
+                "updated_at": now,
+                "deleted": False,
+                "conflict_open": False,
+                "registration_number": f["registration_number"] + "b",
+                "full_name": f["full_name"],
+                "sex": "M",
+                "birth_date": datetime(1990, 1, 1).date(),
+                "case_type": "user",
+                "admission_date": datetime(2023, 1, 1).date(),
+            }
+        )
     return rows
 
 
-def _log_rows_for(rows: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _log_rows_for(
+    rows: list[dict[str, Any]], changes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     return [
-        {"change_id": str(uuid.uuid4()), "entity": "client", "record_id": row["id"],
-         "facility_id": row["facility_id"], "version": 1, "base_version": None, "op": "upsert",
-         "status": "applied", "source": "device", "device_id": None, "user_id": None,
-         "hlc": None, "fields": change["fields"], "changed_fields": list(change["fields"]),
-         "snapshot": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                      for k, v in row.items()},
-         "errors": None, "conflict_id": None, "result": {"status": "applied"}, "created_at": now}
+        {
+            "change_id": str(uuid.uuid4()),
+            "entity": "client",
+            "record_id": row["id"],
+            "facility_id": row["facility_id"],
+            "version": 1,
+            "base_version": None,
+            "op": "upsert",
+            "status": "applied",
+            "source": "device",
+            "device_id": None,
+            "user_id": None,
+            "hlc": None,
+            "fields": change["fields"],
+            "changed_fields": list(change["fields"]),
+            "snapshot": {
+                k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
+            },
+            "errors": None,
+            "conflict_id": None,
+            "result": {"status": "applied"},
+            "created_at": now,
+        }
         for row, change in zip(rows, changes, strict=True)
     ]
 
@@ -84,10 +126,16 @@ def _setup(url: str) -> tuple[Any, str]:
         from server.cli import upgrade_database
 
         upgrade_database()
-        facility = add_facility(code="B-1", name="Lapas Bench", kind="lapas", region="Bench",
-                                timezone="WIB")
-        add_user(username="bench", role="counselor", password="bench-password",
-                 display_name="Bench", facility_codes=["B-1"])
+        facility = add_facility(
+            code="B-1", name="Lapas Bench", kind="lapas", region="Bench", timezone="WIB"
+        )
+        add_user(
+            username="bench",
+            role="counselor",
+            password="bench-password",
+            display_name="Bench",
+            facility_codes=["B-1"],
+        )
         return app, facility.id
 
 
@@ -103,7 +151,7 @@ def bench_push(app: Any, facility_id: str) -> float:
 
         def run_push() -> None:
             for start in range(0, N_PUSH, BATCH):
-                results = push(caller, device, changes[start:start + BATCH])
+                results = push(caller, device, changes[start : start + BATCH])
                 assert all(r["status"] == "applied" for r in results), results[:1]
                 db.session.commit()
 
@@ -115,8 +163,8 @@ def bench_push(app: Any, facility_id: str) -> float:
         def run_bulk() -> None:
             # The same rows a push writes: each record and its change-log row with its snapshot.
             for start in range(0, N_PUSH, BATCH):
-                db.session.execute(insert(Client), rows[start:start + BATCH])
-                db.session.execute(insert(ChangeLog), log_rows[start:start + BATCH])
+                db.session.execute(insert(Client), rows[start : start + BATCH])
+                db.session.execute(insert(ChangeLog), log_rows[start : start + BATCH])
                 db.session.commit()
 
         bulk_seconds = timed(run_bulk)
@@ -135,8 +183,12 @@ def _serve(app: Any) -> tuple[Any, str]:
 
 
 def _post(url: str, body: Any, token: str | None = None) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request) as response:
@@ -154,14 +206,16 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
     server, base = _serve(app)
     try:
         device_id = str(uuid.uuid4())
-        login = _post(base + "/api/v1/auth/login", {
-            "username": "bench", "password": "bench-password", "device_id": device_id})
+        login = _post(
+            base + "/api/v1/auth/login",
+            {"username": "bench", "password": "bench-password", "device_id": device_id},
+        )
         token = login["access_token"]
         changes = _client_changes(facility_id, N_PUSH)
 
         def run() -> None:
             for start in range(0, N_PUSH, BATCH):
-                body = {"device_id": device_id, "changes": changes[start:start + BATCH]}
+                body = {"device_id": device_id, "changes": changes[start : start + BATCH]}
                 results = _post(base + "/api/v1/sync/push", body, token)["results"]
                 assert all(r["status"] == "applied" for r in results)
 
@@ -172,8 +226,12 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
         samples = []
         for _ in range(30):
             samples.append(timed(lambda: _get(base + "/api/v1/sync/pull?limit=1000", token)))
-        figure("pull page of 1,000 changes over HTTP, p50", median(samples) * 1000, "ms",
-               "p50 <= 10 ms")
+        figure(
+            "pull page of 1,000 changes over HTTP, p50",
+            median(samples) * 1000,
+            "ms",
+            "p50 <= 10 ms",
+        )
         figure("pull page of 1,000 changes over HTTP, p95", percentile(samples, 95) * 1000, "ms")
     finally:
         server.shutdown()
@@ -198,11 +256,26 @@ def _fill(facility_id: str, n: int) -> None:
     while done < n:
         size = min(chunk, n - done)
         first = allocate(db.session, size) - size + 1
-        db.session.execute(insert(Client), [
-            {"id": str(uuid.uuid4()), "version": 1, "facility_id": facility_id, "seq": first + i,
-             "created_at": now, "updated_at": now, "deleted": False, "conflict_open": False,
-             "registration_number": f"F-{first + i}", "full_name": "Isi", "sex": "M",
-             "case_type": "user"} for i in range(size)])
+        db.session.execute(
+            insert(Client),
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "version": 1,
+                    "facility_id": facility_id,
+                    "seq": first + i,
+                    "created_at": now,
+                    "updated_at": now,
+                    "deleted": False,
+                    "conflict_open": False,
+                    "registration_number": f"F-{first + i}",
+                    "full_name": "Isi",
+                    "sex": "M",
+                    "case_type": "user",
+                }
+                for i in range(size)
+            ],
+        )
         db.session.commit()
         done += size
 
@@ -215,20 +288,21 @@ def bench_empty_pull(url: str, sizes: list[int]) -> None:
         for size in sizes:
             _fill(facility_id, size - stored)
             stored = size
-            db.session.execute(text("ANALYZE")) if db.engine.dialect.name == "postgresql" else None
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("ANALYZE"))
             db.session.commit()
-            after = pull_page([facility_id], 0, 1)  # warm
-            from server.services.pull import decode_cursor
-
-            head = decode_cursor(pull_page([facility_id], 10**12, 1)["cursor"])
-            last = db.session.execute(text("SELECT seq FROM sync_counter")).scalar_one()
+            head = int(db.session.execute(text("SELECT seq FROM sync_counter")).scalar_one())
+            pull_page([facility_id], head, 1000)  # warm the statement cache
             samples = []
             for _ in range(200):
-                samples.append(timed(lambda: pull_page([facility_id], last, 1000)))
+                samples.append(timed(lambda head=head: pull_page([facility_id], head, 1000)))
                 db.session.rollback()
-            del after, head
-            figure(f"empty pull at {size:,} stored records, p50", median(samples) * 1000, "ms",
-                   "<= 2 ms, flat")
+            figure(
+                f"empty pull at {size:,} stored records, p50",
+                median(samples) * 1000,
+                "ms",
+                "<= 2 ms, flat",
+            )
 
 
 def main() -> None:

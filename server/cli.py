@@ -37,7 +37,9 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
-@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed, the same data.")
+@click.option(
+    "--seed", default=1, show_default=True, help="Random seed: the same seed, the same data."
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when facilities already exist.")
 def seed_demo(seed: int, if_empty: bool) -> None:
     """Load the South Sumatra demo province."""
@@ -53,8 +55,10 @@ def seed_demo(seed: int, if_empty: bool) -> None:
     started = time.perf_counter()
     summary = load_demo(seed=seed)
     elapsed = time.perf_counter() - started
-    click.echo(f"demo province loaded in {elapsed:.1f} s: " + ", ".join(
-        f"{k}={v}" for k, v in summary.get("counts", {}).items()))
+    click.echo(
+        f"demo province loaded in {elapsed:.1f} s: "
+        + ", ".join(f"{k}={v}" for k, v in summary.get("counts", {}).items())
+    )
     click.echo("demo logins (password for all: see below):")
     for login in summary.get("logins", []):
         click.echo(f"  {login['role']:<10} {login['username']:<22} {login['password']}")
@@ -89,8 +93,11 @@ def create_user(
 
     try:
         user = add_user(
-            username=username, role=role, password=password,
-            display_name=display_name or username, facility_codes=list(facilities),
+            username=username,
+            role=role,
+            password=password,
+            display_name=display_name or username,
+            facility_codes=list(facilities),
         )
     except ApiProblem as error:
         raise click.ClickException(f"{error.detail} {error.errors or ''}") from error
@@ -121,8 +128,19 @@ def run(host: str, port: int, workers: int) -> None:
     ctx.invoke(seed_demo, seed=1, if_empty=True)
     click.echo(f"Pulih serves at http://{host}:{port}")
     if workers:
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-w", str(workers),
-                                   "-b", f"{host}:{port}", "server.wsgi:app"])
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"{host}:{port}",
+                "server.wsgi:app",
+            ],
+        )
     current_app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

@@ -94,8 +94,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def handle_api_problem(error: ApiProblem) -> Response:
         titles = {
-            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            409: "Conflict", 413: "Payload Too Large", 422: "Validation failed",
+            400: "Bad Request",
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not Found",
+            409: "Conflict",
+            413: "Payload Too Large",
+            422: "Validation failed",
             429: "Too Many Requests",
         }
         title = titles.get(error.status, "Error")

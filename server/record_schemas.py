@@ -17,12 +17,28 @@ SEXES = ("M", "F")
 CASE_TYPES = ("user", "courier", "dealer", "trafficker", "other")
 PROGRAMS = ("rehab_medis", "rehab_sosial", "pasca_rehab")
 ENROLLMENT_STATUSES = (
-    "active", "completed", "withdrew", "expelled", "transferred", "released", "referred", "died"
+    "active",
+    "completed",
+    "withdrew",
+    "expelled",
+    "transferred",
+    "released",
+    "referred",
+    "died",
 )
 INSTRUMENTS = ("assist", "urica", "whoqol_bref", "asi")
 SESSION_KINDS = (
-    "screening", "assessment", "individual", "group", "morning_meeting", "seminar", "family",
-    "relapse_prevention", "vocational", "medical", "urine_test",
+    "screening",
+    "assessment",
+    "individual",
+    "group",
+    "morning_meeting",
+    "seminar",
+    "family",
+    "relapse_prevention",
+    "vocational",
+    "medical",
+    "urine_test",
 )
 GROUP_KINDS = frozenset({"group", "morning_meeting", "seminar"})
 ATTENDANCE = ("attended", "absent", "excused", "sick", "refused")
@@ -54,7 +70,8 @@ class OffsetDateTime(fields.DateTime):
 class UrineTestSchema(Schema):
     panel = Text(required=True, min_len=1, max_len=40)
     results = fields.Dict(
-        keys=Text(min_len=1, max_len=40), values=fields.String(validate=_one_of(URINE_RESULTS)),
+        keys=Text(min_len=1, max_len=40),
+        values=fields.String(validate=_one_of(URINE_RESULTS)),
         required=True,
     )
 
@@ -69,7 +86,8 @@ class ClientFields(Schema):
     admission_date = fields.Date(allow_none=True, load_default=None)
     release_date = fields.Date(allow_none=True, load_default=None)
     nik = fields.String(
-        allow_none=True, load_default=None,
+        allow_none=True,
+        load_default=None,
         validate=validate.Regexp(r"^\d{16}$", error="Must be exactly 16 digits."),
     )
 
@@ -110,7 +128,8 @@ class SessionFields(Schema):
     note_assessment = Text(load_default="", max_len=NOTE_MAX)
     note_plan = Text(load_default="", max_len=NOTE_MAX)
     risk_flags = fields.List(
-        fields.String(validate=_one_of(RISK_FLAGS)), load_default=list,
+        fields.String(validate=_one_of(RISK_FLAGS)),
+        load_default=list,
         validate=validate.Length(max=len(RISK_FLAGS)),
     )
     urine_test = fields.Nested(UrineTestSchema, allow_none=True, load_default=None)

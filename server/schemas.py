@@ -15,9 +15,7 @@ def no_nul(value: str) -> None:
 
 def Text(*, max_len: int, min_len: int = 0, **kwargs: Any) -> fields.String:  # noqa: N802
     """A string field with a length bound that refuses NUL."""
-    return fields.String(
-        validate=[validate.Length(min=min_len, max=max_len), no_nul], **kwargs
-    )
+    return fields.String(validate=[validate.Length(min=min_len, max=max_len), no_nul], **kwargs)
 
 
 class LoginIn(Schema):

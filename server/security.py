@@ -6,9 +6,8 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
@@ -77,13 +76,19 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
     db.session.add_all(
         [
             Token(
-                token_hash=token_digest(access), kind="access", user_id=user.id,
-                device_id=device.id, family_id=family,
+                token_hash=token_digest(access),
+                kind="access",
+                user_id=user.id,
+                device_id=device.id,
+                family_id=family,
                 expires_at=now + timedelta(seconds=access_seconds),
             ),
             Token(
-                token_hash=token_digest(refresh), kind="refresh", user_id=user.id,
-                device_id=device.id, family_id=family,
+                token_hash=token_digest(refresh),
+                kind="refresh",
+                user_id=user.id,
+                device_id=device.id,
+                family_id=family,
                 expires_at=now + timedelta(seconds=current_app.config["REFRESH_TOKEN_SECONDS"]),
             ),
         ]
@@ -100,7 +105,8 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
 def revoked_device_problem(device: Device) -> ApiProblem:
     """The answer a revoked device gets on any request: it must wipe itself."""
     return ApiProblem(
-        401, "device-revoked",
+        401,
+        "device-revoked",
         "This device was revoked by an administrator; its local data must be erased.",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
@@ -117,8 +123,12 @@ def authenticate() -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise ApiProblem(401, "unauthorized", "A bearer token is required.",
-                         headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(
+            401,
+            "unauthorized",
+            "A bearer token is required.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     row = db.session.execute(
         select(Token, User, Device)
         .join(User, User.id == Token.user_id)

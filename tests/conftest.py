@@ -78,8 +78,11 @@ def app(backend: str, database_urls: dict[str, str]) -> Iterator[Any]:
     """The app on a migrated, emptied database of the current backend."""
     if backend not in _migrated:
         application = create_app(
-            {"SQLALCHEMY_DATABASE_URI": database_urls[backend], "TESTING": True,
-             "SECRET_KEY": "test"}
+            {
+                "SQLALCHEMY_DATABASE_URI": database_urls[backend],
+                "TESTING": True,
+                "SECRET_KEY": "test",
+            }
         )
         with application.app_context():
             from server.cli import upgrade_database

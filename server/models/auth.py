@@ -66,7 +66,9 @@ class Token(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[str] = mapped_column(UUID, primary_key=True, default=new_id)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(10))  # access | refresh
-    user_id: Mapped[str] = mapped_column(UUID, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(
+        UUID, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     device_id: Mapped[str] = mapped_column(UUID, ForeignKey("devices.id"), index=True)
     family_id: Mapped[str] = mapped_column(UUID, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

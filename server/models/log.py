@@ -24,7 +24,9 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     """Every change offered to the server, with its outcome and the record after it."""
 
     __tablename__ = "change_log"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     change_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     entity: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -33,7 +35,9 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     op: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
-    source: Mapped[str] = mapped_column(String(20), default="device")  # device|review|resolution|server
+    source: Mapped[str] = mapped_column(
+        String(20), default="device"
+    )  # device|review|resolution|server
     device_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     user_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
     hlc: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -45,9 +49,7 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (
-        db.Index("ix_change_log_record_version", "entity", "record_id", "version"),
-    )
+    __table_args__ = (db.Index("ix_change_log_record_version", "entity", "record_id", "version"),)
 
 
 class Conflict(db.Model):  # type: ignore[name-defined,misc]
@@ -78,7 +80,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     """Who read, changed, exported or resolved what, when, from which device."""
 
     __tablename__ = "audit_events"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[str | None] = mapped_column(UUID, nullable=True, index=True)
     device_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

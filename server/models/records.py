@@ -12,7 +12,13 @@ from ..extensions import db
 from .common import UUID, JSONType, UTCDateTime, utcnow
 
 SYNC_COLUMNS = (
-    "id", "version", "facility_id", "created_at", "updated_at", "deleted", "conflict_open"
+    "id",
+    "version",
+    "facility_id",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "conflict_open",
 )
 
 
@@ -72,8 +78,14 @@ class Client(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "clients"
     entity = "client"
     fields = (
-        "registration_number", "full_name", "sex", "birth_date", "case_type",
-        "admission_date", "release_date", "nik",
+        "registration_number",
+        "full_name",
+        "sex",
+        "birth_date",
+        "case_type",
+        "admission_date",
+        "release_date",
+        "nik",
     )
 
     registration_number: Mapped[str] = mapped_column(String(40))
@@ -137,9 +149,21 @@ class CounselingSession(SyncedMixin, db.Model):  # type: ignore[name-defined,mis
     __tablename__ = "sessions"
     entity = "session"
     fields = (
-        "client_id", "enrollment_id", "counselor_id", "occurred_at", "duration_minutes", "kind",
-        "attendance", "note_data", "note_assessment", "note_plan", "risk_flags", "urine_test",
-        "next_session_on", "status", "amends_id",
+        "client_id",
+        "enrollment_id",
+        "counselor_id",
+        "occurred_at",
+        "duration_minutes",
+        "kind",
+        "attendance",
+        "note_data",
+        "note_assessment",
+        "note_plan",
+        "risk_flags",
+        "urine_test",
+        "next_session_on",
+        "status",
+        "amends_id",
     )
     text_fields = frozenset({"note_data", "note_assessment", "note_plan"})
 

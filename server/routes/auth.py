@@ -15,8 +15,12 @@ from ..models import Device, LoginThrottle, Token, User
 from ..models.common import utcnow
 from ..schemas import LoginIn, RefreshIn, TokenPairOut, UserOut
 from ..security import (
-    current_caller, issue_pair, login_required, revoked_device_problem,
-    token_digest, verify_password,
+    current_caller,
+    issue_pair,
+    login_required,
+    revoked_device_problem,
+    token_digest,
+    verify_password,
 )
 from ..services.audit import audit
 
@@ -38,7 +42,9 @@ def _check_not_locked(username: str) -> None:
     if row is not None and row.locked_until is not None and row.locked_until > now:
         retry = int((row.locked_until - now).total_seconds()) + 1
         raise ApiProblem(
-            429, "login-limit", "Too many failed logins for this account; try again later.",
+            429,
+            "login-limit",
+            "Too many failed logins for this account; try again later.",
             headers={"Retry-After": str(retry)},
         )
 
@@ -79,7 +85,8 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     if body["device_name"]:
         device.name = body["device_name"]
     db.session.execute(
-        update(LoginThrottle).where(LoginThrottle.username == username)
+        update(LoginThrottle)
+        .where(LoginThrottle.username == username)
         .values(failures=0, locked_until=None)
     )
     db.session.flush()
@@ -96,8 +103,9 @@ def refresh(body: dict[str, Any]) -> dict[str, Any]:
     """Rotate a refresh token: the old one dies; reusing it revokes its whole family."""
     now = utcnow()
     token = db.session.scalar(
-        select(Token).where(Token.token_hash == token_digest(body["refresh_token"]),
-                            Token.kind == "refresh")
+        select(Token).where(
+            Token.token_hash == token_digest(body["refresh_token"]), Token.kind == "refresh"
+        )
     )
     if token is None:
         raise ApiProblem(401, "unauthorized", "The refresh token is not valid.")
@@ -112,21 +120,26 @@ def refresh(body: dict[str, Any]) -> dict[str, Any]:
     ).rowcount
     if not claimed:
         db.session.execute(
-            update(Token).where(Token.family_id == token.family_id, Token.revoked_at.is_(None))
+            update(Token)
+            .where(Token.family_id == token.family_id, Token.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         audit("refresh_reuse", user_id=token.user_id, device_id=token.device_id)
         db.session.commit()
-        raise ApiProblem(401, "refresh-reused",
-                         "This refresh token was already used; the session was ended.")
+        raise ApiProblem(
+            401, "refresh-reused", "This refresh token was already used; the session was ended."
+        )
     user = db.session.get(User, token.user_id)
     if token.expires_at <= now or user is None or not user.active:
         db.session.rollback()
         raise ApiProblem(401, "unauthorized", "The refresh token has expired.")
     # The access tokens of the old pair die with it.
     db.session.execute(
-        update(Token).where(Token.family_id == token.family_id, Token.kind == "access",
-                            Token.revoked_at.is_(None)).values(revoked_at=now)
+        update(Token)
+        .where(
+            Token.family_id == token.family_id, Token.kind == "access", Token.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
     )
     device.last_seen_at = now
     pair = issue_pair(user, device, family_id=token.family_id)
@@ -143,7 +156,8 @@ def logout() -> None:
     token = db.session.get(Token, caller.token_id)
     assert token is not None
     db.session.execute(
-        update(Token).where(Token.family_id == token.family_id, Token.revoked_at.is_(None))
+        update(Token)
+        .where(Token.family_id == token.family_id, Token.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     audit("logout")

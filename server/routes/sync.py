@@ -73,8 +73,12 @@ def push_changes(body: dict[str, Any]) -> Response:
     """Apply a device's changes; one result per change, in order. Idempotent by change_id."""
     caller = current_caller()
     if str(body["device_id"]) != caller.device_id:
-        raise ApiProblem(403, "wrong-device", "device_id is not the device of this token.",
-                         {"device_id": ["Does not match the token's device."]})
+        raise ApiProblem(
+            403,
+            "wrong-device",
+            "device_id is not the device of this token.",
+            {"device_id": ["Does not match the token's device."]},
+        )
     if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
         raise ApiProblem(413, "too-many-changes", "At most 500 changes a request.")
     device = db.session.get(Device, caller.device_id)

@@ -33,8 +33,12 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError
         return seq
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
-        raise ApiProblem(400, "invalid-cursor", "The cursor is not one this server made.",
-                         {"cursor": ["Invalid cursor."]}) from None
+        raise ApiProblem(
+            400,
+            "invalid-cursor",
+            "The cursor is not one this server made.",
+            {"cursor": ["Invalid cursor."]},
+        ) from None
 
 
 def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:
@@ -74,8 +78,15 @@ def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, 
     changes = []
     for entity, record_id, _seq in rows:
         record = loaded[(entity, record_id)]
-        changes.append({"entity": entity, "id": record_id, "version": record["version"],
-                        "deleted": record["deleted"], "record": record})
+        changes.append(
+            {
+                "entity": entity,
+                "id": record_id,
+                "version": record["version"],
+                "deleted": record["deleted"],
+                "record": record,
+            }
+        )
     # L4: the cursor is the last seq of the page (or unchanged when the page is empty).
     last = rows[-1][2] if rows else after
     return {"changes": changes, "cursor": encode_cursor(last), "has_more": has_more}

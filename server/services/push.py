@@ -27,7 +27,6 @@ from .records import REFERENCES, apply_values, check_references, server_computed
 from .versions import bump
 from .wire import fields_to_wire, record_to_wire
 
-
 log = logging.getLogger(__name__)
 
 
@@ -106,7 +105,8 @@ class Batch:
                 select(Client).where(
                     Client.registration_number.in_({n for _, n in numbers}),
                     Client.facility_id.in_({f for f, _ in numbers}),
-                    Client.deleted.is_(False), Client.duplicate_of.is_(None),
+                    Client.deleted.is_(False),
+                    Client.duplicate_of.is_(None),
                 )
             ):
                 self.live_numbers[(client.facility_id, client.registration_number)] = client
@@ -159,8 +159,10 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[dict[st
             batch.finish()
         return results
     except (IntegrityError, DataError) as error:
-        log.warning("a push batch was refused by the database (%s); retrying change by change",
-                    type(error.orig).__name__)
+        log.warning(
+            "a push batch was refused by the database (%s); retrying change by change",
+            type(error.orig).__name__,
+        )
     batch = Batch(caller, device.id, careful=True, first_seq=first_seq, size=size)
     return _apply_all(batch, raw_changes, dict(answered))
 
@@ -215,7 +217,9 @@ def _apply_one(batch: Batch, raw: Any) -> dict[str, Any]:
         savepoint.rollback()
         batch.records.clear()
         batch.fetched.clear()
-        return _log_rejection(batch, raw, change, {"_schema": ["The database refused this change."]})
+        return _log_rejection(
+            batch, raw, change, {"_schema": ["The database refused this change."]}
+        )
 
 
 def _apply_change(ctx: Batch, change: Change) -> dict[str, Any]:
@@ -268,8 +272,14 @@ def _create(ctx: Batch, model: type[SyncedMixin], change: Change) -> dict[str, A
     db.session.add(record)
     ctx.flush()
     conflict = _open_conflict(
-        ctx, change, record, ConflictKind.DUPLICATE, ["registration_number"],
-        base={}, server=record_to_wire(duplicate), client=record_to_wire(record),
+        ctx,
+        change,
+        record,
+        ConflictKind.DUPLICATE,
+        ["registration_number"],
+        base={},
+        server=record_to_wire(duplicate),
+        client=record_to_wire(record),
         other_record_id=duplicate.id,
     )
     return _log(ctx, change, record, Status.CONFLICT, list(values), conflict.id)
@@ -281,11 +291,15 @@ def _find_duplicate(ctx: Batch, record: SyncedMixin) -> SyncedMixin | None:
         return None
     key = (record.facility_id, record.registration_number)
     if ctx.careful and key not in ctx.live_numbers:
-        existing = db.session.scalar(select(Client).where(
-            Client.facility_id == record.facility_id,
-            Client.registration_number == record.registration_number,
-            Client.deleted.is_(False), Client.duplicate_of.is_(None), Client.id != record.id,
-        ))
+        existing = db.session.scalar(
+            select(Client).where(
+                Client.facility_id == record.facility_id,
+                Client.registration_number == record.registration_number,
+                Client.deleted.is_(False),
+                Client.duplicate_of.is_(None),
+                Client.id != record.id,
+            )
+        )
         if existing is not None:
             ctx.live_numbers[key] = existing
     duplicate = ctx.live_numbers.get(key)
@@ -299,7 +313,8 @@ def _changed_by_others(record: SyncedMixin, base_version: int, device_id: str) -
     """Fields other devices (or the server) changed after base_version: own edits never count."""
     rows = db.session.execute(
         select(ChangeLog.changed_fields, ChangeLog.device_id).where(
-            ChangeLog.entity == record.entity, ChangeLog.record_id == record.id,
+            ChangeLog.entity == record.entity,
+            ChangeLog.record_id == record.id,
             ChangeLog.version > base_version,
         )
     )
@@ -312,10 +327,13 @@ def _changed_by_others(record: SyncedMixin, base_version: int, device_id: str) -
 
 def _snapshot(record: SyncedMixin, version: int) -> dict[str, Any]:
     snapshot = db.session.scalar(
-        select(ChangeLog.snapshot).where(
-            ChangeLog.entity == record.entity, ChangeLog.record_id == record.id,
+        select(ChangeLog.snapshot)
+        .where(
+            ChangeLog.entity == record.entity,
+            ChangeLog.record_id == record.id,
             ChangeLog.version == version,
-        ).limit(1)
+        )
+        .limit(1)
     )
     return snapshot or {}
 
@@ -327,16 +345,17 @@ def _update(ctx: Batch, record: SyncedMixin, change: Change) -> dict[str, Any]:
     base_version = change.base_version if change.base_version is not None else 1
     if base_version > record.version:
         raise Rejected({"base_version": ["Is ahead of the server's version."]})
-    values = (
-        _validated(entity, dict(change.fields), partial=True) if change.op == "upsert" else {}
-    )
+    values = _validated(entity, dict(change.fields), partial=True) if change.op == "upsert" else {}
     if "facility_id" in values and values["facility_id"] != record.facility_id:
         raise Rejected({"facility_id": ["A record cannot move to another facility."]})
     values.pop("facility_id", None)
     server_changed = _changed_by_others(record, base_version, ctx.device_id)
     locked = bool(getattr(record, "locked", False))
     kind = classify_change(
-        change.op, server_exists=True, server_deleted=record.deleted, server_locked=locked,
+        change.op,
+        server_exists=True,
+        server_deleted=record.deleted,
+        server_locked=locked,
         server_changed_any=bool(server_changed),
     )
     if kind is not None:
@@ -350,8 +369,11 @@ def _update(ctx: Batch, record: SyncedMixin, change: Change) -> dict[str, Any]:
     server_wire = record_to_wire(record)
     base_wire = _snapshot(record, base_version) if server_changed else {}
     outcome = resolve_conflict(
-        base_wire, server_wire, client_wire,
-        server_changed=server_changed, text_fields=type(record).text_fields,
+        base_wire,
+        server_wire,
+        client_wire,
+        server_changed=server_changed,
+        text_fields=type(record).text_fields,
     )
     to_apply = {
         name: (value if name in type(record).text_fields else values[name])
@@ -374,7 +396,11 @@ def _update(ctx: Batch, record: SyncedMixin, change: Change) -> dict[str, Any]:
     if outcome.conflicts:
         names = sorted(outcome.conflicts)
         conflict = _open_conflict(
-            ctx, change, record, ConflictKind.FIELD, names,
+            ctx,
+            change,
+            record,
+            ConflictKind.FIELD,
+            names,
             base={n: outcome.conflicts[n].base for n in names},
             server={n: outcome.conflicts[n].server for n in names},
             client={n: outcome.conflicts[n].client for n in names},
@@ -384,8 +410,12 @@ def _update(ctx: Batch, record: SyncedMixin, change: Change) -> dict[str, Any]:
 
 
 def _record_conflict(
-    ctx: Batch, record: SyncedMixin, change: Change, kind: ConflictKind,
-    values: dict[str, Any], base_version: int,
+    ctx: Batch,
+    record: SyncedMixin,
+    change: Change,
+    kind: ConflictKind,
+    values: dict[str, Any],
+    base_version: int,
 ) -> dict[str, Any]:
     """P8: delete-vs-edit and edits of locked sessions: nothing applied, all kept in a conflict."""
     client = {"deleted": True} if change.op == "delete" else fields_to_wire(values)
@@ -396,48 +426,97 @@ def _record_conflict(
     bump(record, seq=ctx.next_seq())
     ctx.flush()
     conflict = _open_conflict(
-        ctx, change, record, kind, names,
+        ctx,
+        change,
+        record,
+        kind,
+        names,
         base={n: base_wire.get(n) for n in names},
-        server={n: server_wire.get(n) for n in names}, client=client,
+        server={n: server_wire.get(n) for n in names},
+        client=client,
     )
     return _log(ctx, change, record, Status.CONFLICT, ["conflict_open"], conflict.id)
 
 
 def _open_conflict(
-    ctx: Batch, change: Change, record: SyncedMixin, kind: ConflictKind, names: list[str],
-    *, base: dict[str, Any], server: dict[str, Any], client: dict[str, Any],
+    ctx: Batch,
+    change: Change,
+    record: SyncedMixin,
+    kind: ConflictKind,
+    names: list[str],
+    *,
+    base: dict[str, Any],
+    server: dict[str, Any],
+    client: dict[str, Any],
     other_record_id: str | None = None,
 ) -> Conflict:
     conflict = Conflict(
-        id=new_id(), kind=str(kind), entity=record.entity, record_id=record.id,
-        other_record_id=other_record_id, facility_id=record.facility_id, fields=names,
-        base=base, server=server, client=client, change_id=change.change_id,
-        user_id=ctx.caller.user.id, device_id=ctx.device_id,
+        id=new_id(),
+        kind=str(kind),
+        entity=record.entity,
+        record_id=record.id,
+        other_record_id=other_record_id,
+        facility_id=record.facility_id,
+        fields=names,
+        base=base,
+        server=server,
+        client=client,
+        change_id=change.change_id,
+        user_id=ctx.caller.user.id,
+        device_id=ctx.device_id,
     )
     db.session.add(conflict)
     ctx.flush()
     return conflict
 
 
-def _result(change_id: Any, status: str, record_id: Any, version: int | None,
-            conflict_id: str | None, errors: dict[str, Any] | None) -> dict[str, Any]:
-    return {"change_id": change_id, "status": status, "id": record_id, "version": version,
-            "conflict_id": conflict_id, "errors": errors}
+def _result(
+    change_id: Any,
+    status: str,
+    record_id: Any,
+    version: int | None,
+    conflict_id: str | None,
+    errors: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "change_id": change_id,
+        "status": status,
+        "id": record_id,
+        "version": version,
+        "conflict_id": conflict_id,
+        "errors": errors,
+    }
 
 
 def _log(
-    ctx: Batch, change: Change, record: SyncedMixin, status: Status, changed: list[str],
+    ctx: Batch,
+    change: Change,
+    record: SyncedMixin,
+    status: Status,
+    changed: list[str],
     conflict_id: str | None,
 ) -> dict[str, Any]:
     """P9: the change and its outcome go to the log in the same transaction as the effect."""
     result = _result(change.change_id, str(status), record.id, record.version, conflict_id, None)
     ctx.write_log(
-        change_id=change.change_id, entity=change.entity, record_id=record.id,
-        facility_id=record.facility_id, version=record.version,
-        base_version=change.base_version, op=change.op, status=str(status), source="device",
-        device_id=ctx.device_id, user_id=ctx.caller.user.id, hlc=change.hlc,
-        fields=_json_safe(dict(change.fields)), changed_fields=changed,
-        snapshot=record_to_wire(record), errors=None, conflict_id=conflict_id, result=result,
+        change_id=change.change_id,
+        entity=change.entity,
+        record_id=record.id,
+        facility_id=record.facility_id,
+        version=record.version,
+        base_version=change.base_version,
+        op=change.op,
+        status=str(status),
+        source="device",
+        device_id=ctx.device_id,
+        user_id=ctx.caller.user.id,
+        hlc=change.hlc,
+        fields=_json_safe(dict(change.fields)),
+        changed_fields=changed,
+        snapshot=record_to_wire(record),
+        errors=None,
+        conflict_id=conflict_id,
+        result=result,
     )
     return result
 
@@ -452,13 +531,22 @@ def _log_rejection(
     ctx.write_log(
         change_id=change_id,
         entity=(change.entity if change else (_str_or_none(raw, "entity") or "?"))[:20],
-        record_id=(record_id or None) and record_id[:64], facility_id=None, version=None,
+        record_id=(record_id or None) and record_id[:64],
+        facility_id=None,
+        version=None,
         base_version=change.base_version if change else None,
         op=(change.op if change else (_str_or_none(raw, "op") or "?"))[:20],
-        status=str(Status.REJECTED), source="device", device_id=ctx.device_id,
-        user_id=ctx.caller.user.id, hlc=change.hlc if change else None,
-        fields=_json_safe(raw), changed_fields=None, snapshot=None, errors=errors,
-        conflict_id=None, result=result,
+        status=str(Status.REJECTED),
+        source="device",
+        device_id=ctx.device_id,
+        user_id=ctx.caller.user.id,
+        hlc=change.hlc if change else None,
+        fields=_json_safe(raw),
+        changed_fields=None,
+        snapshot=None,
+        errors=errors,
+        conflict_id=None,
+        result=result,
     )
     return result
 

@@ -37,10 +37,20 @@ def write_server_version(
 ) -> ChangeLog:
     """Log a version the server made itself (review, resolution, merge, admin edit)."""
     row = ChangeLog(
-        change_id=None, entity=record.entity, record_id=record.id,
-        facility_id=record.facility_id, version=record.version, base_version=None,
-        op="upsert", status=status, source=source, device_id=device_id, user_id=user_id,
-        fields=fields, changed_fields=changed, snapshot=record_to_wire(record),
+        change_id=None,
+        entity=record.entity,
+        record_id=record.id,
+        facility_id=record.facility_id,
+        version=record.version,
+        base_version=None,
+        op="upsert",
+        status=status,
+        source=source,
+        device_id=device_id,
+        user_id=user_id,
+        fields=fields,
+        changed_fields=changed,
+        snapshot=record_to_wire(record),
         conflict_id=conflict_id,
     )
     db.session.add(row)

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Date, DateTime
+
+from ..models.common import UTCDateTime
 from ..models.records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
 
 # Server-kept fields a device reads but never writes.
@@ -37,11 +40,9 @@ def _converters(entity: str) -> tuple[tuple[str, Callable[[Any], Any] | None], .
     table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
     out = []
     for name in wire_columns(entity):
-        try:
-            python_type = table.c[name].type.python_type
-        except NotImplementedError:
-            python_type = None
-        out.append((name, wire_value if python_type in (date, datetime) else None))
+        column_type = table.c[name].type
+        temporal = isinstance(column_type, (Date, DateTime, UTCDateTime))
+        out.append((name, wire_value if temporal else None))
     return tuple(out)
 
 

@@ -18,7 +18,12 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, event, settings
 from hypothesis.stateful import (
-    Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule,
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
     run_state_machine_as_test,
 )
 from sqlalchemy import func, select
@@ -30,8 +35,14 @@ from sync import Change, PulledChange, Replica, Result
 from tests.helpers import PASSWORD, DeviceSession
 
 DEVICES = 3
-LINES = ["Klien hadir.", "Motivasi baik.", "Tidur cukup.", "Ada keinginan memakai.",
-         "Dukungan keluarga.", "Rencana kerja."]
+LINES = [
+    "Klien hadir.",
+    "Motivasi baik.",
+    "Tidur cukup.",
+    "Ada keinginan memakai.",
+    "Dukungan keluarga.",
+    "Rencana kerja.",
+]
 NAMES = ["Budi", "Andi", "Sari", "Dewi", "Rudi", "Wati"]
 _counter = itertools.count()
 STATS: Counter[str] = Counter()
@@ -59,8 +70,10 @@ class Device:
         batch = self.replica.push_batch(size)
         if not batch:
             return
-        response = self.http.post("/api/v1/sync/push", json={
-            "device_id": self.http.device_id, "changes": [c.to_wire() for c in batch]})
+        response = self.http.post(
+            "/api/v1/sync/push",
+            json={"device_id": self.http.device_id, "changes": [c.to_wire() for c in batch]},
+        )
         assert response.status_code == 200, response.get_json()
         if lose_answer:
             _count("push answer lost")
@@ -95,12 +108,18 @@ class Convergence(RuleBasedStateMachine):
         super().__init__()
         self.http_client = CLIENT
         tag = uuid.uuid4().hex[:8]
-        self.facility = add_facility(code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas",
-                                     region="Uji", timezone="WIB")
+        self.facility = add_facility(
+            code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas", region="Uji", timezone="WIB"
+        )
         self.devices = []
         for i in range(DEVICES):
-            add_user(username=f"k{i}.{tag}", role="counselor", password=PASSWORD,
-                     display_name=f"K{i}", facility_codes=[self.facility.code])
+            add_user(
+                username=f"k{i}.{tag}",
+                role="counselor",
+                password=PASSWORD,
+                display_name=f"K{i}",
+                facility_codes=[self.facility.code],
+            )
             self.devices.append(Device(self.http_client, f"k{i}.{tag}"))
         self.admin = ADMIN
         self.resolved = 0
@@ -115,9 +134,16 @@ class Convergence(RuleBasedStateMachine):
         return client_id
 
     def _new_client(self, device: Device) -> str:
-        return device.replica.create("client", {
-            "facility_id": self.facility.id, "registration_number": uuid.uuid4().hex[:10],
-            "full_name": "Budi", "sex": "M", "case_type": "user"})
+        return device.replica.create(
+            "client",
+            {
+                "facility_id": self.facility.id,
+                "registration_number": uuid.uuid4().hex[:10],
+                "full_name": "Budi",
+                "sex": "M",
+                "case_type": "user",
+            },
+        )
 
     @rule(target=clients, d=st.integers(0, DEVICES - 1))
     def create_client(self, d: int) -> str:
@@ -128,22 +154,41 @@ class Convergence(RuleBasedStateMachine):
         replica = self.devices[d].replica
         if ("client", client_id) not in replica.records:
             return "missing"
-        return replica.create("session", {
-            "facility_id": self.facility.id, "client_id": client_id,
-            "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00", "duration_minutes": 45,
-            "kind": "individual", "attendance": "attended",
-            "note_data": "\n".join(LINES[:4]) + "\n", "status": "draft"})
+        return replica.create(
+            "session",
+            {
+                "facility_id": self.facility.id,
+                "client_id": client_id,
+                "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
+                "duration_minutes": 45,
+                "kind": "individual",
+                "attendance": "attended",
+                "note_data": "\n".join(LINES[:4]) + "\n",
+                "status": "draft",
+            },
+        )
 
-    @rule(d=st.integers(0, DEVICES - 1), client_id=clients, name=st.sampled_from(NAMES),
-          case=st.sampled_from(["user", "courier", "dealer"]))
+    @rule(
+        d=st.integers(0, DEVICES - 1),
+        client_id=clients,
+        name=st.sampled_from(NAMES),
+        case=st.sampled_from(["user", "courier", "dealer"]),
+    )
     def edit_client(self, d: int, client_id: str, name: str, case: str) -> None:
         replica = self.devices[d].replica
         if ("client", client_id) in replica.records:
-            replica.edit("client", client_id, {"full_name": name, "case_type": case}
-                         if name != "Budi" else {"case_type": case})
+            replica.edit(
+                "client",
+                client_id,
+                {"full_name": name, "case_type": case} if name != "Budi" else {"case_type": case},
+            )
 
-    @rule(d=st.integers(0, DEVICES - 1), session_id=sessions, line=st.integers(0, 3),
-          text=st.sampled_from(LINES))
+    @rule(
+        d=st.integers(0, DEVICES - 1),
+        session_id=sessions,
+        line=st.integers(0, 3),
+        text=st.sampled_from(LINES),
+    )
     def edit_note(self, d: int, session_id: str, line: int, text: str) -> None:
         replica = self.devices[d].replica
         record = replica.records.get(("session", session_id))
@@ -173,14 +218,19 @@ class Convergence(RuleBasedStateMachine):
     @precondition(lambda self: True)
     @rule(choice=st.sampled_from(["server", "client"]))
     def resolve_a_conflict(self, choice: str) -> None:
-        open_ids = list(db.session.scalars(
-            select(Conflict.id).where(Conflict.facility_id == self.facility.id,
-                                      Conflict.status == "open").order_by(Conflict.created_at)))
+        open_ids = list(
+            db.session.scalars(
+                select(Conflict.id)
+                .where(Conflict.facility_id == self.facility.id, Conflict.status == "open")
+                .order_by(Conflict.created_at)
+            )
+        )
         db.session.rollback()
         if not open_ids:
             return
-        response = self.admin.post(f"/api/v1/conflicts/{open_ids[0]}/resolve",
-                                   json={"choice": choice, "fields": {}})
+        response = self.admin.post(
+            f"/api/v1/conflicts/{open_ids[0]}/resolve", json={"choice": choice, "fields": {}}
+        )
         assert response.status_code == 200, response.get_json()
         _count(f"resolved by {choice}")
         self.resolved += 1
@@ -188,8 +238,11 @@ class Convergence(RuleBasedStateMachine):
     @invariant()
     def nothing_applied_twice(self) -> None:
         duplicates = db.session.execute(
-            select(ChangeLog.change_id).where(ChangeLog.change_id.is_not(None))
-            .group_by(ChangeLog.change_id).having(func.count() > 1)).all()
+            select(ChangeLog.change_id)
+            .where(ChangeLog.change_id.is_not(None))
+            .group_by(ChangeLog.change_id)
+            .having(func.count() > 1)
+        ).all()
         db.session.rollback()
         assert duplicates == []
 
@@ -212,18 +265,24 @@ class Convergence(RuleBasedStateMachine):
         for device in self.devices:
             for change, result in device.acknowledged:
                 row = db.session.scalar(
-                    select(ChangeLog).where(ChangeLog.change_id == change.change_id))
+                    select(ChangeLog).where(ChangeLog.change_id == change.change_id)
+                )
                 assert row is not None, "an acknowledged change is missing from the log"
                 assert row.status == str(result.status)
                 if result.status == "conflict":
-                    assert db.session.scalar(select(Conflict.id).where(
-                        Conflict.change_id == change.change_id)) is not None
+                    assert (
+                        db.session.scalar(
+                            select(Conflict.id).where(Conflict.change_id == change.change_id)
+                        )
+                        is not None
+                    )
                 if result.status == "rejected":
                     assert row.errors
         # Versions of every record count 1..n, one log row each: nothing applied twice.
         rows = db.session.execute(
-            select(ChangeLog.record_id, ChangeLog.version)
-            .where(ChangeLog.facility_id == self.facility.id, ChangeLog.version.is_not(None))
+            select(ChangeLog.record_id, ChangeLog.version).where(
+                ChangeLog.facility_id == self.facility.id, ChangeLog.version.is_not(None)
+            )
         ).all()
         by_record: dict[str, list[int]] = {}
         for record_id, version in rows:
@@ -253,12 +312,23 @@ ADMIN: Any = None
 def test_devices_converge_with_the_server(app, client, backend):
     global CLIENT, ADMIN
     CLIENT = client
-    add_user(username="admin.prop", role="admin", password=PASSWORD, display_name="Admin",
-             facility_codes=[])
+    add_user(
+        username="admin.prop",
+        role="admin",
+        password=PASSWORD,
+        display_name="Admin",
+        facility_codes=[],
+    )
     ADMIN = DeviceSession(client, "admin.prop")
     STATS.clear()
-    run_state_machine_as_test(Convergence, settings=settings(
-        max_examples=EXAMPLES, stateful_step_count=30, deadline=None,
-        suppress_health_check=list(HealthCheck)))
+    run_state_machine_as_test(
+        Convergence,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
     print(f"convergence on {backend}: {DEVICES} devices, {dict(sorted(STATS.items()))}")
     assert STATS["status conflict"] > 0, "no conflict was ever produced: the test lost its teeth"

@@ -21,16 +21,19 @@ def test_login_returns_tokens_and_user(client, world):
 
 
 def test_login_with_wrong_password_is_401_problem(client, world):
-    response = client.post("/api/v1/auth/login", json={
-        "username": "konselor.a", "password": "nope", "device_id": new_id()})
+    response = client.post(
+        "/api/v1/auth/login",
+        json={"username": "konselor.a", "password": "nope", "device_id": new_id()},
+    )
     assert response.status_code == 401
     assert response.content_type == "application/problem+json"
     assert response.get_json()["type"].endswith("/invalid-credentials")
 
 
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client, world):
-    response = client.post("/api/v1/auth/login", json={
-        "username": "nobody", "password": "nope", "device_id": new_id()})
+    response = client.post(
+        "/api/v1/auth/login", json={"username": "nobody", "password": "nope", "device_id": new_id()}
+    )
     assert response.status_code == 401
     assert response.get_json()["type"].endswith("/invalid-credentials")
 
@@ -71,16 +74,19 @@ def test_reusing_an_old_refresh_token_ends_the_whole_session(client, world):
 
 def test_revoked_device_is_refused_on_its_next_request(client, world):
     device = DeviceSession(client, "konselor.a")
-    db.session.execute(update(Device).where(Device.id == device.device_id)
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        update(Device).where(Device.id == device.device_id).values(revoked_at=utcnow())
+    )
     db.session.commit()
     response = device.get("/api/v1/sync/pull")
     assert response.status_code == 401
     assert response.get_json()["type"].endswith("/device-revoked")
     refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
     assert refresh.get_json()["type"].endswith("/device-revoked")
-    relogin = client.post("/api/v1/auth/login", json={
-        "username": "konselor.a", "password": PASSWORD, "device_id": device.device_id})
+    relogin = client.post(
+        "/api/v1/auth/login",
+        json={"username": "konselor.a", "password": PASSWORD, "device_id": device.device_id},
+    )
     assert relogin.status_code == 401
     assert relogin.get_json()["type"].endswith("/device-revoked")
 
@@ -95,15 +101,21 @@ def test_logout_revokes_the_session(client, world):
 
 def test_login_limit_locks_the_account_after_five_failures(client, world):
     for _ in range(5):
-        response = client.post("/api/v1/auth/login", json={
-            "username": "konselor.a", "password": "wrong", "device_id": new_id()})
+        response = client.post(
+            "/api/v1/auth/login",
+            json={"username": "konselor.a", "password": "wrong", "device_id": new_id()},
+        )
         assert response.status_code == 401
-    locked = client.post("/api/v1/auth/login", json={
-        "username": "konselor.a", "password": PASSWORD, "device_id": new_id()})
+    locked = client.post(
+        "/api/v1/auth/login",
+        json={"username": "konselor.a", "password": PASSWORD, "device_id": new_id()},
+    )
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
-    other = client.post("/api/v1/auth/login", json={
-        "username": "konselor.b", "password": PASSWORD, "device_id": new_id()})
+    other = client.post(
+        "/api/v1/auth/login",
+        json={"username": "konselor.b", "password": PASSWORD, "device_id": new_id()},
+    )
     assert other.status_code == 200
 
 

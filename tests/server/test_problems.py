@@ -1,4 +1,4 @@
-"""Guarantee 4: bad input of any shape gets a 4xx problem answer, never a 500, and changes nothing."""
+"""Guarantee 4: bad input of any shape gets a 4xx problem, never a 500, and changes nothing."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ PUSH = "/api/v1/sync/push"
 
 
 def _counts():
-    return (db.session.scalar(select(func.count()).select_from(Client)),
-            db.session.scalar(select(func.count()).select_from(ChangeLog)
-                              .where(ChangeLog.status != "rejected")))
+    return (
+        db.session.scalar(select(func.count()).select_from(Client)),
+        db.session.scalar(
+            select(func.count()).select_from(ChangeLog).where(ChangeLog.status != "rejected")
+        ),
+    )
 
 
 def _assert_problem(response, status):
@@ -40,14 +43,38 @@ REQUEST_CASES = [
     ("changes not a list", "post", PUSH, {"device_id": "DEVICE", "changes": {}}, 422, "changes"),
     ("device_id not a uuid", "post", PUSH, {"device_id": "abc", "changes": []}, 422, "device_id"),
     ("device_id a number", "post", PUSH, {"device_id": 5, "changes": []}, 422, "device_id"),
-    ("unknown top-level field", "post", PUSH,
-     {"device_id": "DEVICE", "changes": [], "extra": 1}, 422, "extra"),
-    ("pending_count negative", "post", PUSH,
-     {"device_id": "DEVICE", "changes": [], "pending_count": -1}, 422, "pending_count"),
-    ("pending_count a string", "post", PUSH,
-     {"device_id": "DEVICE", "changes": [], "pending_count": "3"}, 422, "pending_count"),
-    ("app_version with NUL", "post", PUSH,
-     {"device_id": "DEVICE", "changes": [], "app_version": "1\u0000"}, 422, "app_version"),
+    (
+        "unknown top-level field",
+        "post",
+        PUSH,
+        {"device_id": "DEVICE", "changes": [], "extra": 1},
+        422,
+        "extra",
+    ),
+    (
+        "pending_count negative",
+        "post",
+        PUSH,
+        {"device_id": "DEVICE", "changes": [], "pending_count": -1},
+        422,
+        "pending_count",
+    ),
+    (
+        "pending_count a string",
+        "post",
+        PUSH,
+        {"device_id": "DEVICE", "changes": [], "pending_count": "3"},
+        422,
+        "pending_count",
+    ),
+    (
+        "app_version with NUL",
+        "post",
+        PUSH,
+        {"device_id": "DEVICE", "changes": [], "app_version": "1\u0000"},
+        422,
+        "app_version",
+    ),
     ("pull limit zero", "get", "/api/v1/sync/pull?limit=0", None, 422, "limit"),
     ("pull limit not a number", "get", "/api/v1/sync/pull?limit=abc", None, 422, "limit"),
     ("pull unknown query arg", "get", "/api/v1/sync/pull?foo=1", None, 422, "foo"),
@@ -57,10 +84,14 @@ REQUEST_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "method", "path", "body", "status", "field"), REQUEST_CASES,
-                         ids=[c[0] for c in REQUEST_CASES])
-def test_bad_request_is_a_problem_and_changes_nothing(client, world, name, method, path, body,
-                                                      status, field):
+@pytest.mark.parametrize(
+    ("name", "method", "path", "body", "status", "field"),
+    REQUEST_CASES,
+    ids=[c[0] for c in REQUEST_CASES],
+)
+def test_bad_request_is_a_problem_and_changes_nothing(
+    client, world, name, method, path, body, status, field
+):
     device = DeviceSession(client, "konselor.a")
     before = _counts()
     kwargs = {}
@@ -85,13 +116,19 @@ def test_405_keeps_the_allow_header(client, world):
 def test_oversize_body_is_413(client, world):
     device = DeviceSession(client, "konselor.a")
     huge = b'{"device_id": "x", "changes": ["' + b"a" * (5 * 1024 * 1024) + b'"]}'
-    response = client.post(PUSH, data=huge, content_type="application/json",
-                           headers=device.headers)
+    response = client.post(PUSH, data=huge, content_type="application/json", headers=device.headers)
     _assert_problem(response, 413)
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"},
-                                     {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+    ],
+)
 def test_missing_or_bad_token_is_401(client, world, headers):
     _assert_problem(client.get("/api/v1/sync/pull", headers=headers), 401)
 
@@ -102,8 +139,12 @@ def test_login_with_missing_fields_is_422_per_field(client, world):
 
 
 def test_login_with_wrong_types_is_422(client, world):
-    body = _assert_problem(client.post("/api/v1/auth/login", json={
-        "username": 1, "password": ["x"], "device_id": "zzz"}), 422)
+    body = _assert_problem(
+        client.post(
+            "/api/v1/auth/login", json={"username": 1, "password": ["x"], "device_id": "zzz"}
+        ),
+        422,
+    )
     assert {"username", "password", "device_id"} <= set(body["errors"])
 
 
@@ -112,49 +153,141 @@ def _bad_changes(facility_id):
     good = client_fields(facility_id)
     return [
         ("change not an object", "nope", "_schema"),
-        ("change without change_id", {k: v for k, v in change("client", new_id(), good).items()
-                                      if k != "change_id"}, "change_id"),
+        (
+            "change without change_id",
+            {k: v for k, v in change("client", new_id(), good).items() if k != "change_id"},
+            "change_id",
+        ),
         ("unknown entity", change("prisoner", new_id(), good), "entity"),
         ("bad op", change("client", new_id(), good, op="merge"), "op"),
-        ("base_version a string", change("client", new_id(), good) | {"base_version": "1"},
-         "base_version"),
+        (
+            "base_version a string",
+            change("client", new_id(), good) | {"base_version": "1"},
+            "base_version",
+        ),
         ("fields not an object", change("client", new_id(), good) | {"fields": [1]}, "fields"),
-        ("missing required field", change("client", new_id(), {"facility_id": facility_id}),
-         "full_name"),
+        (
+            "missing required field",
+            change("client", new_id(), {"facility_id": facility_id}),
+            "full_name",
+        ),
         ("unknown field", change("client", new_id(), good | {"shoe_size": 42}), "shoe_size"),
         ("wrong type", change("client", new_id(), good | {"full_name": 7}), "full_name"),
         ("bad enum", change("client", new_id(), good | {"case_type": "smuggler"}), "case_type"),
-        ("bad date", change("client", new_id(), good | {"birth_date": "1990-13-45"}),
-         "birth_date"),
-        ("future birth date", change("client", new_id(), good | {"birth_date": "2999-01-01"}),
-         "birth_date"),
+        ("bad date", change("client", new_id(), good | {"birth_date": "1990-13-45"}), "birth_date"),
+        (
+            "future birth date",
+            change("client", new_id(), good | {"birth_date": "2999-01-01"}),
+            "birth_date",
+        ),
         ("nik not 16 digits", change("client", new_id(), good | {"nik": "12345"}), "nik"),
-        ("NUL in text", change("client", new_id(), good | {"full_name": "Bu\u0000di"}),
-         "full_name"),
+        (
+            "NUL in text",
+            change("client", new_id(), good | {"full_name": "Bu\u0000di"}),
+            "full_name",
+        ),
         ("too long", change("client", new_id(), good | {"full_name": "x" * 121}), "full_name"),
-        ("release before admission", change("client", new_id(), good | {
-            "admission_date": "2023-05-01", "release_date": "2023-01-01"}), "release_date"),
-        ("facility not a uuid", change("client", new_id(), good | {"facility_id": "LP-A"}),
-         "facility_id"),
-        ("session duration zero", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2023-01-01T09:00:00+07:00",
-            "duration_minutes": 0, "kind": "group"}), "duration_minutes"),
-        ("session time without offset", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2023-01-01T09:00:00",
-            "duration_minutes": 30, "kind": "group"}), "occurred_at"),
-        ("session far in the future", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2999-01-01T09:00:00+07:00",
-            "duration_minutes": 30, "kind": "group"}), "occurred_at"),
-        ("unknown risk flag", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2023-01-01T09:00:00+07:00",
-            "duration_minutes": 30, "kind": "group", "risk_flags": ["bored"]}), "risk_flags"),
-        ("urine test missing", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2023-01-01T09:00:00+07:00",
-            "duration_minutes": 30, "kind": "urine_test", "attendance": "attended",
-            "client_id": None}), "urine_test"),
-        ("duration a float", change("session", new_id(), {
-            "facility_id": facility_id, "occurred_at": "2023-01-01T09:00:00+07:00",
-            "duration_minutes": 30.5, "kind": "group"}), "duration_minutes"),
+        (
+            "release before admission",
+            change(
+                "client",
+                new_id(),
+                good | {"admission_date": "2023-05-01", "release_date": "2023-01-01"},
+            ),
+            "release_date",
+        ),
+        (
+            "facility not a uuid",
+            change("client", new_id(), good | {"facility_id": "LP-A"}),
+            "facility_id",
+        ),
+        (
+            "session duration zero",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2023-01-01T09:00:00+07:00",
+                    "duration_minutes": 0,
+                    "kind": "group",
+                },
+            ),
+            "duration_minutes",
+        ),
+        (
+            "session time without offset",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2023-01-01T09:00:00",
+                    "duration_minutes": 30,
+                    "kind": "group",
+                },
+            ),
+            "occurred_at",
+        ),
+        (
+            "session far in the future",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2999-01-01T09:00:00+07:00",
+                    "duration_minutes": 30,
+                    "kind": "group",
+                },
+            ),
+            "occurred_at",
+        ),
+        (
+            "unknown risk flag",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2023-01-01T09:00:00+07:00",
+                    "duration_minutes": 30,
+                    "kind": "group",
+                    "risk_flags": ["bored"],
+                },
+            ),
+            "risk_flags",
+        ),
+        (
+            "urine test missing",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2023-01-01T09:00:00+07:00",
+                    "duration_minutes": 30,
+                    "kind": "urine_test",
+                    "attendance": "attended",
+                    "client_id": None,
+                },
+            ),
+            "urine_test",
+        ),
+        (
+            "duration a float",
+            change(
+                "session",
+                new_id(),
+                {
+                    "facility_id": facility_id,
+                    "occurred_at": "2023-01-01T09:00:00+07:00",
+                    "duration_minutes": 30.5,
+                    "kind": "group",
+                },
+            ),
+            "duration_minutes",
+        ),
         ("delete of unknown record", change("client", new_id(), {}, op="delete"), "id"),
         ("hlc garbage", change("client", new_id(), good) | {"hlc": "yesterday"}, "hlc"),
     ]
@@ -170,8 +303,9 @@ def test_each_bad_change_is_rejected_with_its_field_and_nothing_is_written(clien
         assert result["status"] == "rejected", (name, result)
         assert field in (result["errors"] or {}), (name, result["errors"])
     assert _counts() == before
-    rejected = db.session.scalar(select(func.count()).select_from(ChangeLog)
-                                 .where(ChangeLog.status == "rejected"))
+    rejected = db.session.scalar(
+        select(func.count()).select_from(ChangeLog).where(ChangeLog.status == "rejected")
+    )
     assert rejected == len(cases)
 
 
@@ -196,6 +330,7 @@ def test_authentication_comes_before_body_validation(client, world):
     response = client.post("/api/v1/admin/users", json={"nonsense": True})
     _assert_problem(response, 401)
     counselor = DeviceSession(client, "konselor.a")
-    response = client.post("/api/v1/admin/users", json={"nonsense": True},
-                           headers=counselor.headers)
+    response = client.post(
+        "/api/v1/admin/users", json={"nonsense": True}, headers=counselor.headers
+    )
     _assert_problem(response, 403)

@@ -69,8 +69,9 @@ def test_pages_respect_the_limit_and_cover_everything(client, world):
     device = DeviceSession(client, "konselor.a")
     client_id = new_id()
     device.push(change("client", client_id, client_fields(world.facility_a)))
-    sessions = [change("session", new_id(), session_fields(world.facility_a, client_id))
-                for _ in range(23)]
+    sessions = [
+        change("session", new_id(), session_fields(world.facility_a, client_id)) for _ in range(23)
+    ]
     device.push(*sessions)
     seen, cursor, pages = [], None, 0
     while True:
@@ -98,3 +99,14 @@ def test_a_forged_cursor_is_a_problem(client, world):
         response = device.get(f"/api/v1/sync/pull?cursor={cursor}")
         assert response.status_code in (400, 422), cursor
         assert response.content_type == "application/problem+json"
+
+
+def test_pulled_records_carry_iso_dates_and_utc_instants(client, world):
+    device = DeviceSession(client, "konselor.a")
+    record_id = new_id()
+    device.push(change("client", record_id, client_fields(world.facility_a)))
+    changes, _ = device.pull_all()
+    [pulled] = [c["record"] for c in changes if c["id"] == record_id]
+    assert pulled["birth_date"] == "1990-05-01"
+    assert pulled["created_at"].endswith("Z") and "T" in pulled["created_at"]
+    assert pulled["updated_at"].endswith("Z")

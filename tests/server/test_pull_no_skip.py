@@ -29,8 +29,11 @@ ROUNDS = 3
 
 
 def _serialized(conn: Connection) -> int:
-    return int(conn.execute(text("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 "
-                                 "RETURNING seq")).scalar_one())
+    return int(
+        conn.execute(
+            text("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+        ).scalar_one()
+    )
 
 
 def _naive(conn: Connection) -> int:
@@ -39,11 +42,14 @@ def _naive(conn: Connection) -> int:
 
 def _insert_client(conn: Connection, facility_id: str, seq: int) -> str:
     record_id = str(uuid.uuid4())
-    conn.execute(text(
-        "INSERT INTO clients (id, version, facility_id, seq, created_at, updated_at, deleted, "
-        "conflict_open, registration_number, full_name, sex, case_type) VALUES (:id, 1, :f, :seq, "
-        "now(), now(), false, false, :reg, 'Uji', 'M', 'user')"),
-        {"id": record_id, "f": facility_id, "seq": seq, "reg": record_id[:12]})
+    conn.execute(
+        text(
+            "INSERT INTO clients (id, version, facility_id, seq, created_at, updated_at, deleted, "
+            "conflict_open, registration_number, full_name, sex, case_type) "
+            "VALUES (:id, 1, :f, :seq, now(), now(), false, false, :reg, 'Uji', 'M', 'user')"
+        ),
+        {"id": record_id, "f": facility_id, "seq": seq, "reg": record_id[:12]},
+    )
     return record_id
 
 
@@ -110,8 +116,9 @@ def feed_cursor(page: dict) -> int:
 
 
 def _missed_after_rounds(allocate: Callable[[Connection], int]) -> tuple[int, int]:
-    facility = add_facility(code=f"F{uuid.uuid4().hex[:6]}", name="Uji", kind="lapas",
-                            region="Sumsel", timezone="WIB")
+    facility = add_facility(
+        code=f"F{uuid.uuid4().hex[:6]}", name="Uji", kind="lapas", region="Sumsel", timezone="WIB"
+    )
     db.session.execute(text("DROP SEQUENCE IF EXISTS naive_feed_seq"))
     start = feed.current_seq(db.session) + 1
     db.session.execute(text(f"CREATE SEQUENCE naive_feed_seq START {start}"))

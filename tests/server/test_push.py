@@ -20,8 +20,14 @@ def test_create_is_applied_with_version_one(client, world):
     device = DeviceSession(client, "konselor.a")
     record_id = new_id()
     [result] = device.push(change("client", record_id, client_fields(world.facility_a)))
-    assert result == {"change_id": result["change_id"], "status": "applied", "id": record_id,
-                      "version": 1, "conflict_id": None, "errors": None}
+    assert result == {
+        "change_id": result["change_id"],
+        "status": "applied",
+        "id": record_id,
+        "version": 1,
+        "conflict_id": None,
+        "errors": None,
+    }
 
 
 def test_replayed_change_returns_first_result_and_applies_nothing(client, world):
@@ -32,8 +38,14 @@ def test_replayed_change_returns_first_result_and_applies_nothing(client, world)
     again = device.push(edit)
     assert first == again
     assert db.session.get(Client, client_id).version == 2
-    assert db.session.scalar(select(func.count()).select_from(ChangeLog)
-                             .where(ChangeLog.change_id == edit["change_id"])) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ChangeLog)
+            .where(ChangeLog.change_id == edit["change_id"])
+        )
+        == 1
+    )
 
 
 def test_duplicate_change_id_inside_one_batch_is_applied_once(client, world):
@@ -57,7 +69,10 @@ def test_own_edits_never_conflict(client, world):
 def test_edits_of_different_fields_merge(client, world):
     a, b = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.a2")
     client_id = _create_client(a, world.facility_a)
-    assert a.push(change("client", client_id, {"full_name": "Budi A"}, base=1))[0]["status"] == "applied"
+    assert (
+        a.push(change("client", client_id, {"full_name": "Budi A"}, base=1))[0]["status"]
+        == "applied"
+    )
     [result] = b.push(change("client", client_id, {"case_type": "courier"}, base=1))
     assert result["status"] == "merged"
     record = db.session.get(Client, client_id)
@@ -84,7 +99,10 @@ def test_different_values_of_one_field_conflict_and_keep_the_rest(client, world)
     conflict = db.session.get(Conflict, result["conflict_id"])
     assert (conflict.kind, conflict.fields) == ("field", ["full_name"])
     assert (conflict.base, conflict.server, conflict.client) == (
-        {"full_name": "Budi Santoso"}, {"full_name": "Budi A"}, {"full_name": "Budi B"})
+        {"full_name": "Budi Santoso"},
+        {"full_name": "Budi A"},
+        {"full_name": "Budi B"},
+    )
 
 
 def _session_pair(client, world):
@@ -99,21 +117,36 @@ def _session_pair(client, world):
 
 def test_note_edits_in_different_places_merge_as_text(client, world):
     a, b, session_id = _session_pair(client, world)
-    a.push(change("session", session_id,
-                  {"note_data": "Baris satu (A).\nBaris dua.\nBaris tiga.\n"}, base=1))
-    [result] = b.push(change("session", session_id,
-                             {"note_data": "Baris satu.\nBaris dua.\nBaris tiga (B).\n"}, base=1))
+    a.push(
+        change(
+            "session",
+            session_id,
+            {"note_data": "Baris satu (A).\nBaris dua.\nBaris tiga.\n"},
+            base=1,
+        )
+    )
+    [result] = b.push(
+        change(
+            "session",
+            session_id,
+            {"note_data": "Baris satu.\nBaris dua.\nBaris tiga (B).\n"},
+            base=1,
+        )
+    )
     assert result["status"] == "merged"
     assert db.session.get(CounselingSession, session_id).note_data == (
-        "Baris satu (A).\nBaris dua.\nBaris tiga (B).\n")
+        "Baris satu (A).\nBaris dua.\nBaris tiga (B).\n"
+    )
 
 
 def test_note_edits_of_the_same_line_conflict(client, world):
     a, b, session_id = _session_pair(client, world)
-    a.push(change("session", session_id, {"note_data": "Satu A.\nBaris dua.\nBaris tiga.\n"},
-                  base=1))
-    [result] = b.push(change("session", session_id,
-                             {"note_data": "Satu B.\nBaris dua.\nBaris tiga.\n"}, base=1))
+    a.push(
+        change("session", session_id, {"note_data": "Satu A.\nBaris dua.\nBaris tiga.\n"}, base=1)
+    )
+    [result] = b.push(
+        change("session", session_id, {"note_data": "Satu B.\nBaris dua.\nBaris tiga.\n"}, base=1)
+    )
     assert result["status"] == "conflict"
     assert db.session.get(Conflict, result["conflict_id"]).fields == ["note_data"]
 
@@ -157,12 +190,22 @@ def test_same_registration_number_from_two_devices_is_a_duplicate_conflict(clien
     a, b = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.a2")
     first = _create_client(a, world.facility_a, registration_number="B.I-77/2023")
     second = new_id()
-    [result] = b.push(change("client", second, client_fields(
-        world.facility_a, registration_number="B.I-77/2023", full_name="Budi Santosa")))
+    [result] = b.push(
+        change(
+            "client",
+            second,
+            client_fields(
+                world.facility_a, registration_number="B.I-77/2023", full_name="Budi Santosa"
+            ),
+        )
+    )
     assert result["status"] == "conflict"
     conflict = db.session.get(Conflict, result["conflict_id"])
     assert (conflict.kind, conflict.record_id, conflict.other_record_id) == (
-        "duplicate", second, first)
+        "duplicate",
+        second,
+        first,
+    )
     assert db.session.get(Client, second).duplicate_of == first
 
 
@@ -242,12 +285,25 @@ def test_device_may_not_approve_its_own_session(client, world):
 def test_assist_scores_are_computed_by_the_server(client, world):
     device = DeviceSession(client, "konselor.a")
     client_id = _create_client(device, world.facility_a)
-    answers = {"alcohol": {"q2": 6, "q3": 6, "q4": 7, "q5": 8, "q6": 0, "q7": 0},
-               "amphetamine": {"q2": 2, "q3": 0, "q4": 0, "q5": 0, "q6": 3, "q7": 0}}
+    answers = {
+        "alcohol": {"q2": 6, "q3": 6, "q4": 7, "q5": 8, "q6": 0, "q7": 0},
+        "amphetamine": {"q2": 2, "q3": 0, "q4": 0, "q5": 0, "q6": 3, "q7": 0},
+    }
     record_id = new_id()
-    [result] = device.push(change("assessment", record_id, {
-        "facility_id": world.facility_a, "client_id": client_id, "instrument": "assist",
-        "taken_on": "2023-01-05", "answers": answers, "scores": {"alcohol": {"score": 0}}}))
+    [result] = device.push(
+        change(
+            "assessment",
+            record_id,
+            {
+                "facility_id": world.facility_a,
+                "client_id": client_id,
+                "instrument": "assist",
+                "taken_on": "2023-01-05",
+                "answers": answers,
+                "scores": {"alcohol": {"score": 0}},
+            },
+        )
+    )
     assert result["status"] == "applied", result
     changes, _ = device.pull_all()
     [pulled] = [c for c in changes if c["id"] == record_id]
@@ -273,8 +329,9 @@ def test_push_for_another_device_id_is_forbidden(client, world):
 def test_more_than_500_changes_is_413(client, world):
     device = DeviceSession(client, "konselor.a")
     changes = [change("client", new_id(), client_fields(world.facility_a)) for _ in range(501)]
-    response = device.post("/api/v1/sync/push",
-                           json={"device_id": device.device_id, "changes": changes})
+    response = device.post(
+        "/api/v1/sync/push", json={"device_id": device.device_id, "changes": changes}
+    )
     assert response.status_code == 413
     assert db.session.scalar(select(func.count()).select_from(Client)) == 0
 
@@ -283,8 +340,15 @@ def test_push_records_what_the_device_reports(client, world):
     from server.models import Device
 
     device = DeviceSession(client, "konselor.a")
-    device.post("/api/v1/sync/push", json={"device_id": device.device_id, "changes": [],
-                                           "app_version": "1.2.3", "pending_count": 4})
+    device.post(
+        "/api/v1/sync/push",
+        json={
+            "device_id": device.device_id,
+            "changes": [],
+            "app_version": "1.2.3",
+            "pending_count": 4,
+        },
+    )
     stored = db.session.get(Device, device.device_id)
     assert (stored.app_version, stored.pending_count) == ("1.2.3", 4)
     assert stored.last_sync_at is not None

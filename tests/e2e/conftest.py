@@ -1,0 +1,184 @@
+"""Browser tests: the real server on a free port, Debian's Chromium driven by pytest-playwright.
+
+The server runs in a thread with its own SQLite database (or PostgreSQL when
+PULIH_E2E_BACKEND=postgresql) and serves the built PWA from pwa/dist (`make test` builds it).
+Each test makes its own facility and users through `e2e_world`, so tests never share records.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+import server.security
+from server import create_app
+from server.extensions import db
+from server.services.admin import add_facility, add_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "kata-sandi-uji-42"
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test runs in one xdist worker: one live server, one Chromium at a time."""
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is required: apt-get install -y chromium (make test does it)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@dataclass
+class LiveServer:
+    """The running server: its URL and its Flask app (for checks through the database)."""
+
+    url: str
+    app: Any
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Pulih on 127.0.0.1 and a free port, serving the built PWA."""
+    dist = ROOT / "pwa" / "dist"
+    if not (dist / "index.html").exists():
+        pytest.fail("pwa/dist is missing: run `make test` (it builds the PWA first)")
+    server.security._hasher = server.security.PasswordHasher(
+        time_cost=1, memory_cost=1024, parallelism=1
+    )
+    backend = os.environ.get("PULIH_E2E_BACKEND", "sqlite")
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'pulih.sqlite3'}"
+        created = None
+    else:
+        from tests.conftest import _create_pg_database
+
+        created, url = _create_pg_database()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e", "PWA_DIST": dist})
+    with app.app_context():
+        from server.cli import upgrade_database
+
+        upgrade_database()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(url=f"http://127.0.0.1:{httpd.server_port}", app=app)
+    httpd.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+    if created:
+        from tests.conftest import _drop_pg_database
+
+        _drop_pg_database(created)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    """pytest-playwright's base URL: page.goto('/') opens the app."""
+    return live_server.url
+
+
+@dataclass
+class E2EWorld:
+    """A fresh facility with two counselors, a supervisor and an admin of it."""
+
+    facility_id: str
+    facility_code: str
+    counselor: str
+    counselor2: str
+    supervisor: str
+    admin: str
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def e2e_world(live_server: LiveServer) -> E2EWorld:
+    """Users and a facility that belong to this test alone."""
+    tag = uuid.uuid4().hex[:6]
+    with live_server.app.app_context():
+        facility = add_facility(
+            code=f"E2E-{tag}",
+            name=f"Lapas Uji {tag}",
+            kind="lapas",
+            region="Sumatera Selatan",
+            timezone="WIB",
+        )
+        names = {}
+        for role, key in (
+            ("counselor", "counselor"),
+            ("counselor", "counselor2"),
+            ("supervisor", "supervisor"),
+            ("admin", "admin"),
+        ):
+            username = f"{key}.{tag}"
+            add_user(
+                username=username,
+                role=role,
+                password=PASSWORD,
+                display_name=f"{key.title()} {tag}",
+                facility_codes=[] if role == "admin" else [facility.code],
+            )
+            names[key] = username
+        return E2EWorld(facility_id=facility.id, facility_code=facility.code, **names)
+
+
+def api_login(live_server: LiveServer, username: str) -> dict[str, str]:
+    """Log in through the API (a device of the test itself) and return auth headers."""
+    import json
+    import urllib.request
+
+    body = json.dumps(
+        {
+            "username": username,
+            "password": PASSWORD,
+            "device_id": str(uuid.uuid4()),
+            "device_name": "e2e checker",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        live_server.url + "/api/v1/auth/login",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        token = json.loads(response.read())["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def api_get(live_server: LiveServer, path: str, headers: dict[str, str]) -> Any:
+    """GET an API path as JSON."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(live_server.url + path, headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
