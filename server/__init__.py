@@ -44,6 +44,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .routes import register_blueprints
 
     register_blueprints(api)
+    _document_api()
+    from .routes.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)
     _register_pwa(app)
 
     @app.get("/healthz")
@@ -55,6 +59,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _document_api() -> None:
+    """Bearer auth and the per-entity field schemas of push changes, in the OpenAPI document."""
+    from .record_schemas import FIELD_SCHEMAS
+
+    components = api.spec.components
+    if "bearer" not in components.security_schemes:
+        components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+        for entity, schema in FIELD_SCHEMAS.items():
+            components.schema(f"{entity.title()}Fields", schema=type(schema))
+    api.spec.options["security"] = [{"bearer": []}]
 
 
 def _migrations_dir() -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 ZONES = ("WIB", "WITA", "WIT")
@@ -30,6 +30,7 @@ def upgrade_database() -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     upgrade_database()
@@ -37,6 +38,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option(
     "--seed", default=1, show_default=True, help="Random seed: the same seed, the same data."
 )
@@ -65,6 +67,7 @@ def seed_demo(seed: int, if_empty: bool) -> None:
 
 
 @click.command("create-facility")
+@with_appcontext
 @click.argument("code")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(KINDS), required=True)
@@ -79,6 +82,7 @@ def create_facility(code: str, name: str, kind: str, region: str, zone: str) -> 
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(("counselor", "supervisor", "admin")), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

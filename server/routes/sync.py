@@ -66,7 +66,7 @@ class PullOut(Schema):
 
 
 @blp.post("/push")
-@login_required()
+@login_required("counselor", "admin")  # supervisors read and review; they do not write records
 @blp.arguments(PushIn)
 @blp.response(200, PushOut)
 def push_changes(body: dict[str, Any]) -> Response:
