@@ -13,7 +13,7 @@ from .common import UUID, JSONType, UTCDateTime, new_id, utcnow
 
 
 class SyncCounter(db.Model):  # type: ignore[name-defined,misc]
-    """One row: the last allocated feed sequence number, taken under a row lock (README step P3)."""
+    """One row: the last allocated feed sequence number, taken under a row lock (README step P1)."""
 
     __tablename__ = "sync_counter"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

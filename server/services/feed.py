@@ -1,4 +1,4 @@
-"""Feed sequence numbers, allocated under one row lock so they commit in order (README P3).
+"""Feed sequence numbers, allocated under one row lock so they commit in order (README P1, L2).
 
 Theory of operation: every change that makes a new version takes its `seq` from the single
 `sync_counter` row with `UPDATE ... RETURNING`. On PostgreSQL that row stays locked until the

@@ -22,7 +22,7 @@ def encode_cursor(seq: int) -> str:
 
 
 def decode_cursor(cursor: str | None) -> int:
-    """The feed position of a cursor; a 400 problem for one this server did not make."""
+    """L1: the feed position of a cursor; a 400 problem for one this server did not make."""
     if not cursor:
         return 0
     try:
