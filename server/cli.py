@@ -61,7 +61,7 @@ def seed_demo(seed: int, if_empty: bool) -> None:
         f"demo province loaded in {elapsed:.1f} s: "
         + ", ".join(f"{k}={v}" for k, v in summary.get("counts", {}).items())
     )
-    click.echo("demo logins (password for all: see below):")
+    click.echo("demo logins (username, password):")
     for login in summary.get("logins", []):
         click.echo(f"  {login['role']:<10} {login['username']:<22} {login['password']}")
 
@@ -145,7 +145,9 @@ def run(host: str, port: int, workers: int) -> None:
                 "server.wsgi:app",
             ],
         )
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 //   required again.
 import { uuid4 } from '../shared/ids';
 import type { TokenPair, User } from '../shared/types';
-import { NetworkError, type AuthApi } from './api';
+import { HttpError, NetworkError, isDeviceRevoked, type AuthApi } from './api';
 import { AuthDb, deleteUserDb, type AccountRow, type PasswordVerifier } from './db';
 import { AuthLostError } from './sync';
 
@@ -70,10 +70,25 @@ export async function checkVerifier(password: string, v: PasswordVerifier): Prom
   return diff === 0;
 }
 
-export type LoginFailure = 'bad_credentials' | 'rate_limited' | 'offline_unknown' | 'server_error';
+/** Why a login failed. Only a request that got no answer at all is "unreachable"; every answer
+ * the server gave keeps its meaning (wrong password, invalid input, too many tries, its own error). */
+export type LoginFailure =
+  | 'bad_credentials'
+  | 'invalid'
+  | 'rate_limited'
+  | 'device_revoked'
+  | 'offline_unknown'
+  | 'unreachable'
+  | 'server_error';
 
 export class LoginError extends Error {
-  constructor(readonly reason: LoginFailure) {
+  constructor(
+    readonly reason: LoginFailure,
+    /** per-field messages from the server's problem details (reason 'invalid') */
+    readonly fields: Record<string, string[]> = {},
+    /** the HTTP status, when the server answered */
+    readonly status: number | null = null,
+  ) {
     super(reason);
     this.name = 'LoginError';
   }
@@ -204,12 +219,30 @@ export class AuthService {
   }
 }
 
-function mapLoginError(e: unknown): LoginError {
+/** The server's answer to a login, as a LoginError that keeps its meaning. */
+export function mapLoginError(e: unknown): LoginError {
   if (e instanceof LoginError) return e;
-  const status = (e as { status?: number }).status;
-  if (status === 401 || status === 400 || status === 403) return new LoginError('bad_credentials');
-  if (status === 429) return new LoginError('rate_limited');
-  return new LoginError('server_error');
+  if (e instanceof NetworkError) return new LoginError('unreachable');
+  if (!(e instanceof HttpError)) return new LoginError('server_error');
+  const { status, problem } = e;
+  if (isDeviceRevoked(e)) return new LoginError('device_revoked', {}, status);
+  if (status === 401 || status === 403) return new LoginError('bad_credentials', {}, status);
+  if (status === 429) return new LoginError('rate_limited', {}, status);
+  if (status === 400 || status === 422) {
+    return new LoginError('invalid', problemFields(problem.errors), status);
+  }
+  return new LoginError('server_error', {}, status);
+}
+
+/** Problem-details `errors` as field → messages, whatever nesting the server used. */
+function problemFields(errors: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!errors || typeof errors !== 'object') return out;
+  for (const [field, value] of Object.entries(errors as Record<string, unknown>)) {
+    const list = Array.isArray(value) ? value : [value];
+    out[field] = list.map((m) => (typeof m === 'string' ? m : JSON.stringify(m)));
+  }
+  return out;
 }
 
 function deviceName(): string {

@@ -29,7 +29,10 @@ const id = {
   'login.rate_limited': 'Terlalu banyak percobaan masuk. Tunggu sebentar lalu coba lagi.',
   'login.offline_unknown':
     'Tidak ada sinyal, dan akun ini belum pernah masuk di perangkat ini. Masuk sekali saat ada sinyal.',
-  'login.server_error': 'Server tidak dapat dihubungi. Coba lagi.',
+  'login.server_error': 'Server sedang bermasalah ({status}). Coba lagi nanti.',
+  'login.invalid': 'Periksa isian yang ditandai.',
+  'login.unreachable': 'Server tidak dapat dihubungi. Periksa sinyal lalu coba lagi.',
+  'login.device_revoked': 'Akses perangkat ini sudah dicabut admin. Hubungi admin Anda.',
   'login.offline_note':
     'Tanpa sinyal: Anda tetap bisa masuk dengan kata sandi yang pernah dipakai di sini.',
   'login.revoked_title': 'Perangkat ini dicabut',
@@ -177,6 +180,7 @@ const id = {
   'session.saved_draft': 'Draf disimpan di perangkat.',
   'session.submitted': 'Dikirim untuk review. Akan tersinkron saat ada sinyal.',
   'session.draft_restored': 'Isian yang belum disimpan dipulihkan.',
+  'session.draft_saved': 'Isian tersimpan otomatis di perangkat.',
   'session.discard_draft': 'Buang isian yang belum disimpan',
   'session.locked': 'Sesi ini sudah disetujui dan terkunci. Perubahan tidak dapat dibuat.',
   'session.review_comment': 'Komentar supervisor: {comment}',
@@ -247,7 +251,10 @@ const en: Record<MessageKey, string> = {
   'login.rate_limited': 'Too many login attempts. Wait a moment and try again.',
   'login.offline_unknown':
     'No signal, and this account has never logged in on this device. Log in once while online.',
-  'login.server_error': 'The server cannot be reached. Try again.',
+  'login.server_error': 'The server had a problem ({status}). Try again later.',
+  'login.invalid': 'Check the marked fields.',
+  'login.unreachable': 'The server cannot be reached. Check the signal and try again.',
+  'login.device_revoked': 'An admin revoked this device. Contact your admin.',
   'login.offline_note': 'Without a signal you can still log in with a password used here before.',
   'login.revoked_title': 'This device was revoked',
   'login.revoked':
@@ -395,6 +402,7 @@ const en: Record<MessageKey, string> = {
   'session.saved_draft': 'Draft saved on this device.',
   'session.submitted': 'Submitted for review. It will sync when there is a signal.',
   'session.draft_restored': 'Unsaved input was restored.',
+  'session.draft_saved': 'What you typed is saved on this device.',
   'session.discard_draft': 'Discard unsaved input',
   'session.locked': 'This session is approved and locked. It cannot be changed.',
   'session.review_comment': "Supervisor's comment: {comment}",

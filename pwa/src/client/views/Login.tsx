@@ -1,14 +1,41 @@
+// The login form. What is typed stays in this component's state: nothing around it (service
+// worker install, language switch, a revoked notice arriving) resets it.
 import { useEffect, useState } from 'preact/hooks';
 import { t, type Lang } from '../../shared/i18n';
 import { LoginError, type RevokedNotice, type Session } from '../auth';
 import { authService } from '../app';
-import { LangSwitch } from './common';
+import { describe, Field, LangSwitch } from './common';
+
+type LoginField = 'username' | 'password';
+const FIELDS: readonly LoginField[] = ['username', 'password'];
+
+/** Field errors of a failed login: the server's own words under the fields it named. */
+function serverFieldErrors(err: LoginError): Partial<Record<LoginField, string>> {
+  const out: Partial<Record<LoginField, string>> = {};
+  for (const f of FIELDS) if (err.fields[f]?.length) out[f] = err.fields[f].join(' ');
+  return out;
+}
+
+function failureText(err: unknown): string {
+  if (!(err instanceof LoginError)) return t('login.server_error', { status: '?' });
+  if (err.reason === 'server_error') {
+    return t('login.server_error', { status: err.status ? `HTTP ${err.status}` : '?' });
+  }
+  if (err.reason === 'invalid') {
+    const other = Object.entries(err.fields)
+      .filter(([f]) => !(FIELDS as readonly string[]).includes(f))
+      .map(([f, msgs]) => `${f}: ${msgs.join(' ')}`);
+    return [t('login.invalid'), ...other].join(' ');
+  }
+  return t(`login.${err.reason}`);
+}
 
 export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Promise<void> }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<LoginField, string>>>({});
   const [revoked, setRevoked] = useState<RevokedNotice | null>(null);
 
   useEffect(() => {
@@ -17,6 +44,15 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
 
   async function submit(e: Event) {
     e.preventDefault();
+    if (busy) return;
+    const missing: Partial<Record<LoginField, string>> = {};
+    if (!username.trim()) missing.username = t('err.required');
+    if (!password) missing.password = t('err.required');
+    setFieldErrors(missing);
+    if (Object.keys(missing).length) {
+      setError(t('login.invalid'));
+      return;
+    }
     setBusy(true);
     setError('');
     try {
@@ -24,12 +60,15 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
       setRevoked(null);
       await onSession(session);
     } catch (err) {
-      const reason = err instanceof LoginError ? err.reason : 'server_error';
-      setError(t(`login.${reason}`));
+      setFieldErrors(err instanceof LoginError ? serverFieldErrors(err) : {});
+      setError(failureText(err));
     } finally {
       setBusy(false);
     }
   }
+
+  const fieldError = (f: LoginField): string[] | undefined =>
+    fieldErrors[f] ? [fieldErrors[f]] : undefined;
 
   return (
     <main id="main" class="login">
@@ -41,8 +80,7 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
         </div>
       )}
       <form onSubmit={submit} noValidate>
-        <div class="field">
-          <label for="login-username">{t('login.username')}</label>
+        <Field id="login-username" label={t('login.username')} messages={fieldError('username')}>
           <input
             id="login-username"
             data-testid="login-username"
@@ -51,10 +89,10 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
             required
             value={username}
             onInput={(e) => setUsername(e.currentTarget.value)}
+            {...describe('login-username', fieldError('username'))}
           />
-        </div>
-        <div class="field">
-          <label for="login-password">{t('login.password')}</label>
+        </Field>
+        <Field id="login-password" label={t('login.password')} messages={fieldError('password')}>
           <input
             id="login-password"
             data-testid="login-password"
@@ -63,8 +101,9 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
             required
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
+            {...describe('login-password', fieldError('password'))}
           />
-        </div>
+        </Field>
         <p class="error" role="alert" data-testid="login-error">
           {error}
         </p>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../shared/i18n';
-import { LoginError } from '../auth';
+import { mapLoginError } from '../auth';
 import { useApp } from '../context';
 import { navigate } from '../router';
 
@@ -15,15 +15,11 @@ export function Relogin() {
       await app.relogin(password);
       history.back();
     } catch (err) {
-      const status = (err as { status?: number }).status;
+      const e = mapLoginError(err);
       setError(
-        err instanceof LoginError
-          ? t(`login.${err.reason}`)
-          : status === 401
-            ? t('login.bad_credentials')
-            : status === 429
-              ? t('login.rate_limited')
-              : t('login.server_error'),
+        e.reason === 'server_error'
+          ? t('login.server_error', { status: e.status ? `HTTP ${e.status}` : '?' })
+          : t(`login.${e.reason}`),
       );
     }
   }

@@ -1,7 +1,7 @@
 // Log or edit a session. Every keystroke is saved as a draft in IndexedDB, so a killed tab loses
 // nothing and reopening the form restores it. "Simpan draf" and "Kirim untuk review" write the
 // record and its outbox change.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { uuid4 } from '../../shared/ids';
 import { label, t, type MessageKey } from '../../shared/i18n';
 import { ZONES, zoneOf } from '../../shared/time';
@@ -87,6 +87,9 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const [draft, setDraft] = useState<SessionDraft | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  // 'saved' once the last keystroke is on disk: the counselor can see that nothing is at risk.
+  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const edits = useRef(0);
 
   useEffect(() => {
     let alive = true;
@@ -128,11 +131,17 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const locked = current?.['status'] === 'approved';
 
   function update(patch: Partial<SessionDraft>) {
+    const edit = ++edits.current;
+    setDraftState('saving');
     setDraft((d) => {
       if (!d) return d;
       const next = { ...d, ...patch };
-      // Saved on every keystroke; not awaited so typing never waits for the disk.
-      void store.putDraft(loaded!.key, next);
+      // Saved on every keystroke; not awaited so typing never waits for the disk. IndexedDB runs
+      // write transactions on one store in order, so the last put holds the last keystroke.
+      void store.putDraft(loaded!.key, next).then(
+        () => edit === edits.current && setDraftState('saved'),
+        () => undefined,
+      );
       return next;
     });
   }
@@ -515,6 +524,9 @@ export function SessionForm({ target }: { target: SessionTarget }) {
               {t('session.fix_errors')}
             </p>
           )}
+          <p class="muted" data-testid="draft-status" data-state={draftState} aria-live="polite">
+            {draftState === 'saved' ? t('session.draft_saved') : ''}
+          </p>
           {!locked && (
             <div class="buttons">
               <button

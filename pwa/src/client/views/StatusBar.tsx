@@ -46,7 +46,11 @@ export function StatusBar() {
   const busy = state.phase === 'syncing';
   return (
     <section class="statusbar" aria-label={t('status.region')} data-phase={state.phase}>
-      <span class={online ? 'dot online' : 'dot offline'} data-testid="online-status">
+      <span
+        class={online ? 'dot online' : 'dot offline'}
+        data-testid="online-status"
+        data-online={online ? '1' : '0'}
+      >
         {online ? t('status.online') : t('status.offline')}
       </span>
       <span
@@ -59,7 +63,7 @@ export function StatusBar() {
       <span data-testid="last-sync" data-ms={state.lastSyncAt ?? ''}>
         {timeText(state.lastSyncAt)}
       </span>
-      <span role="status" aria-live="polite" data-testid="sync-status">
+      <span role="status" aria-live="polite" data-testid="sync-status" data-phase={state.phase}>
         {phaseText(state, online)}
       </span>
       {state.phase === 'auth' ? (

@@ -5,23 +5,26 @@ import type { FieldError } from '../../shared/validation';
 import { useQuery } from '../context';
 import type { LocalRecord } from '../db';
 
-/** A label, its control, and the control's errors, tied together for assistive technology. */
+/** A label, its control, and the control's errors, tied together for assistive technology.
+ * `errors` are codes the catalog words; `messages` are words already (the server's). */
 export function Field(props: {
   id: string;
   label: string;
   errors?: FieldError[] | undefined;
+  messages?: string[] | undefined;
   hint?: string;
   children: ComponentChildren;
 }) {
-  const { id, errors } = props;
+  const { id } = props;
+  const texts = [...(props.errors ?? []).map((e) => errorText(e)), ...(props.messages ?? [])];
   return (
-    <div class={errors?.length ? 'field invalid' : 'field'}>
+    <div class={texts.length ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
       {props.children}
       {props.hint && <small id={`${id}-hint`}>{props.hint}</small>}
-      {errors?.length ? (
+      {texts.length ? (
         <p class="error" id={`${id}-error`} data-testid={`${id}-error`}>
-          {errors.map((e) => errorText(e)).join(' ')}
+          {texts.join(' ')}
         </p>
       ) : null}
     </div>
@@ -29,7 +32,10 @@ export function Field(props: {
 }
 
 /** aria attributes for a control inside Field. */
-export function describe(id: string, errors?: FieldError[]): Record<string, string | boolean> {
+export function describe(
+  id: string,
+  errors?: readonly unknown[] | undefined,
+): Record<string, string | boolean> {
   return errors?.length ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {};
 }
 
