@@ -128,6 +128,14 @@ def _resolve_field(
     return [(record, _write(caller, record, values))]
 
 
+def _take_deletion(record: SyncedMixin, choice: str) -> Touched:
+    """The device wanted the record gone: a tombstone (a deletion has nothing to merge)."""
+    if choice == "merge":
+        raise _invalid({"_schema": ["A deletion cannot be merged; choose server or client."]})
+    record.deleted = True
+    return [(record, ["deleted"])]
+
+
 def _resolve_delete(
     caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
 ) -> Touched:
@@ -135,10 +143,7 @@ def _resolve_delete(
     if choice == "server":
         return [(record, [])]
     if _is_deletion(conflict):
-        if choice == "merge":
-            raise _invalid({"_schema": ["A deletion cannot be merged; choose server or client."]})
-        record.deleted = True
-        return [(record, ["deleted"])]
+        return _take_deletion(record, choice)
     if getattr(record, "merged_into", None):
         raise ApiProblem(
             409, "merged-client", "This client was merged into another; apply the edit to that one."
@@ -156,10 +161,7 @@ def _resolve_locked(
     if choice == "server":
         return [(record, [])]
     if _is_deletion(conflict):
-        if choice == "merge":
-            raise _invalid({"_schema": ["A deletion cannot be merged; choose server or client."]})
-        record.deleted = True
-        return [(record, ["deleted"])]
+        return _take_deletion(record, choice)
     wire = _chosen_values(conflict, choice, fields)
     wire.pop("status", None)  # an amended session is always reviewed again
     values = _validated(record, wire)
