@@ -1,0 +1,122 @@
+"""One push batch: the records it touches, its block of feed seqs, its queued change-log rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from ..extensions import db
+from ..models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client
+from ..models.common import utcnow
+from ..models.records import SyncedMixin
+from ..security import Caller
+from .feed import allocate
+from .records import REFERENCES
+
+
+class Rejected(Exception):
+    """A change the server will not take; `errors` says why, per field."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        super().__init__("rejected")
+        self.errors = errors
+
+
+@dataclass
+class Batch:
+    """One push: who pushes, the records it touches, and its block of feed seqs.
+
+    Fast mode prefetches every record the batch names, writes nothing until one flush at the end,
+    and takes seqs from one block. Careful mode (after the database refused the fast batch) runs
+    each change in its own savepoint with its own flush, so one bad change spoils nothing else.
+    """
+
+    caller: Caller
+    device_id: str
+    careful: bool
+    first_seq: int
+    size: int
+    records: dict[tuple[str, str], SyncedMixin] = field(default_factory=dict)
+    fetched: set[tuple[str, str]] = field(default_factory=set)
+    live_numbers: dict[tuple[str, str], SyncedMixin] = field(default_factory=dict)
+    log_rows: list[dict[str, Any]] = field(default_factory=list)
+    used: int = 0
+    finishing: bool = False
+
+    def next_seq(self) -> int:
+        """The next seq of the batch's block (allocated under the feed lock)."""
+        if self.used >= self.size:
+            return allocate(db.session)
+        self.used += 1
+        return self.first_seq + self.used - 1
+
+    def find(self, model: type[SyncedMixin], record_id: str) -> SyncedMixin | None:
+        """A record by id: created in this batch, prefetched, or loaded now."""
+        key = (model.entity, record_id)
+        if key in self.records or key in self.fetched:
+            return self.records.get(key)
+        record = db.session.get(model, record_id)
+        self.fetched.add(key)
+        if record is not None:
+            self.records[key] = record
+        return record
+
+    def prefetch(self, raw_changes: list[Any]) -> None:
+        """Load every record the batch changes or references: one query per entity."""
+        wanted: dict[str, set[str]] = {}
+        numbers: set[tuple[str, str]] = set()
+        for raw in raw_changes:
+            if not isinstance(raw, dict) or raw.get("entity") not in WRITABLE_ENTITIES:
+                continue
+            entity, fields_ = raw["entity"], raw.get("fields")
+            if is_key(raw.get("id")):
+                wanted.setdefault(entity, set()).add(raw["id"])
+            if not isinstance(fields_, dict):
+                continue
+            for name, model in REFERENCES.get(entity, {}).items():
+                if is_key(fields_.get(name)):
+                    wanted.setdefault(model.entity, set()).add(fields_[name])
+            number, facility = fields_.get("registration_number"), fields_.get("facility_id")
+            if entity == "client" and is_key(number) and is_key(facility):
+                numbers.add((facility, number))
+        for entity, ids in wanted.items():
+            model = ENTITY_MODELS[entity]
+            for record in db.session.scalars(select(model).where(model.id.in_(ids))):
+                self.records[(entity, record.id)] = record
+            self.fetched.update((entity, i) for i in ids)
+        if numbers:
+            for client in db.session.scalars(
+                select(Client).where(
+                    Client.registration_number.in_({n for _, n in numbers}),
+                    Client.facility_id.in_({f for f, _ in numbers}),
+                    Client.deleted.is_(False),
+                    Client.duplicate_of.is_(None),
+                )
+            ):
+                self.live_numbers[(client.facility_id, client.registration_number)] = client
+
+    def write_log(self, **row: Any) -> None:
+        """Queue a change-log row; written with one multi-row INSERT (at once in careful mode)."""
+        row["created_at"] = utcnow()
+        self.log_rows.append(row)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued: at the end in fast mode, after each change in careful mode."""
+        if self.careful or self.finishing:
+            db.session.flush()
+            if self.log_rows:
+                db.session.execute(insert(ChangeLog), self.log_rows)
+                self.log_rows = []
+
+    def finish(self) -> None:
+        """Write everything the fast batch queued."""
+        self.finishing = True
+        self.flush()
+
+
+def is_key(value: Any) -> bool:
+    """A string that can be looked up safely (PostgreSQL refuses NUL in parameters)."""
+    return isinstance(value, str) and 0 < len(value) <= 64 and "\x00" not in value

@@ -1,0 +1,110 @@
+"""Steps P9–P10: every change offered is written to the change log with its outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync import Change, Status
+
+from ..models.records import SyncedMixin
+from .batch import Batch
+from .wire import record_to_wire
+
+
+def _result(
+    change_id: Any,
+    status: str,
+    record_id: Any,
+    version: int | None,
+    conflict_id: str | None,
+    errors: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "change_id": change_id,
+        "status": status,
+        "id": record_id,
+        "version": version,
+        "conflict_id": conflict_id,
+        "errors": errors,
+    }
+
+
+def log_change(
+    ctx: Batch,
+    change: Change,
+    record: SyncedMixin,
+    status: Status,
+    changed: list[str],
+    conflict_id: str | None,
+) -> dict[str, Any]:
+    """P9: the change and its outcome go to the log in the same transaction as the effect."""
+    result = _result(change.change_id, str(status), record.id, record.version, conflict_id, None)
+    ctx.write_log(
+        change_id=change.change_id,
+        entity=change.entity,
+        record_id=record.id,
+        facility_id=record.facility_id,
+        version=record.version,
+        base_version=change.base_version,
+        op=change.op,
+        status=str(status),
+        source="device",
+        device_id=ctx.device_id,
+        user_id=ctx.caller.user.id,
+        hlc=change.hlc,
+        fields=_json_safe(dict(change.fields)),
+        changed_fields=changed,
+        snapshot=record_to_wire(record),
+        errors=None,
+        conflict_id=conflict_id,
+        result=result,
+    )
+    return result
+
+
+def log_rejection(
+    ctx: Batch, raw: Any, change: Change | None, errors: dict[str, Any]
+) -> dict[str, Any]:
+    """P10: a rejected change is kept in the log, with its errors, for admins to see."""
+    change_id = change.change_id if change else _str_or_none(raw, "change_id")
+    record_id = change.id if change else _str_or_none(raw, "id")
+    result = _result(change_id, str(Status.REJECTED), record_id, None, None, errors)
+    ctx.write_log(
+        change_id=change_id,
+        entity=(change.entity if change else (_str_or_none(raw, "entity") or "?"))[:20],
+        record_id=(record_id or None) and record_id[:64],
+        facility_id=None,
+        version=None,
+        base_version=change.base_version if change else None,
+        op=(change.op if change else (_str_or_none(raw, "op") or "?"))[:20],
+        status=str(Status.REJECTED),
+        source="device",
+        device_id=ctx.device_id,
+        user_id=ctx.caller.user.id,
+        hlc=change.hlc if change else None,
+        fields=_json_safe(raw),
+        changed_fields=None,
+        snapshot=None,
+        errors=errors,
+        conflict_id=None,
+        result=result,
+    )
+    return result
+
+
+def _str_or_none(raw: Any, key: str) -> str | None:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if isinstance(value, str) and "\x00" not in value and len(value) <= 64:
+        return value
+    return None
+
+
+def _json_safe(value: Any) -> Any:
+    """What a device sent, storable on PostgreSQL (which refuses NUL in text and jsonb)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {str(k).replace("\x00", "\ufffd"): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
