@@ -6,15 +6,16 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Select, bindparam, literal_column, select, union_all
 
 from ..errors import ApiProblem
 from ..extensions import db
 from ..models import ENTITY_MODELS
 from .feed import current_seq
-from .wire import raw_columns, raw_row_to_wire
+from .record_json import record_json
 
 
 def encode_cursor(seq: int) -> str:
@@ -42,55 +43,60 @@ def decode_cursor(cursor: str | None) -> int:
         ) from None
 
 
-def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:
-    """One page of the feed for a scope.
-
-    L2: one statement reads (entity, id, seq) across all tables, so the page comes from one
-    snapshot: a later-committed row can never be seen while an earlier one is missed.
-    """
-    scope = list(facility_ids)
-    # L2, fast path: at or past the last committed seq there is nothing new for anybody.
-    # (Allocation is serialized, so every seq up to the committed counter is committed.)
-    if after >= current_seq(db.session):
-        return {"changes": [], "cursor": encode_cursor(after), "has_more": False}
+@cache
+def _page_statement(dialect: str) -> Select[Any]:
+    """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound."""
+    after, limit = bindparam("after"), bindparam("limit")
     parts = [
-        select(literal(entity).label("entity"), model.id.label("id"), model.seq.label("seq"))
-        .where(model.seq > after, model.facility_id.in_(scope))
+        select(
+            literal_column(f"'{entity}'").label("entity"), model.id.label("id"),
+            model.seq.label("seq"), model.version.label("version"),
+            model.deleted.label("deleted"), record_json(entity, dialect).label("record"),
+        )
+        .where(model.seq > after, model.facility_id.in_(bindparam("scope", expanding=True)))
         .order_by(model.seq)
-        .limit(limit + 1)
+        .limit(limit)
         .subquery()
         for entity, model in ENTITY_MODELS.items()
     ]
     merged = union_all(*(select(part) for part in parts)).subquery()
-    rows = db.session.execute(
-        select(merged.c.entity, merged.c.id, merged.c.seq).order_by(merged.c.seq).limit(limit + 1)
-    ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    # L3: load the records of the page as plain rows (no ORM objects); one query per entity.
-    # A record changed since L2 comes in its newer state; L2 finds it again later: never a skip.
-    wanted: dict[str, list[str]] = {}
-    for entity, record_id, _seq in rows:
-        wanted.setdefault(entity, []).append(record_id)
-    loaded: dict[tuple[str, str], dict[str, Any]] = {}
-    for entity, ids in wanted.items():
-        table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
-        columns, _ = raw_columns(entity)
-        for row in db.session.execute(select(*columns).where(table.c.id.in_(ids))):
-            record = raw_row_to_wire(entity, row)
-            loaded[(entity, record["id"])] = record
-    changes = []
-    for entity, record_id, _seq in rows:
-        record = loaded[(entity, record_id)]
-        changes.append(
-            {
-                "entity": entity,
-                "id": record_id,
-                "version": record["version"],
-                "deleted": record["deleted"],
-                "record": record,
-            }
-        )
-    # L4: the cursor is the last seq of the page (or unchanged when the page is empty).
-    last = rows[-1][2] if rows else after
-    return {"changes": changes, "cursor": encode_cursor(last), "has_more": has_more}
+    return select(merged).order_by(merged.c.seq).limit(limit)
+
+
+def _page_rows(facility_ids: Iterable[str], after: int, limit: int) -> tuple[list[Any], bool]:
+    """L2–L3: (entity, id, seq, version, deleted, record JSON) of the next page, in one statement.
+
+    One statement sees one snapshot, so a later-committed row can never be seen while an earlier
+    one is missed; with the feed's serialized seqs (P1) that makes `seq > cursor` complete.
+    """
+    # L2, fast path: at or past the last committed seq there is nothing new for anybody.
+    # (Allocation is serialized, so every seq up to the committed counter is committed.)
+    if after >= current_seq(db.session):
+        return [], False
+    statement = _page_statement(db.engine.dialect.name)
+    params = {"after": after, "scope": list(facility_ids), "limit": limit + 1}
+    rows = db.session.connection().execute(statement, params).all()
+    return rows[:limit], len(rows) > limit
+
+
+def pull_page_json(facility_ids: Iterable[str], after: int, limit: int) -> tuple[str, int]:
+    """One page as the JSON text of the answer, and how many changes it holds.
+
+    L4: the cursor is the last seq of the page (or unchanged when the page is empty).
+    """
+    rows, has_more = _page_rows(facility_ids, after, limit)
+    changes = ",".join(
+        f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
+        f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
+        for entity, record_id, _seq, version, deleted, record in rows
+    )
+    cursor = encode_cursor(rows[-1][2] if rows else after)
+    more = "true" if has_more else "false"
+    return f'{{"changes":[{changes}],"cursor":"{cursor}","has_more":{more}}}', len(rows)
+
+
+def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:
+    """One page of the feed for a scope, as Python data (for callers inside the server)."""
+    text, _ = pull_page_json(facility_ids, after, limit)
+    page: dict[str, Any] = json.loads(text)
+    return page

@@ -315,7 +315,7 @@ def test_unexpected_error_is_a_500_problem_without_a_stack_trace(app, client, wo
     def explode(*args, **kwargs):
         raise RuntimeError("secret detail of a patient")
 
-    monkeypatch.setattr(sync_routes, "pull_page", explode)
+    monkeypatch.setattr(sync_routes, "pull_page_json", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     device = DeviceSession(client, "konselor.a")
     try:
