@@ -1,21 +1,27 @@
-// Admin views live here. Add routes to `adminRoutes`; the shell shows their nav entries.
-import { t } from '../../../shared/i18n';
+// Admin views: the conflict inbox and one conflict, rejected changes, users, devices, the audit
+// trail. Each view module loads on first use, so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
+import { lazyView } from '../supervisor/lazy';
 
-function AdminHome() {
-  return (
-    <section aria-labelledby="adm-h">
-      <h1 id="adm-h">{t('nav.admin')}</h1>
-      <p data-testid="admin-placeholder">{t('placeholder.admin')}</p>
-    </section>
-  );
-}
+const ADMIN = ['admin'] as const;
+
+const ConflictInbox = lazyView(() => import('./ConflictInbox').then((m) => m.ConflictInbox));
+const ConflictDetail = lazyView(() => import('./ConflictDetail').then((m) => m.ConflictDetail));
+const Rejected = lazyView(() => import('./Rejected').then((m) => m.Rejected));
+const Users = lazyView(() => import('./Users').then((m) => m.Users));
+const Devices = lazyView(() => import('./Devices').then((m) => m.Devices));
+const Audit = lazyView(() => import('./Audit').then((m) => m.Audit));
 
 export const adminRoutes: RouteDef[] = [
   {
     path: '/admin',
-    roles: ['admin'],
-    view: AdminHome,
+    roles: ADMIN,
+    view: ConflictInbox,
     nav: { label: 'nav.admin', testid: 'nav-admin' },
   },
+  { path: '/admin/conflicts/:id', roles: ADMIN, view: ConflictDetail },
+  { path: '/admin/rejected', roles: ADMIN, view: Rejected },
+  { path: '/admin/users', roles: ADMIN, view: Users },
+  { path: '/admin/devices', roles: ADMIN, view: Devices },
+  { path: '/admin/audit', roles: ADMIN, view: Audit },
 ];

@@ -1,0 +1,174 @@
+// The audit trail, newest first, filtered by user, action, entity and a date range.
+import { label, t } from '../../../shared/i18n';
+import { formatDateTime } from '../../../shared/time';
+import { useApp } from '../../context';
+import { navigate, type RouteProps } from '../../router';
+import { allPages, Loaded, Pager, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { AdminTabs } from './tabs';
+
+export const AUDIT_ACTIONS = [
+  'login',
+  'logout',
+  'pull',
+  'push',
+  'read',
+  'review',
+  'resolve',
+  'export',
+  'create_user',
+  'update_user',
+  'reset_password',
+  'revoke_device',
+  'create_facility',
+  'refresh_reuse',
+];
+export const AUDIT_ENTITIES = [
+  'facility',
+  'client',
+  'enrollment',
+  'assessment',
+  'session',
+  'attendance',
+  'user',
+  'device',
+];
+
+/** The instant a local calendar day starts, as ISO 8601 (the browser's own zone). */
+export function dayStart(date: string, addDays = 0): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const d = new Date(`${date}T00:00:00`);
+  if (Number.isNaN(d.getTime())) return null;
+  d.setDate(d.getDate() + addDays);
+  return d.toISOString();
+}
+
+export function Audit({ query }: RouteProps) {
+  const api = useStaffApi();
+  const { lang } = useApp();
+  const f = (name: string) => query.get(name) ?? '';
+  const page = Math.max(1, Number(f('page')) || 1);
+  const users = useRemote(() => allPages((q) => api.users(q)), []);
+  const events = useRemote(
+    () =>
+      api.audit({
+        user_id: f('user') || null,
+        action: f('action') || null,
+        entity: f('entity') || null,
+        since: dayStart(f('from')),
+        until: dayStart(f('to'), 1),
+        page,
+        per_page: 50,
+      }),
+    [query.toString()],
+  );
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    if (name !== 'page') next.delete('page');
+    navigate(`/admin/audit?${next.toString()}`);
+  };
+  const select = (name: string, text: string, options: [string, string][], all: string) => (
+    <div class="field">
+      <label for={`audit-${name}`}>{text}</label>
+      <select
+        id={`audit-${name}`}
+        data-testid={`audit-${name}`}
+        value={f(name)}
+        onChange={(e) => setParam(name, e.currentTarget.value)}
+      >
+        <option value="">{all}</option>
+        {options.map(([value, words]) => (
+          <option key={value} value={value}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  return (
+    <section aria-labelledby="au-h" class="staff-wide">
+      <AdminTabs current="/admin/audit" />
+      <h1 id="au-h">{t('audit.title')}</h1>
+      <form class="filters" aria-label={t('audit.filters')} onSubmit={(e) => e.preventDefault()}>
+        {select(
+          'user',
+          t('audit.user'),
+          (users.data ?? []).map((u) => [u.id, `${u.display_name} (${u.username})`]),
+          t('audit.all'),
+        )}
+        {select(
+          'action',
+          t('audit.action'),
+          AUDIT_ACTIONS.map((a) => [a, label('audit.act', a)]),
+          t('audit.all'),
+        )}
+        {select(
+          'entity',
+          t('audit.entity'),
+          AUDIT_ENTITIES.map((e) => [e, label('entity', e)]),
+          t('audit.all'),
+        )}
+        {(['from', 'to'] as const).map((name) => (
+          <div class="field" key={name}>
+            <label for={`audit-${name}`}>{t(`audit.${name}`)}</label>
+            <input
+              id={`audit-${name}`}
+              type="date"
+              data-testid={`audit-${name}`}
+              value={f(name)}
+              onChange={(e) => setParam(name, e.currentTarget.value)}
+            />
+          </div>
+        ))}
+      </form>
+      <Loaded remote={events}>
+        {(data) => (
+          <>
+            <p class="muted" role="status" data-testid="audit-total">
+              {t('audit.count', { n: data.total })}
+            </p>
+            <div class="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
+              <table class="table" data-testid="audit-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('audit.at')}</th>
+                    <th scope="col">{t('audit.user')}</th>
+                    <th scope="col">{t('audit.action')}</th>
+                    <th scope="col">{t('audit.entity')}</th>
+                    <th scope="col">{t('audit.detail')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((ev) => (
+                    <tr key={ev.id} data-testid="audit-row" data-action={ev.action}>
+                      <td>{formatDateTime(ev.at, 'WIB', lang)}</td>
+                      <td>{ev.username ?? t('common.none')}</td>
+                      <td>{label('audit.act', ev.action)}</td>
+                      <td>
+                        {ev.entity ? label('entity', ev.entity) : t('common.none')}
+                        {ev.record_id ? <code> {ev.record_id.slice(0, 8)}</code> : null}
+                      </td>
+                      <td>
+                        <code class="detail">
+                          {Object.keys(ev.detail ?? {}).length ? JSON.stringify(ev.detail) : ''}
+                        </code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {data.items.length === 0 && <p data-testid="audit-empty">{t('audit.empty')}</p>}
+            <Pager
+              page={data.page}
+              perPage={data.per_page}
+              total={data.total}
+              onPage={(n) => setParam('page', String(n))}
+            />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}

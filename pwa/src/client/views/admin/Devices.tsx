@@ -1,0 +1,158 @@
+// Devices: last sync, app version, pending changes and last user; a lost one is revoked (its
+// tokens die at once and it wipes itself at its next contact), with a reason and a confirmation.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../../shared/i18n';
+import { formatDateTime } from '../../../shared/time';
+import { useApp } from '../../context';
+import { navigate, type RouteProps } from '../../router';
+import type { DeviceInfo } from '../../staff-api';
+import { ErrorBox, Loaded, Pager, useDraft, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { AdminTabs } from './tabs';
+
+export function Devices({ query }: RouteProps) {
+  const api = useStaffApi();
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const list = useRemote(() => api.devices({ page, per_page: 50 }), [page]);
+  return (
+    <section aria-labelledby="dv-h">
+      <AdminTabs current="/admin/devices" />
+      <h1 id="dv-h">{t('devices.title')}</h1>
+      <Loaded remote={list}>
+        {(data) => (
+          <>
+            <ul class="list" data-testid="device-list">
+              {data.items.map((d) => (
+                <DeviceRow key={d.id} device={d} onRevoked={list.reload} />
+              ))}
+            </ul>
+            <Pager
+              page={data.page}
+              perPage={data.per_page}
+              total={data.total}
+              onPage={(n) => navigate(`/admin/devices?page=${n}`)}
+            />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: () => void }) {
+  const { lang, deviceId } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, 'WIB', lang) : t('common.none'));
+  const pending = d.pending_count ?? 0;
+  return (
+    <li data-testid="device-row" data-id={d.id} class={d.revoked_at ? 'inactive' : ''}>
+      <div class="row-between">
+        <div>
+          <strong>{d.name}</strong> {d.id === deviceId && <em>({t('devices.this_one')})</em>}
+          <dl class="details compact">
+            <div>
+              <dt>{t('devices.last_user')}</dt>
+              <dd data-testid="device-user">
+                {d.last_user
+                  ? `${d.last_user.display_name} (${d.last_user.username})`
+                  : t('common.none')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('devices.last_sync')}</dt>
+              <dd>{when(d.last_sync_at)}</dd>
+            </div>
+            <div>
+              <dt>{t('devices.app_version')}</dt>
+              <dd>{d.app_version ?? t('common.none')}</dd>
+            </div>
+            <div>
+              <dt>{t('devices.pending')}</dt>
+              <dd class={pending > 0 ? 'warn' : undefined} data-testid="device-pending">
+                {d.pending_count === null ? t('common.none') : pending}
+              </dd>
+            </div>
+          </dl>
+        </div>
+        {d.revoked_at ? (
+          <p class="badge badge-conflict" data-testid="device-revoked">
+            {t('devices.revoked_at', { time: when(d.revoked_at) })}
+            {d.revoked_reason ? ` — ${d.revoked_reason}` : ''}
+          </p>
+        ) : (
+          !confirming && (
+            <button type="button" data-testid="device-revoke" onClick={() => setConfirming(true)}>
+              {t('devices.revoke')}
+            </button>
+          )
+        )}
+      </div>
+      {confirming && !d.revoked_at && (
+        <RevokeForm device={d} onCancel={() => setConfirming(false)} onDone={onRevoked} />
+      )}
+    </li>
+  );
+}
+
+function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: () => void }) {
+  const { device: d } = props;
+  const api = useStaffApi();
+  const { notify } = useApp();
+  const [reason, setReason, clearReason] = useDraft(`revoke:${d.id}`, '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => box.current?.focus(), []);
+  async function revoke(e?: Event) {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.revokeDevice(d.id, reason);
+      await clearReason();
+      notify(t('devices.revoked_notice', { name: d.name }));
+      props.onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const id = `revoke-${d.id}`;
+  return (
+    <form
+      class="alert alert-warn confirm"
+      aria-labelledby={`${id}-h`}
+      onSubmit={revoke}
+      data-testid="revoke-form"
+    >
+      <h2 id={`${id}-h`}>{t('devices.confirm_title', { name: d.name })}</h2>
+      <p>{t('devices.confirm_text')}</p>
+      {(d.pending_count ?? 0) > 0 && (
+        <p>
+          <strong>{t('devices.pending_warning', { n: d.pending_count ?? 0 })}</strong>
+        </p>
+      )}
+      <div class="field">
+        <label for={`${id}-reason`}>{t('devices.reason')}</label>
+        <textarea
+          id={`${id}-reason`}
+          ref={box}
+          rows={2}
+          maxLength={200}
+          data-testid="revoke-reason"
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+      </div>
+      <ErrorBox error={error} testid="revoke-error" onRetry={() => void revoke()} />
+      <div class="buttons">
+        <button type="submit" class="danger" data-testid="revoke-confirm" disabled={busy}>
+          {busy ? t('staff.sending') : t('devices.confirm')}
+        </button>
+        <button type="button" data-testid="revoke-cancel" onClick={props.onCancel}>
+          {t('staff.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+// Changes the server refused, newest first: what the device sent and why, per field.
+import { label, t } from '../../../shared/i18n';
+import { formatDateTime } from '../../../shared/time';
+import { useApp } from '../../context';
+import { navigate, type RouteProps } from '../../router';
+import { problemFieldErrors } from '../../staff-api';
+import { Loaded, Pager, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { AdminTabs } from './tabs';
+
+export function Rejected({ query }: RouteProps) {
+  const api = useStaffApi();
+  const { lang } = useApp();
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const list = useRemote(() => api.rejected({ page, per_page: 50 }), [page]);
+  return (
+    <section aria-labelledby="rj-h">
+      <AdminTabs current="/admin/rejected" />
+      <h1 id="rj-h">{t('rejected.title')}</h1>
+      <p class="muted">{t('rejected.intro')}</p>
+      <Loaded remote={list}>
+        {(data) => (
+          <>
+            <p class="muted" role="status" data-testid="rejected-total">
+              {t('rejected.count', { n: data.total })}
+            </p>
+            {data.items.length === 0 && <p data-testid="rejected-empty">{t('rejected.empty')}</p>}
+            <ul class="list" data-testid="rejected-list">
+              {data.items.map((r, i) => {
+                const errors = problemFieldErrors({ errors: r.errors });
+                return (
+                  <li
+                    key={r.change_id ?? i}
+                    data-testid="rejected-row"
+                    data-record={r.record_id ?? ''}
+                  >
+                    <p>
+                      <strong>{label('entity', r.entity)}</strong>{' '}
+                      <code>{(r.record_id ?? '').slice(0, 8)}</code> ·{' '}
+                      {t('rejected.by', {
+                        user: r.username ?? t('common.none'),
+                        time: formatDateTime(r.created_at, 'WIB', lang),
+                      })}
+                    </p>
+                    <ul class="errors" data-testid="rejected-errors">
+                      {Object.entries(errors).map(([field, msgs]) => (
+                        <li key={field}>
+                          <strong>{label(r.entity, field)}</strong>: {msgs.join(' ')}
+                        </li>
+                      ))}
+                    </ul>
+                    <details>
+                      <summary>{t('rejected.sent')}</summary>
+                      <pre class="json">{JSON.stringify(r.fields, null, 2)}</pre>
+                      {r.device_id && (
+                        <p class="muted">{t('rejected.device', { id: r.device_id })}</p>
+                      )}
+                    </details>
+                  </li>
+                );
+              })}
+            </ul>
+            <Pager
+              page={data.page}
+              perPage={data.per_page}
+              total={data.total}
+              onPage={(n) => navigate(`/admin/rejected?page=${n}`)}
+            />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}

@@ -1,0 +1,15 @@
+// The section tabs of the admin area.
+import { t } from '../../../shared/i18n';
+import { SubNav, type Tab } from '../supervisor/staff-ui';
+
+const TABS: Tab[] = [
+  { path: '/admin', label: 'conflict.tab', testid: 'tab-conflicts' },
+  { path: '/admin/rejected', label: 'rejected.tab', testid: 'tab-rejected' },
+  { path: '/admin/users', label: 'users.tab', testid: 'tab-users' },
+  { path: '/admin/devices', label: 'devices.tab', testid: 'tab-devices' },
+  { path: '/admin/audit', label: 'audit.tab', testid: 'tab-audit' },
+];
+
+export function AdminTabs({ current }: { current: string }) {
+  return <SubNav tabs={TABS} current={current} label={t('nav.admin')} />;
+}

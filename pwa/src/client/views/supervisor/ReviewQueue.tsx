@@ -1,0 +1,175 @@
+// The review queue: submitted sessions of the user's facilities, oldest first, with filters by
+// facility, counselor and waiting time kept in the address (a reload keeps them).
+import { label, t } from '../../../shared/i18n';
+import { formatDateTime, zoneOf } from '../../../shared/time';
+import { useApp } from '../../context';
+import { navigate, type RouteProps } from '../../router';
+import type { QueueItem } from '../../staff-api';
+import { rememberQueueItems, knownCounselors } from './review-cache';
+import { SupervisorTabs } from './tabs';
+import { formatHours } from './staff-format';
+import { Loaded, Pager, useFacilities, useRemote, useStaffApi } from './staff-ui';
+
+const PER_PAGE = 50;
+export const AGE_CHOICES = [24, 48, 168] as const;
+
+export function ReviewQueue({ query }: RouteProps) {
+  const api = useStaffApi();
+  const { lang } = useApp();
+  const facilities = useFacilities();
+  const facility = query.get('facility') ?? '';
+  const counselor = query.get('counselor') ?? '';
+  const age = query.get('age') ?? '';
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const queue = useRemote(async () => {
+    const answer = await api.reviewQueue({
+      facility_id: facility || null,
+      counselor_id: counselor || null,
+      min_age_hours: age ? Number(age) : null,
+      page,
+      per_page: PER_PAGE,
+    });
+    rememberQueueItems(answer.items);
+    return answer;
+  }, [facility, counselor, age, page]);
+
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    next.delete('page');
+    const text = next.toString();
+    navigate(`/supervisor${text ? `?${text}` : ''}`);
+  };
+  const goPage = (n: number) => {
+    const next = new URLSearchParams(query);
+    next.set('page', String(n));
+    navigate(`/supervisor?${next.toString()}`);
+  };
+  const zoneFor = (id: string) => zoneOf(facilities?.find((f) => f.id === id)?.timezone);
+
+  return (
+    <section aria-labelledby="review-h">
+      <SupervisorTabs current="/supervisor" />
+      <h1 id="review-h">{t('review.title')}</h1>
+      <form
+        class="filters"
+        role="search"
+        aria-label={t('review.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <div class="field">
+          <label for="review-facility">{t('staff.facility')}</label>
+          <select
+            id="review-facility"
+            data-testid="review-filter-facility"
+            value={facility}
+            onChange={(e) => setFilter('facility', e.currentTarget.value)}
+          >
+            <option value="">{t('staff.all_facilities')}</option>
+            {facilities?.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.code} — {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="review-counselor">{t('review.counselor')}</label>
+          <select
+            id="review-counselor"
+            data-testid="review-filter-counselor"
+            value={counselor}
+            onChange={(e) => setFilter('counselor', e.currentTarget.value)}
+          >
+            <option value="">{t('review.all_counselors')}</option>
+            {knownCounselors().map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="review-age">{t('review.age')}</label>
+          <select
+            id="review-age"
+            data-testid="review-filter-age"
+            value={age}
+            onChange={(e) => setFilter('age', e.currentTarget.value)}
+          >
+            <option value="">{t('review.any_age')}</option>
+            {AGE_CHOICES.map((h) => (
+              <option key={h} value={String(h)}>
+                {t('review.older_than', { time: formatHours(h, lang) })}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <Loaded remote={queue}>
+        {(data) => (
+          <>
+            <p class="muted" role="status" data-testid="review-total" data-count={data.total}>
+              {t('review.count', { n: data.total })}
+            </p>
+            {data.items.length === 0 ? (
+              <p data-testid="review-empty">{t('review.empty')}</p>
+            ) : (
+              <ul class="list" data-testid="review-queue">
+                {data.items.map((item) => (
+                  <QueueRow
+                    key={item.record.id}
+                    item={item}
+                    zone={zoneFor(item.record.facility_id)}
+                  />
+                ))}
+              </ul>
+            )}
+            <Pager page={data.page} perPage={data.per_page} total={data.total} onPage={goPage} />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function QueueRow({ item, zone }: { item: QueueItem; zone: ReturnType<typeof zoneOf> }) {
+  const { lang } = useApp();
+  const r = item.record;
+  const who = item.client_name
+    ? `${item.client_name}${item.client_registration_number ? ` (${item.client_registration_number})` : ''}`
+    : t('session.group');
+  return (
+    <li data-testid="review-row" data-id={r.id}>
+      <a href={`#/supervisor/sessions/${r.id}`} data-testid="review-open">
+        <strong>{who}</strong> · {label('kind', r['kind'])}
+      </a>
+      <p class="meta">
+        {formatDateTime(r['occurred_at'] as string, zone, lang)} ·{' '}
+        {item.counselor_name ?? t('common.none')} · {item.facility_code}
+      </p>
+      <p class="meta">
+        <span class="badge badge-waiting" data-testid="review-age">
+          {t('review.waiting', { time: formatHours(item.age_hours, lang) })}
+        </span>
+        {Array.isArray(r['risk_flags']) && r['risk_flags'].length > 0 ? (
+          <span class="badge badge-conflict">{t('review.has_risk')}</span>
+        ) : null}
+        {item.amends_id ? (
+          <a
+            class="badge badge-addendum"
+            href={`#/supervisor/sessions/${item.amends_id}`}
+            data-testid="review-amends"
+          >
+            {t('review.addendum_of', {
+              date: item.amends
+                ? formatDateTime(item.amends.occurred_at, zone, lang)
+                : t('common.none'),
+            })}
+          </a>
+        ) : null}
+      </p>
+    </li>
+  );
+}

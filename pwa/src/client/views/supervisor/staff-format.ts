@@ -1,0 +1,208 @@
+// Pure helpers of the staff views: errors in words, numbers in the user's language, and the
+// figure tables flattened exactly as the server's export flattens them (server/services/
+// reports.py `table_rows`), so the screen and the CSV/XLSX files show the same numbers.
+import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
+import { ATTENDANCE, ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
+import { HttpError, NetworkError } from '../../api';
+import type { ReportTable, Summary } from '../../staff-api';
+import { AuthLostError, DeviceRevokedError } from '../../sync';
+
+export interface ErrorWords {
+  key: MessageKey;
+  params: Record<string, string | number>;
+  /** the server's own explanation, when it gave one */
+  detail?: string;
+  /** the user must log in again before anything else works */
+  relogin?: boolean;
+}
+
+/** What went wrong with a request, as a catalog key and the server's detail. */
+export function errorMessage(e: unknown): ErrorWords {
+  if (e instanceof NetworkError) return { key: 'staff.err_network', params: {} };
+  if (e instanceof AuthLostError) return { key: 'staff.err_auth', params: {}, relogin: true };
+  if (e instanceof DeviceRevokedError) return { key: 'staff.err_revoked', params: {} };
+  if (e instanceof HttpError) {
+    const detail = e.problem.detail ?? e.problem.title;
+    const words = (key: MessageKey): ErrorWords =>
+      detail
+        ? { key, params: { status: e.status }, detail }
+        : { key, params: { status: e.status } };
+    if (e.status === 403) return words('staff.err_forbidden');
+    if (e.status === 404) return words('staff.err_not_found');
+    if (e.status === 409) return words('staff.err_conflict');
+    if (e.status === 400 || e.status === 422) return words('staff.err_invalid');
+    if (e.status === 429) return words('staff.err_rate');
+    if (e.status >= 500) return words('staff.err_server');
+    return words('staff.err_unknown');
+  }
+  const detail = e instanceof Error ? e.message : String(e);
+  return { key: 'staff.err_unknown', params: { status: '' }, detail };
+}
+
+function locale(lang: Lang): string {
+  return lang === 'en' ? 'en-GB' : 'id-ID';
+}
+
+/** A count with thousands separators. */
+export function formatNumber(n: number | null | undefined, lang: Lang): string {
+  if (n === null || n === undefined) return t('common.none', {}, lang);
+  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(n);
+}
+
+/** A share 0..1 as a percentage with one decimal ("83,3%"); a dash when there is none. */
+export function formatRate(rate: number | null | undefined, lang: Lang): string {
+  if (rate === null || rate === undefined) return t('common.none', {}, lang);
+  return new Intl.NumberFormat(locale(lang), {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(rate);
+}
+
+/** Hours as "12,5 jam", or days past 72 hours ("4,2 hari"); a dash for none. */
+export function formatHours(hours: number | null | undefined, lang: Lang): string {
+  if (hours === null || hours === undefined) return t('common.none', {}, lang);
+  if (hours >= 72) return t('staff.days', { n: formatNumber(hours / 24, lang) }, lang);
+  return t('staff.hours', { n: formatNumber(hours, lang) }, lang);
+}
+
+/** Short month names of the user's language, January first. */
+export function monthNames(lang: Lang): string[] {
+  const f = new Intl.DateTimeFormat(locale(lang), { month: 'short', timeZone: 'UTC' });
+  return Array.from({ length: 12 }, (_, m) => f.format(new Date(Date.UTC(2023, m, 1))));
+}
+
+export const RISKS = ['low', 'moderate', 'high'] as const;
+
+export type Cell = string | number | null;
+
+export interface FigureTable {
+  /** column codes, as in the export's header row */
+  header: string[];
+  /** rows as in the export: codes and numbers, null for "no value" */
+  rows: Cell[][];
+}
+
+/** One summary section as the export's header and rows (reports.py `table_rows`). */
+export function figureTable(s: Summary, table: ReportTable): FigureTable {
+  switch (table) {
+    case 'rehabilitated': {
+      const r = s.rehabilitated;
+      return {
+        header: ['facility_code', 'facility_name', 'total', ...PROGRAMS],
+        rows: [
+          ...r.by_facility.map((f) => [
+            f.code,
+            f.name,
+            f.total,
+            ...PROGRAMS.map((p) => f.by_program[p] ?? 0),
+          ]),
+          ['TOTAL', '', r.total, ...PROGRAMS.map((p) => r.by_program[p] ?? 0)],
+        ],
+      };
+    }
+    case 'enrollments': {
+      const e = s.enrollments;
+      return {
+        header: ['program', 'total', ...ENROLLMENT_STATUSES],
+        rows: [
+          ...Object.entries(e.by_program).map(([p, v]) => [
+            p,
+            v.total,
+            ...ENROLLMENT_STATUSES.map((st) => v.by_status[st] ?? 0),
+          ]),
+          ['TOTAL', e.total, ...ENROLLMENT_STATUSES.map((st) => e.by_status[st] ?? 0)],
+        ],
+      };
+    }
+    case 'sessions_by_kind_month': {
+      const k = s.sessions_by_kind_month;
+      const months = Array.from({ length: 12 }, (_, i) => `m${String(i + 1).padStart(2, '0')}`);
+      return {
+        header: ['kind', ...months, 'total'],
+        rows: [
+          ...Object.entries(k.by_kind).map(([kind, counts]) => [
+            kind,
+            ...counts,
+            counts.reduce((a, b) => a + b, 0),
+          ]),
+          ['TOTAL', ...k.by_month, k.total],
+        ],
+      };
+    }
+    case 'attendance': {
+      const a = s.attendance;
+      const part = (name: string, p: typeof a | typeof a.group): Cell[] => [
+        name,
+        p.total,
+        ...ATTENDANCE.map((st) => p.by_status[st] ?? 0),
+        p.rate,
+      ];
+      return {
+        header: ['sessions', 'total', ...ATTENDANCE, 'rate'],
+        rows: [part('individual', a), part('group', a.group)],
+      };
+    }
+    case 'pipeline': {
+      const p = s.pipeline;
+      return {
+        header: ['metric', 'value'],
+        rows: [
+          ['drafts_older_than_48h', p.drafts_older_than_48h],
+          ['submitted_waiting_count', p.submitted_waiting.count],
+          ['submitted_waiting_oldest_hours', p.submitted_waiting.oldest_hours],
+          ['submitted_waiting_median_hours', p.submitted_waiting.median_hours],
+          ['review_time_count', p.review_time.count],
+          ['review_time_median_hours', p.review_time.median_hours],
+        ],
+      };
+    }
+    case 'assist_risk_at_intake':
+      return {
+        header: ['substance', ...RISKS],
+        rows: Object.entries(s.assist_risk_at_intake.by_substance).map(([sub, v]) => [
+          sub,
+          ...RISKS.map((r) => v[r] ?? 0),
+        ]),
+      };
+  }
+}
+
+/** The words for a column code of a figure table. */
+export function headerLabel(table: ReportTable, code: string, lang: Lang): string {
+  if (/^m\d\d$/.test(code)) return monthNames(lang)[Number(code.slice(1)) - 1] ?? code;
+  if ((PROGRAMS as readonly string[]).includes(code)) return label('program', code, lang);
+  if (table === 'enrollments' && (ENROLLMENT_STATUSES as readonly string[]).includes(code)) {
+    return label('enrollment', code, lang);
+  }
+  if (table === 'attendance' && (ATTENDANCE as readonly string[]).includes(code)) {
+    return label('attendance', code, lang);
+  }
+  if ((RISKS as readonly string[]).includes(code)) return label('risk_band', code, lang);
+  return label('fig.col', code, lang);
+}
+
+/** The words for a row's first cell (a code): program, kind, substance, metric or TOTAL. */
+export function rowLabel(table: ReportTable, code: Cell, lang: Lang): string {
+  const text = String(code ?? '');
+  if (text === 'TOTAL') return t('fig.total', {}, lang);
+  const group: Partial<Record<ReportTable, string>> = {
+    enrollments: 'program',
+    sessions_by_kind_month: 'kind',
+    attendance: 'fig.sessions',
+    pipeline: 'fig.metric',
+    assist_risk_at_intake: 'substance',
+  };
+  const g = group[table];
+  return g ? label(g, text, lang) : text;
+}
+
+/** How a cell shows on screen: counts with separators, the rate as a percentage, hours in hours. */
+export function cellText(table: ReportTable, header: string, row: Cell[], i: number, lang: Lang) {
+  const value = row[i];
+  if (value === null || value === undefined) return t('common.none', {}, lang);
+  if (typeof value === 'string') return i === 0 ? rowLabel(table, value, lang) : value;
+  if (header === 'rate') return formatRate(value, lang);
+  if (table === 'pipeline' && String(row[0]).endsWith('_hours')) return formatHours(value, lang);
+  return formatNumber(value, lang);
+}

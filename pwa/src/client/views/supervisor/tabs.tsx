@@ -1,0 +1,12 @@
+// The section tabs of the supervision area (review, figures).
+import { t } from '../../../shared/i18n';
+import { SubNav, type Tab } from './staff-ui';
+
+const TABS: Tab[] = [
+  { path: '/supervisor', label: 'review.tab', testid: 'tab-review' },
+  { path: '/supervisor/figures', label: 'fig.tab', testid: 'tab-figures' },
+];
+
+export function SupervisorTabs({ current }: { current: string }) {
+  return <SubNav tabs={TABS} current={current} label={t('nav.supervisor')} />;
+}
