@@ -31,15 +31,21 @@ def docs() -> str:
                 continue
             op = item[method]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            operations.append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
-                "parameters": op.get("parameters", []) + item.get("parameters", []),
-                "body": _ref_name(body.get("schema")),
-                "responses": {code: _ref_name(next(iter(r.get("content", {}).values()), {})
-                                              .get("schema")) or r.get("description", "")
-                              for code, r in op.get("responses", {}).items()},
-            })
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tag": (op.get("tags") or [""])[0],
+                    "parameters": op.get("parameters", []) + item.get("parameters", []),
+                    "body": _ref_name(body.get("schema")),
+                    "responses": {
+                        code: _ref_name(next(iter(r.get("content", {}).values()), {}).get("schema"))
+                        or r.get("description", "")
+                        for code, r in op.get("responses", {}).items()
+                    },
+                }
+            )
     schemas = spec.get("components", {}).get("schemas", {})
-    return render_template("docs.html", info=spec["info"], operations=operations,
-                           schemas=schemas)
+    return render_template("docs.html", info=spec["info"], operations=operations, schemas=schemas)

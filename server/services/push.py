@@ -107,9 +107,7 @@ def _apply_one(batch: Batch, raw: Any) -> dict[str, Any]:
         savepoint.rollback()
         batch.records.clear()
         batch.fetched.clear()
-        return log_rejection(
-            batch, raw, change, {"_schema": ["The database refused this change."]}
-        )
+        return log_rejection(batch, raw, change, {"_schema": ["The database refused this change."]})
 
 
 def touch_device(device: Device, *, app_version: str | None, pending_count: int | None) -> None:

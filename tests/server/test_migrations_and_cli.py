@@ -48,12 +48,28 @@ def test_cli_creates_facilities_and_users(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-facility", "LP-X", "Lapas X", "--kind", "lapas"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "Konselor.X", "--role", "counselor",
-                                 "--password", "rahasia-panjang", "--facility", "LP-X"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Konselor.X",
+            "--role",
+            "counselor",
+            "--password",
+            "rahasia-panjang",
+            "--facility",
+            "LP-X",
+        ]
+    )
     assert result.exit_code == 0, result.output
     client = app.test_client()
-    response = client.post("/api/v1/auth/login", json={
-        "username": "konselor.x", "password": "rahasia-panjang", "device_id": str(uuid.uuid4())})
+    response = client.post(
+        "/api/v1/auth/login",
+        json={
+            "username": "konselor.x",
+            "password": "rahasia-panjang",
+            "device_id": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 200
     assert len(response.get_json()["user"]["facility_ids"]) == 1
 
@@ -63,8 +79,18 @@ def test_cli_refuses_an_unknown_facility_and_a_duplicate_code(app):
     assert runner.invoke(args=["create-facility", "LP-X", "X", "--kind", "lapas"]).exit_code == 0
     again = runner.invoke(args=["create-facility", "LP-X", "X", "--kind", "lapas"])
     assert again.exit_code != 0
-    missing = runner.invoke(args=["create-user", "u1", "--role", "counselor", "--password",
-                                  "rahasia-panjang", "--facility", "NOPE"])
+    missing = runner.invoke(
+        args=[
+            "create-user",
+            "u1",
+            "--role",
+            "counselor",
+            "--password",
+            "rahasia-panjang",
+            "--facility",
+            "NOPE",
+        ]
+    )
     assert missing.exit_code != 0
     assert "NOPE" in missing.output
 

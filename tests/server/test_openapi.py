@@ -9,10 +9,17 @@ def test_openapi_document_lists_every_route_with_schemas(client):
     spec = response.get_json()
     assert spec["openapi"].startswith("3.")
     expected = {
-        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",
-        "/api/v1/sync/push", "/api/v1/sync/pull", "/api/v1/conflicts",
-        "/api/v1/conflicts/{conflict_id}/resolve", "/api/v1/sessions/{session_id}/review",
-        "/api/v1/reports/summary", "/api/v1/reports/export", "/api/v1/admin/devices",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/sync/push",
+        "/api/v1/sync/pull",
+        "/api/v1/conflicts",
+        "/api/v1/conflicts/{conflict_id}/resolve",
+        "/api/v1/sessions/{session_id}/review",
+        "/api/v1/reports/summary",
+        "/api/v1/reports/export",
+        "/api/v1/admin/devices",
     }
     assert expected <= set(spec["paths"])
     schemas = spec["components"]["schemas"]

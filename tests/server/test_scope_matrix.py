@@ -14,8 +14,11 @@ ROLES = {"counselor": "konselor.a", "supervisor": "supervisor.a", "admin": "admi
 EXPECTED = {
     "me": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
     "pull": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
-    "push": {"counselor": ("applied", "rejected"), "supervisor": (403, 403),
-             "admin": ("applied", "applied")},
+    "push": {
+        "counselor": ("applied", "rejected"),
+        "supervisor": (403, 403),
+        "admin": ("applied", "applied"),
+    },
     "session": {"counselor": (200, 404), "supervisor": (200, 404), "admin": (200, 200)},
     "review": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
     "queue": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
@@ -38,13 +41,18 @@ def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
     one, two = DeviceSession(client, username), DeviceSession(client, username)
     client_id, session_id = new_id(), new_id()
     one.push(change("client", client_id, client_fields(facility_id)))
-    one.push(change("session", session_id,
-                    session_fields(facility_id, client_id, status="submitted")))
+    one.push(
+        change("session", session_id, session_fields(facility_id, client_id, status="submitted"))
+    )
     one.push(change("client", client_id, {"full_name": "Satu"}, base=1))
     [result] = two.push(change("client", client_id, {"full_name": "Dua"}, base=1))
     assert result["status"] == "conflict"
-    return {"facility": facility_id, "client": client_id, "session": session_id,
-            "conflict": result["conflict_id"]}
+    return {
+        "facility": facility_id,
+        "client": client_id,
+        "session": session_id,
+        "conflict": result["conflict_id"],
+    }
 
 
 def _call(route: str, caller: DeviceSession, data: dict[str, str]):
@@ -53,17 +61,20 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "me": lambda: caller.get("/api/v1/auth/me"),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
         "session": lambda: caller.get(f"/api/v1/sessions/{data['session']}"),
-        "review": lambda: caller.post(f"/api/v1/sessions/{data['session']}/review",
-                                      json={"decision": "approve"}),
+        "review": lambda: caller.post(
+            f"/api/v1/sessions/{data['session']}/review", json={"decision": "approve"}
+        ),
         "queue": lambda: caller.get(f"/api/v1/review/queue?facility_id={f}"),
         "summary": lambda: caller.get(f"/api/v1/reports/summary?year=2023&facility_id={f}"),
         "years": lambda: caller.get(f"/api/v1/reports/years?facility_id={f}"),
         "export": lambda: caller.get(
-            f"/api/v1/reports/export?year=2023&table=rehabilitated&format=csv&facility_id={f}"),
+            f"/api/v1/reports/export?year=2023&table=rehabilitated&format=csv&facility_id={f}"
+        ),
         "conflicts": lambda: caller.get(f"/api/v1/conflicts?facility_id={f}"),
         "conflict": lambda: caller.get(f"/api/v1/conflicts/{data['conflict']}"),
-        "resolve": lambda: caller.post(f"/api/v1/conflicts/{data['conflict']}/resolve",
-                                       json={"choice": "server", "fields": {}}),
+        "resolve": lambda: caller.post(
+            f"/api/v1/conflicts/{data['conflict']}/resolve", json={"choice": "server", "fields": {}}
+        ),
         "users": lambda: caller.get("/api/v1/admin/users"),
         "devices": lambda: caller.get("/api/v1/admin/devices"),
         "audit": lambda: caller.get("/api/v1/admin/audit"),
@@ -76,8 +87,11 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
 CASES = [(route, role, side) for route in EXPECTED for role in ROLES for side in (0, 1)]
 
 
-@pytest.mark.parametrize(("route", "role", "side"), CASES,
-                         ids=[f"{r}-{o}-{'own' if s == 0 else 'other'}" for r, o, s in CASES])
+@pytest.mark.parametrize(
+    ("route", "role", "side"),
+    CASES,
+    ids=[f"{r}-{o}-{'own' if s == 0 else 'other'}" for r, o, s in CASES],
+)
 def test_scope_matrix(client, world, route, role, side):
     own = _facility_data(client, world.facility_a, "konselor.a")
     other = _facility_data(client, world.facility_b, "konselor.b")
@@ -85,9 +99,13 @@ def test_scope_matrix(client, world, route, role, side):
     caller = DeviceSession(client, ROLES[role])
     expected = EXPECTED[route][role][side]
     if route == "push":
-        response = caller.post("/api/v1/sync/push", json={
-            "device_id": caller.device_id,
-            "changes": [change("client", data["client"], {"nik": "1234567890123456"}, base=3)]})
+        response = caller.post(
+            "/api/v1/sync/push",
+            json={
+                "device_id": caller.device_id,
+                "changes": [change("client", data["client"], {"nik": "1234567890123456"}, base=3)],
+            },
+        )
         if isinstance(expected, int):
             assert response.status_code == expected
         else:
