@@ -49,9 +49,12 @@ def _page_statement(dialect: str) -> Select[Any]:
     after, limit = bindparam("after"), bindparam("limit")
     parts = [
         select(
-            literal_column(f"'{entity}'").label("entity"), model.id.label("id"),
-            model.seq.label("seq"), model.version.label("version"),
-            model.deleted.label("deleted"), record_json(entity, dialect).label("record"),
+            literal_column(f"'{entity}'").label("entity"),
+            model.id.label("id"),
+            model.seq.label("seq"),
+            model.version.label("version"),
+            model.deleted.label("deleted"),
+            record_json(entity, dialect).label("record"),
         )
         .where(model.seq > after, model.facility_id.in_(bindparam("scope", expanding=True)))
         .order_by(model.seq)
