@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError, type AuthApi } from '../src/client/api';
-import { AuthService, checkVerifier, LoginError, makeVerifier, PinLock } from '../src/client/auth';
+import {
+  AuthService,
+  checkVerifier,
+  LoginError,
+  makeVerifier,
+  mapLoginError,
+  PinLock,
+} from '../src/client/auth';
 import { AuthDb } from '../src/client/db';
 import { DexieStore } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
@@ -85,8 +92,35 @@ describe('auth', () => {
   it('wrong_password_online_is_bad_credentials', async () => {
     const { auth } = await service();
     await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
-      new LoginError('bad_credentials'),
+      new LoginError('bad_credentials', {}, 401),
     );
+  });
+
+  it.each([
+    [
+      new HttpError(422, {
+        status: 422,
+        errors: { username: ['Length must be between 1 and 60.'] },
+      }),
+      new LoginError('invalid', { username: ['Length must be between 1 and 60.'] }, 422),
+    ],
+    [new HttpError(400, { status: 400 }), new LoginError('invalid', {}, 400)],
+    [new HttpError(429, { status: 429 }), new LoginError('rate_limited', {}, 429)],
+    [new HttpError(500, { status: 500 }), new LoginError('server_error', {}, 500)],
+    [new HttpError(503, { status: 503 }), new LoginError('server_error', {}, 503)],
+    [
+      new HttpError(401, { status: 401, type: 'https://pulih.id/problems/device-revoked' }),
+      new LoginError('device_revoked', {}, 401),
+    ],
+    [new NetworkError(), new LoginError('unreachable')],
+  ])('a_server_answer_keeps_its_meaning %#', (error, expected) => {
+    const mapped = mapLoginError(error);
+    expect(mapped).toEqual(expected);
+    expect([mapped.reason, mapped.fields, mapped.status]).toEqual([
+      expected.reason,
+      expected.fields,
+      expected.status,
+    ]);
   });
 
   it('refresh_rotates_and_stores_the_pair', async () => {

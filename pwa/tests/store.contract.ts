@@ -153,6 +153,22 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       expect(await s.getMeta('cursor')).toBe('cur-2');
     });
 
+    it('pulled_page_keeps_pending_edits_on_top_and_flags_them', async () => {
+      const s = await setup();
+      await s.save('client', 'c2', client({ full_name: 'Edit lokal' }), hlc());
+      await s.applyPulled(
+        [pulled('c1', 1, client()), pulled('c2', 4, client({ full_name: 'Server' }))],
+        'p1',
+      );
+      expect(await s.getMeta('cursor')).toBe('p1');
+      expect(await s.get('client', 'c1')).toMatchObject({ version: 1, _pending: 0 });
+      expect(await s.get('client', 'c2')).toMatchObject({
+        version: 4,
+        full_name: 'Edit lokal',
+        _pending: 1,
+      });
+    });
+
     it('pulled_tombstone_removes_record_without_pending_edits', async () => {
       const s = await setup();
       await s.applyPulled([pulled('c1', 1, client())], 'a');
@@ -195,6 +211,42 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
         hlc(),
       );
       expect((await s.list('session', { client_id: 'c1' })).map((r) => r.id)).toEqual(['s1']);
+    });
+
+    it('list_filters_by_status', async () => {
+      const s = await setup();
+      const session = (id: string, status: string): PulledChange => ({
+        entity: 'session',
+        id,
+        version: 1,
+        deleted: false,
+        record: { id, facility_id: 'fac-1', client_id: 'c1', kind: 'individual', status },
+      });
+      await s.applyPulled(
+        [session('s1', 'returned'), session('s2', 'submitted'), session('s3', 'returned')],
+        'x',
+      );
+      const returned = await s.list('session', { status: 'returned' });
+      expect(returned.map((r) => r.id).sort()).toEqual(['s1', 's3']);
+      expect(await s.list('client', { status: 'returned' })).toEqual([]);
+      expect((await s.list('session', { status: 'submitted' })).map((r) => r.id)).toEqual(['s2']);
+      // Edited and sent again: no longer waiting for the counselor.
+      await s.save('session', 's1', { facility_id: 'fac-1', status: 'submitted' }, hlc());
+      expect((await s.list('session', { status: 'returned' })).map((r) => r.id)).toEqual(['s3']);
+    });
+
+    it('search_lists_clients_by_name_and_stops_at_the_limit', async () => {
+      const s = await setup();
+      const names = ['Yusuf', 'andi', 'Budi', 'Dewi', 'Citra'];
+      await s.applyPulled(
+        names.map((full_name, i) =>
+          pulled(`c${i}`, 1, client({ full_name, registration_number: `R-${i}` })),
+        ),
+        'x',
+      );
+      await s.save('session', 's1', { facility_id: 'fac-1', client_id: 'c0' }, hlc());
+      const first = await s.searchClients('', 3);
+      expect(first.map((c) => c['full_name'])).toEqual(['andi', 'Budi', 'Citra']);
     });
 
     it('drafts_round_trip', async () => {

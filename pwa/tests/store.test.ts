@@ -1,5 +1,35 @@
+import { describe, expect, it } from 'vitest';
 import { DexieStore } from '../src/client/store';
 import { uuid4 } from '../src/shared/ids';
 import { runStoreContract } from './store.contract';
 
 runStoreContract('DexieStore', async (userId) => new DexieStore(userId ?? `test-${uuid4()}`));
+
+describe('DexieStore notices', () => {
+  const page = (id: string) => [
+    {
+      entity: 'client' as const,
+      id,
+      version: 1,
+      deleted: false,
+      record: { id, facility_id: 'fac-1', full_name: id },
+    },
+  ];
+
+  it('tells_views_of_a_burst_of_pulled_pages_once_and_of_other_writes_at_once', async () => {
+    const store = new DexieStore(`test-${uuid4()}`, Date.now, 30);
+    let calls = 0;
+    store.onChange(() => calls++);
+    for (const id of ['c1', 'c2', 'c3']) await store.applyPulled(page(id), id);
+    expect(calls).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toBe(1);
+
+    await store.applyPulled(page('c4'), 'c4');
+    await store.setMeta('last_sync_at', 1); // the end of a run: heard at once, pages included
+    expect(calls).toBe(2);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toBe(2);
+    store.close();
+  });
+});

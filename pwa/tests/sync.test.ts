@@ -4,6 +4,7 @@ import {
   backoffDelay,
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
+  NUDGE_DELAY_MS,
   SYNC_INTERVAL_MS,
   SyncLoop,
   syncOnce,
@@ -262,6 +263,55 @@ describe('SyncLoop', () => {
     await edit('c1', { full_name: 'A' });
     await new Promise((r) => setTimeout(r, 20));
     expect(loop.state.pending).toBe(1);
+    loop.stop();
+  });
+});
+
+describe('SyncLoop.nudge', () => {
+  it('pushes_a_local_edit_soon_while_online', async () => {
+    const { deps, edit, timers, server } = setup({ isOnline: () => true });
+    const loop = new SyncLoop(deps);
+    await loop.start();
+    await edit('c1', { full_name: 'A' });
+    loop.nudge();
+    loop.nudge(); // a burst of edits keeps one timer, due at the first nudge
+    expect(timers.pending).toHaveLength(1);
+    expect(timers.lastDelay).toBe(NUDGE_DELAY_MS);
+    timers.pending[0]!.fn();
+    await loop.syncNow();
+    expect(loop.state.pending).toBe(0);
+    expect(server.applied).toHaveLength(1);
+    loop.stop();
+  });
+
+  it('does_nothing_offline_or_when_login_is_needed', async () => {
+    const offline = setup({ isOnline: () => false });
+    offline.transport.faults = ['network'];
+    const loop = new SyncLoop(offline.deps);
+    await loop.start();
+    const before = offline.timers.pending.map((p) => p.id);
+    loop.nudge();
+    expect(offline.timers.pending.map((p) => p.id)).toEqual(before);
+    loop.stop();
+
+    const auth = setup({ isOnline: () => true });
+    auth.auth.token = 'expired';
+    auth.auth.refreshFault = '401';
+    const loop2 = new SyncLoop(auth.deps);
+    await loop2.start();
+    loop2.nudge();
+    expect(auth.timers.pending).toHaveLength(0);
+    loop2.stop();
+  });
+
+  it('keeps_a_backoff_that_retries_sooner', async () => {
+    const { transport, deps, timers } = setup({ isOnline: () => true });
+    transport.faults = ['500'];
+    const loop = new SyncLoop(deps);
+    await loop.start();
+    const retry = timers.pending[0];
+    loop.nudge(10 * 60_000);
+    expect(timers.pending).toEqual([retry]);
     loop.stop();
   });
 });

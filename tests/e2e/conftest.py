@@ -182,3 +182,144 @@ def api_get(live_server: LiveServer, path: str, headers: dict[str, str]) -> Any:
     request = urllib.request.Request(live_server.url + path, headers=headers)
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
+
+
+# --- Counselor PWA helpers (tests/e2e/test_counselor_*.py) ---------------------------------------
+
+
+class PushLog:
+    """Every push answer a browser context received, so a test can prove none was rejected."""
+
+    def __init__(self, context: Any) -> None:
+        self.responses: list[Any] = []
+        self._read: list[list[dict[str, Any]]] = []
+        context.on("response", self._on_response)
+
+    def _on_response(self, response: Any) -> None:
+        # Only kept here: reading the body from inside an event handler is not reliable.
+        if response.url.endswith("/api/v1/sync/push"):
+            self.responses.append(response)
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        """Every result of every push answered so far, in order (read them before closing)."""
+        for response in self.responses[len(self._read) :]:
+            self._read.append(response.json()["results"])
+        return [r for results in self._read for r in results]
+
+    def statuses(self) -> dict[str, int]:
+        """How many results of each status (applied, merged, conflict, rejected)."""
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+        return counts
+
+    def rejected(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if r["status"] == "rejected"]
+
+
+def open_profile(
+    browser_type: Any,
+    launch_args: dict[str, Any],
+    profile: Path,
+    base_url: str,
+    *,
+    offline: bool = False,
+) -> Any:
+    """A browser with a profile on disk: IndexedDB and the service worker survive a restart."""
+    return browser_type.launch_persistent_context(
+        str(profile), **launch_args, base_url=base_url, offline=offline
+    )
+
+
+def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Type the credentials into the login form and wait for the logged-in shell."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("sync-status")).to_be_visible()
+
+
+def wait_for_sync(page: Any) -> None:
+    """Wait until a sync run finished well and the status bar shows its time."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("last-sync")).not_to_have_attribute("data-ms", "")
+    expect(page.get_by_test_id("sync-status")).to_have_attribute("data-phase", "ok")
+
+
+def last_sync_ms(page: Any) -> str:
+    """The status bar's last-sync time (epoch ms as text; empty before the first sync)."""
+    return page.get_by_test_id("last-sync").get_attribute("data-ms") or ""
+
+
+def wait_for_sync_after(page: Any, before_ms: str) -> None:
+    """Wait until a sync finished after `before_ms` and nothing is left to push.
+
+    The pending count alone can read 0 before a fresh edit is even counted; a new last-sync
+    time with an empty outbox cannot.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("last-sync")).not_to_have_attribute("data-ms", before_ms)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")
+
+
+def wait_for_controller(page: Any) -> None:
+    """The service worker controls the page (clients.claim), so an offline reload works."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def api_post(live_server: LiveServer, path: str, body: Any, headers: dict[str, str]) -> Any:
+    """POST JSON to an API path and return the JSON answer."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        live_server.url + path,
+        data=json.dumps(body).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def ui_register_client(page: Any, number: str, name: str) -> str:
+    """Fill the new-client form; returns the new client's id from the URL."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("nav-clients").click()
+    page.get_by_test_id("new-client").click()
+    page.get_by_test_id("client-registration_number").fill(number)
+    page.get_by_test_id("client-full_name").fill(name)
+    page.get_by_test_id("client-sex").select_option("M")
+    page.get_by_test_id("client-case_type").select_option("user")
+    page.get_by_test_id("client-birth_date").fill("1990-05-17")
+    page.get_by_test_id("client-save").click()
+    expect(page.get_by_test_id("client-name")).to_have_text(name)
+    return str(page.url.rsplit("/", 1)[-1])
+
+
+def ui_log_session(page: Any, notes: tuple[str, str, str]) -> None:
+    """From a client's page, log one individual session with a DAP note and submit it."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("session-new").click()
+    page.get_by_test_id("session-note-data").fill(notes[0])
+    page.get_by_test_id("session-note-assessment").fill(notes[1])
+    page.get_by_test_id("session-note-plan").fill(notes[2])
+    page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id("client-page")).to_be_visible()
+
+
+def open_tablet(browser: Any, base_url: str, username: str) -> tuple[Any, Any, PushLog]:
+    """A fresh browser context (one device), logged in online and fully synced."""
+    context = browser.new_context(base_url=base_url)
+    pushes = PushLog(context)
+    page = context.new_page()
+    page.goto("/")
+    ui_log_in(page, username)
+    wait_for_sync(page)
+    return context, page, pushes

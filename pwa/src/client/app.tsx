@@ -38,6 +38,8 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
       store.close();
       pin.clear();
       teardown.current = null;
+      // The next user must not land on a page of this user's records.
+      history.replaceState(null, '', location.pathname);
       setCtx(null);
       setPhase('login');
     };
@@ -69,8 +71,16 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
       sync,
       deviceId,
       pin,
-      save: (entity, id, fields) => store.save(entity, id, fields, hlc.now()),
-      remove: (entity, id) => store.remove(entity, id, hlc.now()),
+      save: async (entity, id, fields) => {
+        const change = await store.save(entity, id, fields, hlc.now());
+        if (change) sync.nudge();
+        return change;
+      },
+      remove: async (entity, id) => {
+        const change = await store.remove(entity, id, hlc.now());
+        sync.nudge();
+        return change;
+      },
       notify: (text) => {
         setMessage('');
         setTimeout(() => setMessage(text), 50);

@@ -34,22 +34,49 @@ export function useApp(): AppContextValue {
   return ctx;
 }
 
-/** Run a store query, and again after every write to the store. */
+/** How long store writes are collected before a query runs again. */
+export const QUERY_COALESCE_MS = 80;
+
+/** Run a store query, and again after writes to the store. Writes that come in a burst (the
+ * pages of a first sync) cost one re-run, never one per write, and a query never overlaps
+ * itself: the views stay cheap however many records arrive. */
 export function useQuery<T>(fn: (store: Store) => Promise<T>, deps: unknown[]): T | undefined {
   const { store } = useApp();
   const [value, setValue] = useState<T | undefined>(undefined);
   useEffect(() => {
     let alive = true;
+    let running = false;
+    let dirty = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
-      fn(store).then(
-        (v) => alive && setValue(() => v),
-        () => undefined,
-      );
+      if (running) {
+        dirty = true;
+        return;
+      }
+      running = true;
+      dirty = false;
+      fn(store)
+        .then(
+          (v) => alive && setValue(() => v),
+          () => undefined,
+        )
+        .finally(() => {
+          running = false;
+          if (dirty) schedule();
+        });
+    };
+    const schedule = () => {
+      if (!alive || timer !== null) return;
+      timer = setTimeout(() => {
+        timer = null;
+        run();
+      }, QUERY_COALESCE_MS);
     };
     run();
-    const off = store.onChange(run);
+    const off = store.onChange(schedule);
     return () => {
       alive = false;
+      if (timer !== null) clearTimeout(timer);
       off();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps

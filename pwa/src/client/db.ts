@@ -15,6 +15,8 @@ export interface LocalRecord extends BaseRecord {
   entity: Entity;
   /** normalized full name, clients only: the search key */
   name_key?: string;
+  /** 'returned' on a session a supervisor sent back, absent otherwise (a sparse index) */
+  _task?: 'returned';
   /** 1 while the outbox holds an edit of this record */
   _pending: 0 | 1;
 }
@@ -84,6 +86,21 @@ export class UserDb extends Dexie {
       meta: 'key',
       drafts: 'key',
     });
+    // v2: every index costs each of tens of thousands of writes in a first sync, so only the
+    // ones a query walks stay. An entity's records are a range of the primary key [entity+id];
+    // `_task` is sparse: only records waiting for the counselor carry it.
+    this.version(2)
+      .stores({
+        records: '[entity+id], client_id, session_id, name_key, _task',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<LocalRecord>('records')
+          .filter((r) => r.entity === 'session' && r['status'] === 'returned')
+          .modify((r) => {
+            r._task = 'returned';
+          }),
+      );
   }
 }
 

@@ -1,6 +1,7 @@
 // The local store: one user's records, outbox, meta and drafts. `Store` is the contract the sync
 // loop and the views rely on; `DexieStore` implements it over IndexedDB (see db.ts), and every
 // implementation must pass tests/store.contract.ts.
+import Dexie from 'dexie';
 import { normalizeName } from '../shared/duplicates';
 import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
@@ -14,6 +15,7 @@ export interface ListFilter {
   client_id?: string;
   session_id?: string;
   facility_id?: string;
+  status?: string;
 }
 
 export interface Store {
@@ -54,29 +56,66 @@ export interface Store {
   destroy(): Promise<void>;
 }
 
-function withSearchKey(record: LocalRecord): LocalRecord {
-  if (record.entity !== 'client') return record;
-  const name = typeof record['full_name'] === 'string' ? record['full_name'] : '';
-  return { ...record, name_key: normalizeName(name) };
+/** Set the keys the store derives for its indexes: a client's search name, a session's task.
+ * Works in place: callers pass records that are theirs alone. */
+function derive(record: LocalRecord): LocalRecord {
+  if (record.entity === 'client') {
+    const name = record['full_name'];
+    record.name_key = normalizeName(typeof name === 'string' ? name : '');
+  } else if (record.entity === 'session') {
+    if (record['status'] === 'returned') record._task = 'returned';
+    else delete record._task;
+  }
+  return record;
 }
 
 function key(entity: Entity, id: string): [string, string] {
   return [entity, id];
 }
 
+/** A pulled record as stored, before any pending local edit is applied. The pulled object is
+ * fresh from JSON and ours alone, so it is completed in place: a first sync of tens of
+ * thousands of records makes no copies. */
+function fromPulled(ch: PulledChange): LocalRecord {
+  const rec = ch.record as LocalRecord;
+  rec.entity = ch.entity;
+  rec.id = ch.id;
+  rec.version = ch.version;
+  rec.facility_id = String(rec.facility_id ?? '');
+  rec.deleted = ch.deleted;
+  rec.conflict_open = Boolean(rec.conflict_open);
+  rec._pending = 0;
+  return derive(rec);
+}
+
+/** The longest a view waits to hear of pulled records. */
+export const PULLED_NOTICE_MS = 1_000;
+
 export class DexieStore implements Store {
   readonly db: UserDb;
   private listeners = new Set<() => void>();
+  private pulledNotice: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly userId: string,
     private readonly now: () => number = () => Date.now(),
+    private readonly pulledNoticeMs: number = PULLED_NOTICE_MS,
   ) {
     this.db = new UserDb(userId);
   }
 
   private emit(): void {
+    if (this.pulledNotice !== null) clearTimeout(this.pulledNotice);
+    this.pulledNotice = null;
     for (const fn of this.listeners) fn();
+  }
+
+  /** Pulled pages come in bursts (a first sync is 50 of them): views hear of them at most once
+   * per PULLED_NOTICE_MS, so their queries never queue between two pages' transactions. Any
+   * other write (the end of a run records its time) tells them at once. */
+  private emitPulled(): void {
+    if (this.pulledNotice !== null) return;
+    this.pulledNotice = setTimeout(() => this.emit(), this.pulledNoticeMs);
   }
 
   onChange(fn: () => void): () => void {
@@ -89,11 +128,20 @@ export class DexieStore implements Store {
   }
 
   async list(entity: Entity, filter: ListFilter = {}): Promise<LocalRecord[]> {
-    const [field, value] = Object.entries(filter).find(([, v]) => v !== undefined) ?? [];
-    const rows =
-      field && value !== undefined
-        ? await this.db.records.where(field).equals(value).toArray()
-        : await this.db.records.where('entity').equals(entity).toArray();
+    // The narrowest index first: a client's or a session's records, then the sparse index of
+    // returned sessions (a few among tens of thousands), else the entity's primary-key range.
+    const { client_id, session_id, status } = filter;
+    const records = this.db.records;
+    const rows = client_id
+      ? await records.where('client_id').equals(client_id).toArray()
+      : session_id
+        ? await records.where('session_id').equals(session_id).toArray()
+        : status === 'returned'
+          ? await records.where('_task').equals('returned').toArray()
+          : await records
+              .where('[entity+id]')
+              .between([entity, Dexie.minKey], [entity, Dexie.maxKey])
+              .toArray();
     return rows.filter(
       (r) =>
         r.entity === entity &&
@@ -105,18 +153,18 @@ export class DexieStore implements Store {
   async searchClients(query: string, limit = 200): Promise<LocalRecord[]> {
     const q = normalizeName(query);
     const raw = query.trim().toLowerCase();
-    const rows = await this.db.records
-      .where('entity')
-      .equals('client')
+    // Walk the name index in order and stop at `limit` matches: a list of 10,000 clients costs
+    // no more than the rows shown. Only clients carry name_key, so only clients are in it.
+    return this.db.records
+      .orderBy('name_key')
       .filter((r) => {
-        if (r.deleted) return false;
+        if (r.entity !== 'client' || r.deleted) return false;
         if (!q && !raw) return true;
         const reg = String(r['registration_number'] ?? '').toLowerCase();
         return (q !== '' && (r.name_key ?? '').includes(q)) || (raw !== '' && reg.includes(raw));
       })
+      .limit(limit)
       .toArray();
-    rows.sort((a, b) => (a.name_key ?? '').localeCompare(b.name_key ?? ''));
-    return rows.slice(0, limit);
   }
 
   async save(
@@ -153,7 +201,7 @@ export class DexieStore implements Store {
           conflict_open: false,
           _pending: 1,
         };
-        const next = withSearchKey({ ...applyChange(base, c), deleted: false, _pending: 1 });
+        const next = derive({ ...applyChange(base, c), deleted: false, _pending: 1 });
         await db.records.put(next);
         await db.outbox.add({ ...c });
         // The user has acted on this record again: earlier rejections are answered.
@@ -238,7 +286,13 @@ export class DexieStore implements Store {
 
   async applyPulled(changes: PulledChange[], cursor: string): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    await db.transaction('rw', [db.records, db.outbox, db.meta], async (tx) => {
+      // A page is up to 1,000 records. They go to the native store of this transaction at once:
+      // no success callback per put on the UI thread (Dexie's bulkPut has one each), and no
+      // wait for the outbox read first, so the database writes while the page is still handed
+      // over. A failed put aborts the whole transaction, page and cursor together.
+      const records = tx.idbtrans.objectStore('records');
+      for (const ch of changes) if (!ch.deleted) records.put(fromPulled(ch));
       const pending = new Map<string, OutboxEntry[]>();
       for (const entry of await db.outbox.orderBy('seq').toArray()) {
         const k = `${entry.entity}/${entry.id}`;
@@ -246,33 +300,23 @@ export class DexieStore implements Store {
         list.push(entry);
         pending.set(k, list);
       }
-      const puts: LocalRecord[] = [];
       const deletes: [string, string][] = [];
       for (const ch of changes) {
-        const mine = pending.get(`${ch.entity}/${ch.id}`) ?? [];
-        if (ch.deleted && mine.length === 0) {
-          deletes.push(key(ch.entity, ch.id));
+        const mine = pending.get(`${ch.entity}/${ch.id}`);
+        if (!mine) {
+          if (ch.deleted) deletes.push(key(ch.entity, ch.id));
           continue;
         }
-        let rec: LocalRecord = {
-          ...(ch.record as Partial<LocalRecord>),
-          entity: ch.entity,
-          id: ch.id,
-          version: ch.version,
-          facility_id: String(ch.record['facility_id'] ?? ''),
-          deleted: ch.deleted,
-          conflict_open: Boolean(ch.record['conflict_open']),
-          _pending: mine.length ? 1 : 0,
-        };
-        // Nothing typed is lost: edits still in the outbox stay visible on top of the server's state.
+        // Nothing typed is lost: edits still in the outbox go on top of the server's state, in
+        // this same transaction, so no reader ever sees the record without them.
+        let rec: LocalRecord = { ...fromPulled(ch), _pending: 1 };
         for (const entry of mine) rec = applyChange(rec, entry);
-        puts.push(withSearchKey(rec));
+        records.put(derive(rec));
       }
-      if (puts.length) await db.records.bulkPut(puts);
       if (deletes.length) await db.records.bulkDelete(deletes);
       await db.meta.put({ key: 'cursor', value: cursor });
     });
-    this.emit();
+    this.emitPulled();
   }
 
   async rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]> {
@@ -303,10 +347,14 @@ export class DexieStore implements Store {
   }
 
   close(): void {
+    if (this.pulledNotice !== null) clearTimeout(this.pulledNotice);
+    this.pulledNotice = null;
     this.db.close();
   }
 
   async destroy(): Promise<void> {
+    if (this.pulledNotice !== null) clearTimeout(this.pulledNotice);
+    this.pulledNotice = null;
     this.listeners.clear();
     await this.db.delete();
   }

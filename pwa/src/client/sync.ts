@@ -7,20 +7,25 @@
 //     sends the same change_ids, which the server answers idempotently.
 //  2. Pull pages from the saved cursor (none: full first sync) until has_more is false; each page
 //     and its cursor are written in one transaction, pending local edits re-applied on top.
+//     The next page is fetched while the current one is written (its cursor is known), so the
+//     network and IndexedDB work side by side; one request is in flight at a time all the same.
 //  3. Record the time of the last successful sync.
 // Around each request: a 401 refreshes the access token once and retries; a 401 whose problem
 // type ends in /device-revoked stops everything and wipes the user's data.
-// Runs at start, on `online`, every 3 minutes and on demand; failures back off exponentially
-// with jitter.
+// Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
+// online (`nudge`, debounced so a burst of edits goes in one push); failures back off
+// exponentially with jitter.
 import type { PushResult } from '../shared/types';
 import { HttpError, NetworkError, isDeviceRevoked, type Transport } from './api';
 import { PUSH_BATCH_LIMIT } from './outbox';
 import { wireChanges, type Store } from './store';
 
-export const PULL_LIMIT = 500;
+export const PULL_LIMIT = 1000;
 export const SYNC_INTERVAL_MS = 3 * 60_000;
 export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
+/** How long after a local edit the loop waits before pushing it, collecting a burst of edits. */
+export const NUDGE_DELAY_MS = 1_000;
 
 /** The device was revoked: the caller must wipe its data. */
 export class DeviceRevokedError extends Error {
@@ -139,16 +144,20 @@ export async function syncOnce(
       throw new Error('push answer matched no change');
   }
   // 2. pull pages
-  let cursor = (await store.getMeta<string>('cursor')) ?? null;
+  const fetchPage = (cursor: string | null) =>
+    withAuth(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token));
+  let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
   let pulled = 0;
   for (;;) {
-    const page = await withAuth(auth, (token) =>
-      transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token),
-    );
+    const page = await next;
+    if (page.has_more) {
+      next = fetchPage(page.cursor);
+      // Awaited on the next turn; a failure while this page is written must not go unhandled.
+      next.catch(() => undefined);
+    }
     await store.applyPulled(page.changes, page.cursor);
     pulled += page.changes.length;
     onPulled(pulled);
-    cursor = page.cursor;
     if (!page.has_more) break;
   }
   // 3. done
@@ -177,6 +186,8 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: unknown = null;
+  /** when the pending nudge fires (null: the timer, if any, is not a nudge) */
+  private nudgeAt: number | null = null;
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
   private readonly timers: Timers;
@@ -220,6 +231,7 @@ export class SyncLoop {
   private clearTimer(): void {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
+    this.nudgeAt = null;
   }
 
   private schedule(ms: number): void {
@@ -239,6 +251,24 @@ export class SyncLoop {
     } catch {
       // The database was closed (logout, wipe): nothing to count.
     }
+  }
+
+  /** A local edit happened: push it soon while online. A run in progress runs once more; a
+   * backoff after failures is kept unless its retry comes later than the nudge. */
+  nudge(delayMs: number = NUDGE_DELAY_MS): void {
+    const { phase } = this.state;
+    if (this.stopped || phase === 'revoked' || phase === 'auth') return;
+    if (this.deps.isOnline?.() === false) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const due = this.deps.clock.now() + delayMs;
+    if (phase === 'error' && this.state.nextRetryAt !== null && this.state.nextRetryAt < due)
+      return;
+    if (this.nudgeAt !== null && this.timer !== null && this.nudgeAt <= due) return;
+    this.schedule(delayMs);
+    this.nudgeAt = due;
   }
 
   /** Sync now; a call during a run asks for one more run after it. */

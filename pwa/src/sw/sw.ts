@@ -1,5 +1,6 @@
 // Pulih's service worker: precache the app shell in a versioned cache, answer navigations with the
-// cached shell so the app opens offline, and never touch /api/ or /healthz.
+// cached shell so the app opens offline, keep lazy chunks once loaded, and never touch /api/ or
+// /healthz.
 // A new version waits until the page asks it to take over (the "new version" banner).
 /// <reference lib="webworker" />
 export {};
@@ -45,6 +46,15 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   event.respondWith(
-    caches.open(CACHE).then(async (cache) => (await cache.match(request)) ?? fetch(request)),
+    caches.open(CACHE).then(async (cache) => {
+      const hit = await cache.match(request);
+      if (hit) return hit;
+      const response = await fetch(request);
+      // A lazy chunk (staff views) is kept the first time it loads; hashed names never go stale.
+      if (response.ok && url.pathname.startsWith('/assets/')) {
+        await cache.put(request, response.clone());
+      }
+      return response;
+    }),
   );
 });

@@ -1,16 +1,22 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../shared/i18n';
 import { useApp, useQuery } from '../context';
-import { RecordNotices } from './common';
+import { RecordNotices, useRejectedKeys } from './common';
+
+/** Rows on screen at most: a search narrows a facility of thousands down to these. */
+const SHOWN = 200;
 
 export function ClientList() {
   const { user } = useApp();
   const [query, setQuery] = useState('');
-  const clients = useQuery((s) => s.searchClients(query), [query]);
+  // One more than is shown, to know whether the list was cut.
+  const found = useQuery((s) => s.searchClients(query, SHOWN + 1), [query]);
+  const clients = found?.slice(0, SHOWN);
+  const rejectedKeys = useRejectedKeys();
   const returned = useQuery(
     async (s) =>
-      (await s.list('session')).filter(
-        (r) => r['status'] === 'returned' && (!r['counselor_id'] || r['counselor_id'] === user.id),
+      (await s.list('session', { status: 'returned' })).filter(
+        (r) => !r['counselor_id'] || r['counselor_id'] === user.id,
       ).length,
     [user.id],
   );
@@ -50,7 +56,9 @@ export function ClientList() {
       ) : (
         <>
           <p class="muted" aria-live="polite" data-testid="client-count">
-            {t('clients.count', { n: clients.length })}
+            {(found?.length ?? 0) > SHOWN
+              ? t('clients.count_more', { n: SHOWN })
+              : t('clients.count', { n: clients.length })}
           </p>
           <ul class="list">
             {clients.map((c) => (
@@ -59,7 +67,7 @@ export function ClientList() {
                   <strong>{String(c['full_name'] ?? '')}</strong>
                   <span class="muted"> · {String(c['registration_number'] ?? '')}</span>
                 </a>
-                <RecordNotices record={c} detailed={false} />
+                <RecordNotices record={c} detailed={false} rejectedKeys={rejectedKeys} />
               </li>
             ))}
           </ul>

@@ -1,11 +1,29 @@
-import { label, t } from '../../shared/i18n';
+import { label, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
 import type { RouteProps } from '../router';
-import { RecordNotices, StatusLabel } from './common';
+import { RecordNotices, StatusLabel, useRejectedKeys } from './common';
+
+/** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
+ * that scored nothing are left out. Other instruments' scores as they are. */
+export function scoreText(scores: unknown, lang: Lang): string {
+  if (!scores || typeof scores !== 'object') return '';
+  return Object.entries(scores as Record<string, unknown>)
+    .map(([name, value]) => {
+      if (value && typeof value === 'object' && 'score' in value) {
+        const { score, risk } = value as { score: unknown; risk?: unknown };
+        if (!score) return '';
+        return `${label('substance', name, lang)} ${String(score)} (${label('risk_band', risk, lang)})`;
+      }
+      return `${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
+    })
+    .filter(Boolean)
+    .join(', ');
+}
 
 export function ClientPage({ params }: RouteProps) {
   const { lang } = useApp();
+  const rejectedKeys = useRejectedKeys();
   const id = params['id'] as string;
   const data = useQuery(
     async (s) => {
@@ -73,7 +91,7 @@ export function ClientPage({ params }: RouteProps) {
               {e['phase'] ? ` · ${String(e['phase'])}` : ''} ·{' '}
               {formatDate(e['start_date'] as string, lang)}
               {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
-              <RecordNotices record={e} detailed={false} />
+              <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />
             </li>
           ))}
         </ul>
@@ -88,14 +106,10 @@ export function ClientPage({ params }: RouteProps) {
             <li key={a.id} data-testid="assessment-row">
               <strong>{label('instrument', a['instrument'])}</strong> ·{' '}
               {formatDate(a['taken_on'] as string, lang)}
-              {a['scores'] && typeof a['scores'] === 'object' ? (
+              {scoreText(a['scores'], lang) ? (
                 <span class="muted">
                   {' · '}
-                  {Object.entries(a['scores'] as Record<string, unknown>)
-                    .map(
-                      ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
-                    )
-                    .join(', ')}
+                  {scoreText(a['scores'], lang)}
                 </span>
               ) : null}
             </li>
@@ -115,7 +129,7 @@ export function ClientPage({ params }: RouteProps) {
                 {formatDateTime(s['occurred_at'] as string, zone, lang)}
               </a>{' '}
               <StatusLabel status={s['status']} />
-              <RecordNotices record={s} detailed={false} />
+              <RecordNotices record={s} detailed={false} rejectedKeys={rejectedKeys} />
             </li>
           ))}
         </ol>

@@ -73,7 +73,7 @@ export function Shell(props: {
           </button>
         </div>
       )}
-      {!props.persisted && (
+      {!props.persisted && (loc.path === homePath(ROUTES, role) || loc.path === '/settings') && (
         <p class="alert alert-warn" data-testid="persist-notice">
           {t('storage.not_persisted')}
         </p>

@@ -23,7 +23,8 @@ function phaseText(s: SyncState, online: boolean): string {
     return s.firstSync ? t('status.first_sync', { n: s.received }) : t('status.syncing');
   }
   if (s.phase === 'auth') return t('status.auth_needed');
-  if (s.phase === 'offline' || (!online && s.phase !== 'ok')) return t('status.offline_wait');
+  // Without a signal the last run's "synced" is stale news: say what happens now.
+  if (s.phase === 'offline' || !online) return t('status.offline_wait');
   if (s.phase === 'error') return t('status.error');
   if (s.phase === 'ok') return t('status.ok');
   return t('status.idle');

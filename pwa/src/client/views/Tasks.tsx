@@ -6,8 +6,8 @@ export function Tasks() {
   const { user, lang } = useApp();
   const items = useQuery(
     async (s) => {
-      const sessions = (await s.list('session')).filter(
-        (r) => r['status'] === 'returned' && (!r['counselor_id'] || r['counselor_id'] === user.id),
+      const sessions = (await s.list('session', { status: 'returned' })).filter(
+        (r) => !r['counselor_id'] || r['counselor_id'] === user.id,
       );
       return Promise.all(
         sessions.map(async (sess) => ({

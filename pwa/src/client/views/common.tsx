@@ -58,18 +58,31 @@ export function LangSwitch() {
   );
 }
 
-/** Conflict, pending, rejected and returned states of a record, in plain words. */
+/** The records with a rejected change, as `entity/id` keys: one query for a whole list. */
+export function useRejectedKeys(): Set<string> {
+  const rows = useQuery((s) => s.rejections(), []);
+  return new Set((rows ?? []).map((r) => `${r.entity}/${r.id}`));
+}
+
+/** Conflict, pending, rejected and returned states of a record, in plain words. A list passes
+ * `rejectedKeys` (useRejectedKeys) so its rows do not each query the store. */
 export function RecordNotices({
   record,
   detailed = true,
+  rejectedKeys,
 }: {
   record: LocalRecord;
   detailed?: boolean;
+  rejectedKeys?: Set<string>;
 }) {
-  const rejected = useQuery(
-    (s) => s.rejections(record.entity, record.id),
-    [record.entity, record.id],
+  const own = useQuery(
+    (s) => (rejectedKeys ? Promise.resolve([]) : s.rejections(record.entity, record.id)),
+    [record.entity, record.id, rejectedKeys === undefined],
   );
+  const rejected = own ?? [];
+  const isRejected = rejectedKeys
+    ? rejectedKeys.has(`${record.entity}/${record.id}`)
+    : rejected.length > 0;
   return (
     <div class="notices">
       {record.conflict_open ? (
@@ -85,7 +98,7 @@ export function RecordNotices({
             : ''}
         </p>
       ) : null}
-      {rejected && rejected.length > 0 ? (
+      {isRejected ? (
         <div class="badge badge-rejected" data-testid="rejected-badge">
           {detailed ? t('record.rejected') : t('record.rejected_short')}
           {detailed && (

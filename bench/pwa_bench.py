@@ -1,0 +1,365 @@
+"""PWA benchmarks in Debian's Chromium against the real server, each beside a same-run baseline.
+
+- initial pull of 50,000 records into IndexedDB: login to first sync complete (goal <= 5 s), and
+  its rate against a plain IndexedDB write of the same records in the same page, one transaction
+  per 1,000 (goal >= 0.5 of the raw rate)
+- offline reload to first contentful paint, shell from the service worker (goal <= 500 ms)
+- gzip size of the precached app shell: html + js + css (goal <= 100 KB)
+
+Run: `make bench` or `python -m bench.pwa_bench [--records 50000] [--repeat 3] [--backend ...]`.
+Needs a built PWA (`cd pwa && npm run build`) and Chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from werkzeug.serving import make_server
+
+import server.security
+from bench.common import figure, median, scratch_database
+from server import create_app
+from server.extensions import db
+from server.models import Client, CounselingSession
+from server.services.admin import add_facility, add_user
+from server.services.feed import allocate
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "pwa" / "dist"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+USERNAME = "bench.konselor"
+PASSWORD = "kata-sandi-bench-42"
+CHUNK = 10_000
+WIB = timezone(timedelta(hours=7))
+FIRST_NAMES = ("Budi", "Siti", "Ahmad", "Dewi", "Rudi", "Agus", "Rina", "Joko", "Andi", "Yusuf")
+LAST_NAMES = ("Santoso", "Aminah", "Hartono", "Saputra", "Wijaya", "Pratama", "Lestari", "Hidayat")
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def _seed(facility_id: str, counselor_id: str, total: int) -> dict[str, int]:
+    """Bulk-insert `total` synced records: one client per four sessions, each with a feed seq."""
+    n_clients = max(1, total // 5)
+    n_sessions = total - n_clients
+    now = datetime.now(UTC)
+    client_ids = [str(uuid.uuid4()) for _ in range(n_clients)]
+    for start in range(0, n_clients, CHUNK):
+        size = min(CHUNK, n_clients - start)
+        first = allocate(db.session, size) - size + 1
+        rows = []
+        for i in range(size):
+            k = start + i
+            rows.append(
+                {
+                    "id": client_ids[k],
+                    "version": 1,
+                    "facility_id": facility_id,
+                    "seq": first + i,
+                    "created_at": now,
+                    "updated_at": now,
+                    "deleted": False,
+                    "conflict_open": False,
+                    "registration_number": f"BI.{k:06d}/2024",
+                    "full_name": f"{FIRST_NAMES[k % 10]} {LAST_NAMES[k % 8]} {k}",
+                    "sex": "MF"[k % 2],
+                    "birth_date": date(1980, 1, 1) + timedelta(days=k % 9000),
+                    "case_type": ("user", "courier", "dealer")[k % 3],
+                    "admission_date": date(2023, 1, 1) + timedelta(days=k % 500),
+                }
+            )
+        db.session.execute(insert(Client), rows)
+        db.session.commit()
+    for start in range(0, n_sessions, CHUNK):
+        size = min(CHUNK, n_sessions - start)
+        first = allocate(db.session, size) - size + 1
+        rows = []
+        for i in range(size):
+            k = start + i
+            occurred = datetime(2024, 1, 1, 9, 0, tzinfo=UTC) + timedelta(hours=k % 8000)
+            rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "version": 1,
+                    "facility_id": facility_id,
+                    "seq": first + i,
+                    "created_at": now,
+                    "updated_at": now,
+                    "deleted": False,
+                    "conflict_open": False,
+                    "client_id": client_ids[k % n_clients],
+                    "counselor_id": counselor_id,
+                    "occurred_at": occurred.astimezone(WIB).isoformat(),
+                    "occurred_utc": occurred,
+                    "duration_minutes": 60,
+                    "kind": "individual",
+                    "attendance": "attended",
+                    "note_data": f"Sesi {k}: klien hadir tepat waktu, kooperatif, tampak tenang.",
+                    "note_assessment": "Motivasi berhenti meningkat; risiko kambuh sedang.",
+                    "note_plan": "Latihan menolak tawaran; temui lagi minggu depan.",
+                    "risk_flags": [],
+                    "status": "submitted",
+                }
+            )
+        db.session.execute(insert(CounselingSession), rows)
+        db.session.commit()
+    return {"client": n_clients, "session": n_sessions}
+
+
+@contextmanager
+def _serving(url: str, records: int, dist: Path = DIST) -> Iterator[tuple[str, dict[str, int]]]:
+    """The real server on a free port with `records` records in one facility, in a thread."""
+    server.security._hasher = server.security.PasswordHasher(
+        time_cost=1, memory_cost=1024, parallelism=1
+    )
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PWA_DIST": dist})
+    with app.app_context():
+        from server.cli import upgrade_database
+
+        upgrade_database()
+        facility = add_facility(
+            code="BENCH-1", name="Lapas Bench", kind="lapas", region="Bench", timezone="WIB"
+        )
+        user = add_user(
+            username=USERNAME,
+            role="counselor",
+            password=PASSWORD,
+            display_name="Konselor Bench",
+            facility_codes=[facility.code],
+        )
+        counts = _seed(facility.id, user.id, records)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", counts
+    finally:
+        httpd.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+# --- in the page -----------------------------------------------------------------------------
+
+# The baseline: the app's own records, read back untimed, then written with plain IndexedDB into
+# a fresh database, 1,000 puts per transaction. `indexes` gives the store the app's indexes.
+REQ_JS = """
+const req = (r) => new Promise((ok, bad) => {
+  r.onsuccess = () => ok(r.result);
+  r.onerror = () => bad(r.error);
+});
+"""
+
+RAW_WRITE_JS = (
+    """
+async ({dbName, indexes, durability}) => {"""
+    + REQ_JS
+    + """
+  const src = await req(indexedDB.open(dbName));
+  const records = await req(src.transaction('records').objectStore('records').getAll());
+  src.close();
+  const name = 'raw-bench-' + Math.random().toString(36).slice(2);
+  const open = indexedDB.open(name, 1);
+  open.onupgradeneeded = () => {
+    const store = open.result.createObjectStore('records', {keyPath: ['entity', 'id']});
+    if (indexes) {
+      for (const f of ['client_id', 'session_id', 'name_key', '_task']) store.createIndex(f, f);
+    }
+  };
+  const db = await req(open);
+  const started = performance.now();
+  for (let i = 0; i < records.length; i += 1000) {
+    const tx = db.transaction('records', 'readwrite', {durability});
+    const store = tx.objectStore('records');
+    for (const r of records.slice(i, i + 1000)) store.put(r);
+    await new Promise((ok, bad) => { tx.oncomplete = ok; tx.onerror = () => bad(tx.error); });
+  }
+  const ms = performance.now() - started;
+  db.close();
+  await req(indexedDB.deleteDatabase(name));
+  return {ms, count: records.length};
+}
+"""
+)
+
+COUNT_JS = (
+    """
+async () => {"""
+    + REQ_JS
+    + """
+  const names = (await indexedDB.databases()).map((d) => d.name);
+  const name = names.find((n) => n.startsWith('pulih-') && n !== 'pulih-auth');
+  const db = await req(indexedDB.open(name));
+  const count = await req(db.transaction('records').objectStore('records').count());
+  db.close();
+  return {name, count};
+}
+"""
+)
+
+FCP_JS = """
+() => new Promise((ok) => {
+  const isFcp = (e) => e.name === 'first-contentful-paint';
+  const hit = performance.getEntriesByType('paint').find(isFcp);
+  if (hit) return ok(hit.startTime);
+  new PerformanceObserver((list, obs) => {
+    const e = list.getEntries().find(isFcp);
+    if (e) { obs.disconnect(); ok(e.startTime); }
+  }).observe({type: 'paint', buffered: true});
+})
+"""
+
+
+def _raw_rate(page: Any, db_name: str, *, indexes: bool) -> float:
+    """Records per second of the plain IndexedDB write, after one warm-up write."""
+    args = {"dbName": db_name, "indexes": indexes, "durability": "default"}
+    page.evaluate(RAW_WRITE_JS, args)
+    raw = page.evaluate(RAW_WRITE_JS, args)
+    return float(raw["count"] / (raw["ms"] / 1000))
+
+
+def _first_sync(page: Any, total: int) -> tuple[float, float, str]:
+    """Log in on a fresh page; seconds to first sync complete, and from the first pull request."""
+    pulls: list[float] = []
+    page.on(
+        "request", lambda r: pulls.append(time.perf_counter()) if "/sync/pull" in r.url else None
+    )
+    page.goto("/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.get_by_test_id("login-username").fill(USERNAME)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    started = time.perf_counter()
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_selector(
+        "[data-testid=last-sync]:not([data-ms=''])", timeout=300_000, state="attached"
+    )
+    done = time.perf_counter()
+    found = page.evaluate(COUNT_JS)
+    assert found["count"] >= total, f"only {found['count']} of {total} records in IndexedDB"
+    return done - started, done - pulls[0], found["name"]
+
+
+def bench_initial_pull(browser: Any, base_url: str, counts: dict[str, int], repeat: int) -> Any:
+    """Login to first sync complete on a fresh device, `repeat` times, against plain IndexedDB
+    writes of the same records in the same pages; returns the last page, still open."""
+    total = sum(counts.values())
+    runs: list[tuple[float, float, float, float]] = []
+    page = None
+    for _ in range(repeat):
+        if page is not None:
+            page.context.close()
+        page = browser.new_context(base_url=base_url).new_page()
+        seconds, pulling, db_name = _first_sync(page, total)
+        raw = _raw_rate(page, db_name, indexes=False)
+        raw_indexed = _raw_rate(page, db_name, indexes=True)
+        runs.append((seconds, pulling, raw, raw_indexed))
+    seconds = median([r[0] for r in runs])
+    app_rate = total / seconds
+    raw_rate = median([r[2] for r in runs])
+    raw_indexed_rate = median([r[3] for r in runs])
+    print(
+        f"  ({counts['client']:,} clients + {counts['session']:,} sessions, pages of 1,000; "
+        f"medians of {repeat} fresh devices; each: "
+        + ", ".join(f"{r[0]:.2f} s" for r in runs)
+        + ")",
+        flush=True,
+    )
+    figure("initial pull: login to first sync complete", seconds, "s", "<= 5 s")
+    figure("  of which first pull request to complete", median([r[1] for r in runs]), "s")
+    figure("initial pull: records into IndexedDB per second", app_rate, "rec/s")
+    figure("raw IndexedDB put, 1,000 per transaction (no indexes)", raw_rate, "rec/s")
+    figure("raw IndexedDB put, 1,000 per transaction (app's indexes)", raw_indexed_rate, "rec/s")
+    figure("initial pull rate / raw IndexedDB rate", app_rate / raw_rate, "x", ">= 0.5")
+    figure("initial pull rate / raw rate with the same indexes", app_rate / raw_indexed_rate, "x")
+    return page
+
+
+def bench_offline_reload(context: Any, page: Any, runs: int = 7) -> None:
+    """First contentful paint after an offline reload, the shell served by the service worker."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    samples = []
+    for _ in range(runs):
+        response = page.reload()
+        assert response is not None and response.from_service_worker
+        samples.append(page.evaluate(FCP_JS))
+    context.set_offline(False)
+    figure("offline reload to first contentful paint (median)", median(samples), "ms", "<= 500 ms")
+    figure("offline reload to first contentful paint (max)", max(samples), "ms")
+
+
+def bench_shell_size(dist: Path = DIST) -> None:
+    """gzip -9 of every precached html, js and css file, as the service worker lists them."""
+    sw = (dist / "sw.js").read_text()
+    # The precache list is the one array of absolute paths in the minified worker.
+    found = re.search(r"\[((?:[`\"']/[^`\"']*[`\"'],?)+)\]", sw)
+    if found is None:
+        raise SystemExit("no precache list in dist/sw.js: build the PWA first")
+    files = re.findall(r"[`\"'](/[^`\"']*)[`\"']", found.group(1))
+    shell = [f for f in files if f.endswith((".html", ".js", ".css"))]
+    lazy = sorted(
+        f"/assets/{p.name}"
+        for p in (dist / "assets").iterdir()
+        if p.suffix in (".js", ".css") and f"/assets/{p.name}" not in files
+    )
+
+    def packed(names: list[str]) -> float:
+        return sum(len(gzip.compress((dist / f.lstrip("/")).read_bytes(), 9)) for f in names) / 1024
+
+    raw = sum((dist / f.lstrip("/")).stat().st_size for f in shell) / 1024
+    print(f"  (precached: {', '.join(shell)}; plus icons and the manifest)", flush=True)
+    figure("app shell, uncompressed (precached html + js + css)", raw, "KB")
+    figure("app shell, gzip -9 (precached html + js + css)", packed(shell), "KB", "<= 100 KB")
+    figure("service worker itself, gzip -9", len(gzip.compress(sw.encode(), 9)) / 1024, "KB")
+    figure(f"lazy staff chunks, cached on first use ({len(lazy)} files), gzip", packed(lazy), "KB")
+
+
+def main() -> None:
+    """Run the PWA benchmarks."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=50_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh devices for the pull")
+    parser.add_argument("--dist", type=Path, default=DIST, help="a built PWA (default pwa/dist)")
+    args = parser.parse_args()
+    if not (args.dist / "index.html").exists():
+        raise SystemExit("pwa/dist is missing: run `cd pwa && npm run build` first")
+    from playwright.sync_api import sync_playwright
+
+    print(f"\n== PWA benchmarks (Chromium, server on {args.backend}) ==", flush=True)
+    bench_shell_size(args.dist)
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.backend, tmp) as url:
+        started = time.perf_counter()
+        with _serving(url, args.records, args.dist) as (base_url, counts):
+            print(f"  (seeded in {time.perf_counter() - started:.1f} s)", flush=True)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = bench_initial_pull(browser, base_url, counts, args.repeat)
+                bench_offline_reload(page.context, page)
+                page.context.close()
+                browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Every form of the counselor app writes changes the real server takes: a client edit, a group
+session with attendance, a urine test, and a returned session edited and sent again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import (
+    api_get,
+    api_login,
+    api_post,
+    last_sync_ms,
+    open_tablet,
+    ui_log_session,
+    ui_register_client,
+    wait_for_sync_after,
+)
+
+
+def test_every_form_writes_changes_the_server_accepts(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, pushes = open_tablet(browser, base_url, e2e_world.counselor)
+    first = ui_register_client(page, "REG-2024-300", "Andi Wijaya")
+    ui_register_client(page, "REG-2024-301", "Bayu Saputra")
+
+    # A client edit sends only what changed.
+    page.goto(f"/#/clients/{first}/edit")
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Andi Wijaya")
+    page.get_by_test_id("client-full_name").fill("Andi Wijaya Kusuma")
+    page.get_by_test_id("client-nik").fill("1671010101900001")
+    page.get_by_test_id("client-save").click()
+    expect(page.get_by_test_id("client-name")).to_have_text("Andi Wijaya Kusuma")
+
+    # A urine test with two analytes.
+    page.get_by_test_id("session-new").click()
+    page.get_by_test_id("session-kind").select_option("urine_test")
+    page.get_by_test_id("urine-panel").fill("6 parameter")
+    for i, (analyte, result) in enumerate((("amfetamin", "negative"), ("THC", "positive"))):
+        page.get_by_test_id("urine-add").click()
+        page.get_by_test_id("urine-analyte").nth(i).fill(analyte)
+        page.get_by_test_id("urine-result").nth(i).select_option(result)
+    page.get_by_test_id("risk-use_inside").check()
+    page.get_by_test_id("session-save-draft").click()
+    expect(page.get_by_test_id("session-row")).to_have_count(1)
+
+    # A group session with both clients, one of them sick.
+    page.get_by_test_id("nav-group").click()
+    page.get_by_test_id("session-note-data").fill("Morning meeting: topik kejujuran.")
+    statuses = page.get_by_test_id("participant-status")
+    expect(statuses).to_have_count(2)
+    statuses.nth(0).select_option("attended")
+    statuses.nth(1).select_option("sick")
+    page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id("session-status")).to_be_visible()
+
+    # A session the supervisor returns comes back as a task; edited and sent again.
+    page.goto(f"/#/clients/{first}")
+    before = last_sync_ms(page)
+    ui_log_session(page, ("Hadir.", "Cemas.", "Rencana: relaksasi."))
+    wait_for_sync_after(page, before)
+    row = page.get_by_test_id("session-row").filter(has_text="Individu")
+    returned_id = row.get_attribute("data-id")
+    supervisor = api_login(live_server, e2e_world.supervisor)
+    api_post(
+        live_server,
+        f"/api/v1/sessions/{returned_id}/review",
+        {"decision": "return", "comment": "Lengkapi rencana."},
+        supervisor,
+    )
+    page.get_by_test_id("sync-now").click()
+    page.get_by_test_id("nav-tasks").click()
+    expect(page.get_by_test_id("task-row")).to_have_count(1)
+    page.get_by_test_id("task-row").get_by_role("link").click()
+    expect(page.get_by_test_id("returned-badge")).to_contain_text("Lengkapi rencana.")
+    page.get_by_test_id("session-note-plan").fill("Rencana: relaksasi, lalu rujuk ke psikolog.")
+    before = last_sync_ms(page)
+    page.get_by_test_id("session-submit").click()
+    wait_for_sync_after(page, before)
+    page.get_by_test_id("nav-tasks").click()
+    expect(page.get_by_test_id("tasks-empty")).to_be_visible()
+    expect(page.get_by_test_id("last-sync")).not_to_have_attribute("data-ms", "")
+    assert pushes.rejected() == []
+    assert {r["status"] for r in pushes.results} == {"applied"}
+    context.close()
+
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
+    by_id = {c["id"]: c["record"] for c in pulled}
+    assert by_id[first]["full_name"] == "Andi Wijaya Kusuma"
+    assert by_id[first]["nik"] == "1671010101900001"
+    urine = next(r for r in by_id.values() if r.get("kind") == "urine_test")
+    assert urine["urine_test"] == {
+        "panel": "6 parameter",
+        "results": {"amfetamin": "negative", "THC": "positive"},
+    }
+    assert urine["status"] == "draft" and urine["risk_flags"] == ["use_inside"]
+    assert urine["occurred_at"].endswith("+07:00")
+    attendance = sorted(c["record"]["status"] for c in pulled if c["entity"] == "attendance")
+    assert attendance == ["attended", "sick"]
+    assert by_id[returned_id]["status"] == "submitted"
+    assert by_id[returned_id]["note_plan"] == "Rencana: relaksasi, lalu rujuk ke psikolog."

@@ -1,0 +1,72 @@
+"""The login form against the real server: nothing typed is lost, and every answer keeps its
+meaning (only a request that got no answer says the server cannot be reached)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import wait_for_controller
+
+UNREACHABLE = "tidak dapat dihubungi"
+
+
+def test_text_typed_while_the_app_starts_is_kept(page: Page, e2e_world: Any) -> None:
+    page.goto("/")
+    # Typed at once, while the service worker installs and claims the page.
+    page.get_by_test_id("login-username").fill(e2e_world.counselor)
+    page.get_by_test_id("login-password").fill(e2e_world.password)
+    wait_for_controller(page)
+    expect(page.get_by_test_id("login-username")).to_have_value(e2e_world.counselor)
+    expect(page.get_by_test_id("login-password")).to_have_value(e2e_world.password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("client-search")).to_be_visible()
+
+
+def test_a_wrong_password_says_so(page: Page, e2e_world: Any) -> None:
+    page.goto("/")
+    page.get_by_test_id("login-username").fill(e2e_world.counselor2)
+    page.get_by_test_id("login-password").fill("bukan-kata-sandinya")
+    with page.expect_response("**/api/v1/auth/login") as answer:
+        page.get_by_test_id("login-submit").click()
+    assert answer.value.status == 401
+    expect(page.get_by_test_id("login-error")).to_have_text("Nama pengguna atau kata sandi salah.")
+    expect(page.get_by_test_id("login-username")).to_have_value(e2e_world.counselor2)
+
+
+def test_input_the_server_refuses_shows_its_field_errors(page: Page) -> None:
+    page.goto("/")
+    page.get_by_test_id("login-username").fill("u" * 61)
+    page.get_by_test_id("login-password").fill("apa-saja")
+    with page.expect_response("**/api/v1/auth/login") as answer:
+        page.get_by_test_id("login-submit").click()
+    assert answer.value.status == 422
+    expect(page.get_by_test_id("login-error")).to_have_text("Periksa isian yang ditandai.")
+    expect(page.get_by_test_id("login-username-error")).to_contain_text("60")
+    expect(page.get_by_test_id("login-username")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text(UNREACHABLE)).to_have_count(0)
+
+
+def test_empty_fields_are_marked_without_asking_the_server(page: Page) -> None:
+    page.goto("/")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-username-error")).to_have_text("Wajib diisi.")
+    expect(page.get_by_test_id("login-password-error")).to_have_text("Wajib diisi.")
+    assert requests == []
+
+
+def test_a_first_login_without_signal_says_what_to_do(
+    page: Page, context: BrowserContext, e2e_world: Any
+) -> None:
+    page.goto("/")
+    wait_for_controller(page)
+    context.set_offline(True)
+    page.get_by_test_id("login-username").fill(e2e_world.counselor)
+    page.get_by_test_id("login-password").fill(e2e_world.password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text(
+        "belum pernah masuk di perangkat ini"
+    )
