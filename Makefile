@@ -39,17 +39,18 @@ services:
 
 ## test: everything — lint, types, unit, API and property tests on SQLite and PostgreSQL, PWA tests, browser tests
 test: $(TEST_STAMP) build-pwa services
-	$(BIN)/ruff check server sync tests bench
+	$(BIN)/ruff check server sync tests bench scripts
+	$(BIN)/ruff format --check server sync tests bench scripts
 	$(BIN)/mypy
-	cd pwa && npm run typecheck && npm test
+	cd pwa && npm run typecheck && npm run format:check && npm test
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: $(TEST_STAMP)
 	$(BIN)/pytest -x -q --ignore=tests/e2e
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check server sync tests bench
-	$(BIN)/ruff format --check sync
+	$(BIN)/ruff check server sync tests bench scripts
+	$(BIN)/ruff format --check server sync tests bench scripts
 	$(BIN)/mypy
 
 ## bench: sync and PWA benchmarks, each against a baseline in the same run

@@ -130,6 +130,15 @@ describe('auth', () => {
     expect((await db.accounts.get(state.userId))?.refresh_token).toBe(s.refreshToken);
   });
 
+  it('concurrent_refreshes_of_one_session_spend_the_refresh_token_once', async () => {
+    const { auth, state } = await service();
+    const s = await auth.login('konselor1', 'rahasia');
+    await Promise.all([auth.refresh(s), auth.refresh(s), auth.refresh(s)]);
+    expect(state.calls.filter((c) => c === 'refresh')).toHaveLength(1);
+    await auth.refresh(s);
+    expect(state.calls.filter((c) => c === 'refresh')).toHaveLength(2);
+  });
+
   it('logout_drops_tokens_but_keeps_offline_unlock', async () => {
     const { auth, db, state } = await service();
     const s = await auth.login('konselor1', 'rahasia');

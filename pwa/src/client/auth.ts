@@ -158,8 +158,23 @@ export class AuthService {
     };
   }
 
-  /** Rotate the token pair; updates `session` in place. */
-  async refresh(session: Session): Promise<void> {
+  /**
+   * Rotate the token pair; updates `session` in place. One refresh at a time per session: the
+   * sync loop and a staff view that both meet a 401 share it, because a refresh token spent twice
+   * makes the server end the whole session.
+   */
+  refresh(session: Session): Promise<void> {
+    let running = this.refreshing.get(session);
+    if (!running) {
+      running = this.rotate(session).finally(() => this.refreshing.delete(session));
+      this.refreshing.set(session, running);
+    }
+    return running;
+  }
+
+  private readonly refreshing = new WeakMap<Session, Promise<void>>();
+
+  private async rotate(session: Session): Promise<void> {
     if (!session.refreshToken) throw new AuthLostError();
     const pair = await this.api.refresh(session.refreshToken);
     Object.assign(session, this.sessionFrom(pair, session.offline));
