@@ -3,6 +3,7 @@ session with attendance, a urine test, and a returned session edited and sent ag
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from playwright.sync_api import Browser, expect
@@ -101,3 +102,62 @@ def test_every_form_writes_changes_the_server_accepts(
     assert attendance == ["attended", "sick"]
     assert by_id[returned_id]["status"] == "submitted"
     assert by_id[returned_id]["note_plan"] == "Rencana: relaksasi, lalu rujuk ke psikolog."
+
+
+def test_a_sync_that_lands_while_typing_never_resets_the_form(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    first = ui_register_client(page, "REG-2024-400", "Citra Lestari")
+    before = last_sync_ms(page)
+    wait_for_sync_after(page, before)
+    page.goto(f"/#/clients/{first}/edit")
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Citra Lestari")
+    page.get_by_test_id("client-full_name").fill("Citra Lestari Putri")
+
+    # Another device adds a client; this tablet's sync brings it in while the form is open.
+    other_device = str(uuid.uuid4())
+    login = api_post(
+        live_server,
+        "/api/v1/auth/login",
+        {
+            "username": e2e_world.counselor2,
+            "password": e2e_world.password,
+            "device_id": other_device,
+        },
+        {},
+    )
+    token = {"Authorization": f"Bearer {login['access_token']}"}
+    api_post(
+        live_server,
+        "/api/v1/sync/push",
+        {
+            "device_id": other_device,
+            "changes": [
+                {
+                    "change_id": str(uuid.uuid4()),
+                    "entity": "client",
+                    "id": str(uuid.uuid4()),
+                    "op": "upsert",
+                    "base_version": None,
+                    "hlc": None,
+                    "fields": {
+                        "facility_id": e2e_world.facility_id,
+                        "registration_number": "REG-2024-401",
+                        "full_name": "Dedi Kurniawan",
+                        "sex": "M",
+                        "case_type": "user",
+                    },
+                }
+            ],
+        },
+        token,
+    )
+    before = last_sync_ms(page)
+    page.get_by_test_id("sync-now").click()
+    wait_for_sync_after(page, before)
+
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Citra Lestari Putri")
+    page.get_by_test_id("client-save").click()
+    expect(page.get_by_test_id("client-name")).to_have_text("Citra Lestari Putri")
+    context.close()

@@ -1,5 +1,5 @@
 // Register or edit a client (WBP), warning about a likely duplicate already on this device.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { findLikelyDuplicates } from '../../shared/duplicates';
 import { uuid4 } from '../../shared/ids';
 import { label, t, type MessageKey } from '../../shared/i18n';
@@ -45,8 +45,12 @@ export function ClientForm({ params }: RouteProps) {
   const [errors, setErrors] = useState<Errors>({});
   const [confirmed, setConfirmed] = useState(false);
 
+  // The form takes the stored record once: a sync that lands while the counselor types must
+  // never reset what was typed (the save sends only what changed, and merges on the server).
+  const filled = useRef(false);
   useEffect(() => {
-    if (!existing) return;
+    if (!existing || filled.current) return;
+    filled.current = true;
     const next: Form = {};
     for (const k of Object.keys(form)) next[k] = existing[k] == null ? '' : String(existing[k]);
     setForm(next);
