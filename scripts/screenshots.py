@@ -90,6 +90,37 @@ def take_screens(page: Page) -> None:
     page.context.set_offline(False)
 
 
+def staff_log_in(page: Page, username: str) -> None:
+    """Log a supervisor or an admin in on a desktop-sized window."""
+    page.goto("/")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+
+
+def take_staff_screens(supervisor: Page, admin: Page) -> dict[int, str]:
+    """The review queue, the figures of each demo year, and the admin's device list.
+
+    Returns the rehabilitated total the figures page shows for each year.
+    """
+    staff_log_in(supervisor, "supervisor")
+    expect(supervisor.get_by_test_id("review-total")).to_be_visible(timeout=60_000)
+    shoot(supervisor, "06-review-queue")
+    supervisor.goto("/#/supervisor/figures")
+    totals = {}
+    for year in (2021, 2022, 2023):
+        supervisor.get_by_test_id("fig-year").select_option(str(year))
+        expect(supervisor.get_by_test_id("figures")).to_have_attribute("data-year", str(year))
+        totals[year] = supervisor.get_by_test_id("key-rehabilitated").inner_text()
+    expect(supervisor.get_by_test_id("chart-rehabilitated")).to_be_visible()
+    shoot(supervisor, "07-figures-2023")
+    staff_log_in(admin, "admin")
+    admin.goto("/#/admin/devices")
+    expect(admin.get_by_test_id("device-row").first).to_be_visible(timeout=60_000)
+    shoot(admin, "08-admin-devices")
+    return totals
+
+
 def main() -> None:
     """Serve the demo province and take the screenshots."""
     if not (DIST / "index.html").exists():
@@ -119,6 +150,18 @@ def main() -> None:
                 )
                 take_screens(context.new_page())
                 context.close()
+                desktop = {
+                    "viewport": {"width": 1280, "height": 860},
+                    "locale": "id-ID",
+                    "timezone_id": "Asia/Jakarta",
+                    "base_url": f"http://127.0.0.1:{httpd.server_port}",
+                }
+                supervisor_context = browser.new_context(**desktop)
+                admin_context = browser.new_context(**desktop)
+                totals = take_staff_screens(supervisor_context.new_page(), admin_context.new_page())
+                print("figures page, WBP in rehabilitation:", totals, flush=True)
+                supervisor_context.close()
+                admin_context.close()
                 browser.close()
         finally:
             httpd.shutdown()
