@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -161,11 +162,25 @@ FIELD_SCHEMAS: dict[str, Schema] = {
 _PARTIAL = {name: type(schema)(partial=True) for name, schema in FIELD_SCHEMAS.items()}
 
 
+def _has_non_finite(value: Any) -> bool:
+    """Infinity or NaN anywhere inside a value (JSON has neither; PostgreSQL refuses them)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite(v) for v in value)
+    return False
+
+
 def load_fields(entity: str, data: Any, *, partial: bool) -> dict[str, Any]:
     """Validate sent fields; raises marshmallow ValidationError with messages per field."""
     schema = _PARTIAL[entity] if partial else FIELD_SCHEMAS[entity]
     if not isinstance(data, dict):
         raise ValidationError({"fields": ["Must be an object."]})
+    non_finite = sorted(name for name, value in data.items() if _has_non_finite(value))
+    if non_finite:
+        raise ValidationError({name: ["Numbers must be finite."] for name in non_finite})
     loaded = schema.load(data)
     if partial:
         # A partial load must not invent defaults for fields that were not sent.

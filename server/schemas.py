@@ -7,10 +7,21 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 
-def no_nul(value: str) -> None:
-    """Refuse the NUL character, which PostgreSQL text cannot hold."""
+def is_storable(value: str) -> bool:
+    """Text PostgreSQL can hold: no NUL character and no lone UTF-16 surrogate."""
     if "\x00" in value:
-        raise ValidationError("Must not contain the NUL character.")
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def no_nul(value: str) -> None:
+    """Refuse the NUL character and lone surrogates, which PostgreSQL text cannot hold."""
+    if not is_storable(value):
+        raise ValidationError("Must be text without NUL or invalid characters.")
 
 
 def Text(*, max_len: int, min_len: int = 0, **kwargs: Any) -> fields.String:  # noqa: N802

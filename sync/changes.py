@@ -54,7 +54,8 @@ class Change:
         change_id = _text(obj, "change_id", errors)
         entity = _text(obj, "entity", errors)
         record_id = _text(obj, "id", errors)
-        op = _OPS.get(obj.get("op"))
+        raw_op = obj.get("op")
+        op = _OPS.get(raw_op) if isinstance(raw_op, str) else None
         if op is None:
             _fail(errors, "op", "must be 'upsert' or 'delete'")
         base_version = _version(obj, "base_version", errors, nullable=True)

@@ -15,7 +15,8 @@ from ..models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client, Confli
 from ..models.common import new_id
 from ..models.records import SyncedMixin
 from ..record_schemas import check_record, load_fields
-from .batch import Batch, Rejected
+from ..schemas import is_storable
+from .batch import Batch, Rejected, is_key
 from .changelog import log_change
 from .records import apply_values, check_references, server_computed
 from .versions import bump
@@ -23,7 +24,12 @@ from .wire import fields_to_wire, record_to_wire
 
 
 def apply_change(ctx: Batch, change: Change) -> dict[str, Any]:
-    # P3: only writable entities; facilities are read-only to devices.
+    # P3: ids the database can hold, and only writable entities (facilities are read-only).
+    for name, value in (("change_id", change.change_id), ("id", change.id)):
+        if not is_key(value):
+            raise Rejected({name: ["Must be an id of at most 64 characters of valid text."]})
+    if change.hlc is not None and (len(change.hlc) > 80 or not is_storable(change.hlc)):
+        raise Rejected({"hlc": ["Must be a clock of at most 80 characters."]})
     if change.entity not in WRITABLE_ENTITIES:
         raise Rejected({"entity": [f"Must be one of: {', '.join(sorted(WRITABLE_ENTITIES))}."]})
     model = ENTITY_MODELS[change.entity]

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
+from ..schemas import is_storable
 from ..security import Caller
 from .feed import allocate
 from .records import REFERENCES
@@ -68,7 +69,10 @@ class Batch:
         wanted: dict[str, set[str]] = {}
         numbers: set[tuple[str, str]] = set()
         for raw in raw_changes:
-            if not isinstance(raw, dict) or raw.get("entity") not in WRITABLE_ENTITIES:
+            # Anything may arrive here (lists, numbers...): only known entity names are looked up.
+            if not isinstance(raw, dict) or not is_key(raw.get("entity")):
+                continue
+            if raw["entity"] not in WRITABLE_ENTITIES:
                 continue
             entity, fields_ = raw["entity"], raw.get("fields")
             if is_key(raw.get("id")):
@@ -118,5 +122,5 @@ class Batch:
 
 
 def is_key(value: Any) -> bool:
-    """A string that can be looked up safely (PostgreSQL refuses NUL in parameters)."""
-    return isinstance(value, str) and 0 < len(value) <= 64 and "\x00" not in value
+    """A string that fits an id column and PostgreSQL can compare (no NUL, no lone surrogate)."""
+    return isinstance(value, str) and 0 < len(value) <= 64 and is_storable(value)

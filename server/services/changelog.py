@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sync import Change, Status
 
 from ..models.records import SyncedMixin
-from .batch import Batch
+from .batch import Batch, is_key
 from .wire import record_to_wire
 
 
@@ -66,22 +67,23 @@ def log_rejection(
     ctx: Batch, raw: Any, change: Change | None, errors: dict[str, Any]
 ) -> dict[str, Any]:
     """P10: a rejected change is kept in the log, with its errors, for admins to see."""
-    change_id = change.change_id if change else _str_or_none(raw, "change_id")
-    record_id = change.id if change else _str_or_none(raw, "id")
+    change_id = _str_or_none(raw, "change_id")
+    record_id = _str_or_none(raw, "id")
+    errors = _json_safe(errors)
     result = _result(change_id, str(Status.REJECTED), record_id, None, None, errors)
     ctx.write_log(
         change_id=change_id,
-        entity=(change.entity if change else (_str_or_none(raw, "entity") or "?"))[:20],
+        entity=(_str_or_none(raw, "entity") or "?")[:20],
         record_id=(record_id or None) and record_id[:64],
         facility_id=None,
         version=None,
         base_version=change.base_version if change else None,
-        op=(change.op if change else (_str_or_none(raw, "op") or "?"))[:20],
+        op=(_str_or_none(raw, "op") or "?")[:20],
         status=str(Status.REJECTED),
         source="device",
         device_id=ctx.device_id,
         user_id=ctx.caller.user.id,
-        hlc=change.hlc if change else None,
+        hlc=_str_or_none(raw, "hlc"),
         fields=_json_safe(raw),
         changed_fields=None,
         snapshot=None,
@@ -94,17 +96,22 @@ def log_rejection(
 
 def _str_or_none(raw: Any, key: str) -> str | None:
     value = raw.get(key) if isinstance(raw, dict) else None
-    if isinstance(value, str) and "\x00" not in value and len(value) <= 64:
-        return value
-    return None
+    return value if is_key(value) else None
+
+
+def _clean(text: str) -> str:
+    """Text as PostgreSQL can store it: NUL and lone surrogates become replacement marks."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
 def _json_safe(value: Any) -> Any:
-    """What a device sent, storable on PostgreSQL (which refuses NUL in text and jsonb)."""
+    """What a device sent, storable on PostgreSQL (which refuses NUL and lone surrogates)."""
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
+        return _clean(value)
     if isinstance(value, dict):
-        return {str(k).replace("\x00", "\ufffd"): _json_safe(v) for k, v in value.items()}
+        return {_clean(str(k)): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no Infinity or NaN; keep what was sent, as text
     return value

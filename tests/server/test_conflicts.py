@@ -306,7 +306,7 @@ def test_resolving_twice_is_a_409_problem(world, devices):
         ({}, {"fields": {"_schema": ["Give at least one field to merge."]}}),
         (
             {"full_name": "Bu\x00di"},
-            {"fields": {"full_name": ["Must not contain the NUL character."]}},
+            {"fields": {"full_name": ["Must be text without NUL or invalid characters."]}},
         ),
     ],
 )

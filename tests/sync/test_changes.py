@@ -141,3 +141,12 @@ def test_pulled_change_reports_a_bad_field(patch: dict[str, Any], field: str) ->
 def test_enums_are_the_wire_words() -> None:
     assert [s.value for s in Status] == ["applied", "merged", "conflict", "rejected"]
     assert [k.value for k in ConflictKind] == ["field", "delete", "locked", "duplicate"]
+
+
+@pytest.mark.parametrize("op", [["upsert"], {"x": 1}, 3, None, True])
+def test_change_with_an_op_of_any_other_type_is_invalid(op: object) -> None:
+    wire = {"change_id": "c1", "entity": "client", "id": "r1", "op": op,
+            "base_version": None, "fields": {}}
+    with pytest.raises(InvalidChange) as raised:
+        Change.from_wire(wire)
+    assert "op" in raised.value.errors
