@@ -145,8 +145,14 @@ def test_enums_are_the_wire_words() -> None:
 
 @pytest.mark.parametrize("op", [["upsert"], {"x": 1}, 3, None, True])
 def test_change_with_an_op_of_any_other_type_is_invalid(op: object) -> None:
-    wire = {"change_id": "c1", "entity": "client", "id": "r1", "op": op,
-            "base_version": None, "fields": {}}
+    wire = {
+        "change_id": "c1",
+        "entity": "client",
+        "id": "r1",
+        "op": op,
+        "base_version": None,
+        "fields": {},
+    }
     with pytest.raises(InvalidChange) as raised:
         Change.from_wire(wire)
     assert "op" in raised.value.errors
