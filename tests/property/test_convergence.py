@@ -235,6 +235,17 @@ class Convergence(RuleBasedStateMachine):
         _count(f"resolved by {choice}")
         self.resolved += 1
 
+    def _open_conflicts(self) -> list[str]:
+        open_ids = list(
+            db.session.scalars(
+                select(Conflict.id)
+                .where(Conflict.facility_id == self.facility.id, Conflict.status == "open")
+                .order_by(Conflict.created_at)
+            )
+        )
+        db.session.rollback()
+        return open_ids
+
     @invariant()
     def nothing_applied_twice(self) -> None:
         duplicates = db.session.execute(
@@ -246,19 +257,37 @@ class Convergence(RuleBasedStateMachine):
         db.session.rollback()
         assert duplicates == []
 
-    def teardown(self) -> None:
-        # Quiescence: every device pushes everything (no answer lost) and pulls, twice round.
+    def _quiesce(self) -> None:
+        """Every device pushes everything (no answer lost) and pulls, twice round."""
         for _ in range(2):
             for device in self.devices:
                 while device.replica.pending_count:
                     device.push(500, False)
             for device in self.devices:
                 device.pull(1000)
+
+    def _assert_converged(self) -> None:
         server = _server_state(self.facility.id)
         for device in self.devices:
             assert device.replica.pending_count == 0
             assert device.replica.records == server
+
+    def teardown(self) -> None:
+        self._quiesce()
+        self._assert_converged()
         self._check_log()
+        # Then the admin resolves every conflict still open; the resolutions reach every device.
+        for turn in itertools.count():
+            if not self._open_conflicts():
+                break
+            self.resolve_a_conflict(("server", "client")[turn % 2])
+        self._quiesce()
+        self._assert_converged()
+        assert not any(
+            record.get("conflict_open")
+            for device in self.devices
+            for record in device.replica.records.values()
+        )
         STATS["examples"] += 1
 
     def _check_log(self) -> None:
