@@ -12,6 +12,18 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+# Debian's Chromium, never a downloaded browser; these flags keep it off the closed network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 PG_ADMIN_URL = os.environ.get(
     "PULIH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -37,6 +49,21 @@ def scratch_database(backend: str, tmp_dir: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def synced_row(facility_id: str, seq: int, now: Any, **fields: Any) -> dict[str, Any]:
+    """A version-1 synced record for a bulk insert: the columns every entity has, then `fields`."""
+    row = {
+        "id": str(uuid.uuid4()),
+        "version": 1,
+        "facility_id": facility_id,
+        "seq": seq,
+        "created_at": now,
+        "updated_at": now,
+        "deleted": False,
+        "conflict_open": False,
+    }
+    return row | fields
 
 
 def timed(fn: Callable[[], Any]) -> float:

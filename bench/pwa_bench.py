@@ -29,7 +29,7 @@ from sqlalchemy import insert
 from werkzeug.serving import make_server
 
 import server.security
-from bench.common import figure, median, scratch_database
+from bench.common import CHROMIUM, CHROMIUM_ARGS, figure, median, scratch_database, synced_row
 from server import create_app
 from server.extensions import db
 from server.models import Client, CounselingSession
@@ -38,16 +38,6 @@ from server.services.feed import allocate
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 USERNAME = "bench.konselor"
 PASSWORD = "kata-sandi-bench-42"
 CHUNK = 10_000
@@ -72,22 +62,18 @@ def _seed(facility_id: str, counselor_id: str, total: int) -> dict[str, int]:
         for i in range(size):
             k = start + i
             rows.append(
-                {
-                    "id": client_ids[k],
-                    "version": 1,
-                    "facility_id": facility_id,
-                    "seq": first + i,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deleted": False,
-                    "conflict_open": False,
-                    "registration_number": f"BI.{k:06d}/2024",
-                    "full_name": f"{FIRST_NAMES[k % 10]} {LAST_NAMES[k % 8]} {k}",
-                    "sex": "MF"[k % 2],
-                    "birth_date": date(1980, 1, 1) + timedelta(days=k % 9000),
-                    "case_type": ("user", "courier", "dealer")[k % 3],
-                    "admission_date": date(2023, 1, 1) + timedelta(days=k % 500),
-                }
+                synced_row(
+                    facility_id,
+                    first + i,
+                    now,
+                    id=client_ids[k],
+                    registration_number=f"BI.{k:06d}/2024",
+                    full_name=f"{FIRST_NAMES[k % 10]} {LAST_NAMES[k % 8]} {k}",
+                    sex="MF"[k % 2],
+                    birth_date=date(1980, 1, 1) + timedelta(days=k % 9000),
+                    case_type=("user", "courier", "dealer")[k % 3],
+                    admission_date=date(2023, 1, 1) + timedelta(days=k % 500),
+                )
             )
         db.session.execute(insert(Client), rows)
         db.session.commit()
@@ -99,28 +85,23 @@ def _seed(facility_id: str, counselor_id: str, total: int) -> dict[str, int]:
             k = start + i
             occurred = datetime(2024, 1, 1, 9, 0, tzinfo=UTC) + timedelta(hours=k % 8000)
             rows.append(
-                {
-                    "id": str(uuid.uuid4()),
-                    "version": 1,
-                    "facility_id": facility_id,
-                    "seq": first + i,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deleted": False,
-                    "conflict_open": False,
-                    "client_id": client_ids[k % n_clients],
-                    "counselor_id": counselor_id,
-                    "occurred_at": occurred.astimezone(WIB).isoformat(),
-                    "occurred_utc": occurred,
-                    "duration_minutes": 60,
-                    "kind": "individual",
-                    "attendance": "attended",
-                    "note_data": f"Sesi {k}: klien hadir tepat waktu, kooperatif, tampak tenang.",
-                    "note_assessment": "Motivasi berhenti meningkat; risiko kambuh sedang.",
-                    "note_plan": "Latihan menolak tawaran; temui lagi minggu depan.",
-                    "risk_flags": [],
-                    "status": "submitted",
-                }
+                synced_row(
+                    facility_id,
+                    first + i,
+                    now,
+                    client_id=client_ids[k % n_clients],
+                    counselor_id=counselor_id,
+                    occurred_at=occurred.astimezone(WIB).isoformat(),
+                    occurred_utc=occurred,
+                    duration_minutes=60,
+                    kind="individual",
+                    attendance="attended",
+                    note_data=f"Sesi {k}: klien hadir tepat waktu, kooperatif, tampak tenang.",
+                    note_assessment="Motivasi berhenti meningkat; risiko kambuh sedang.",
+                    note_plan="Latihan menolak tawaran; temui lagi minggu depan.",
+                    risk_flags=[],
+                    status="submitted",
+                )
             )
         db.session.execute(insert(CounselingSession), rows)
         db.session.commit()

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from werkzeug.serving import make_server
 
-from bench.common import figure, median, percentile, scratch_database, timed
+from bench.common import figure, median, percentile, scratch_database, synced_row, timed
 from server import create_app
 from server.extensions import db
 from server.models import ChangeLog, Client, Device, User
@@ -68,22 +68,17 @@ def _rows_for(changes: list[dict[str, Any]], facility_id: str) -> list[dict[str,
     for i, change in enumerate(changes):
         f = change["fields"]
         rows.append(
-            {
-                "id": str(uuid.uuid4()),
-                "version": 1,
-                "facility_id": facility_id,
-                "seq": first + i,
-                "created_at": now,
-                "updated_at": now,
-                "deleted": False,
-                "conflict_open": False,
-                "registration_number": f["registration_number"] + "b",
-                "full_name": f["full_name"],
-                "sex": "M",
-                "birth_date": datetime(1990, 1, 1).date(),
-                "case_type": "user",
-                "admission_date": datetime(2023, 1, 1).date(),
-            }
+            synced_row(
+                facility_id,
+                first + i,
+                now,
+                registration_number=f["registration_number"] + "b",
+                full_name=f["full_name"],
+                sex="M",
+                birth_date=datetime(1990, 1, 1).date(),
+                case_type="user",
+                admission_date=datetime(2023, 1, 1).date(),
+            )
         )
     return rows
 
@@ -266,20 +261,15 @@ def _fill(facility_id: str, n: int) -> None:
         db.session.execute(
             insert(Client),
             [
-                {
-                    "id": str(uuid.uuid4()),
-                    "version": 1,
-                    "facility_id": facility_id,
-                    "seq": first + i,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deleted": False,
-                    "conflict_open": False,
-                    "registration_number": f"F-{first + i}",
-                    "full_name": "Isi",
-                    "sex": "M",
-                    "case_type": "user",
-                }
+                synced_row(
+                    facility_id,
+                    first + i,
+                    now,
+                    registration_number=f"F-{first + i}",
+                    full_name="Isi",
+                    sex="M",
+                    case_type="user",
+                )
                 for i in range(size)
             ],
         )

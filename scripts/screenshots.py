@@ -15,6 +15,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from bench.common import CHROMIUM
+from bench.common import CHROMIUM_ARGS as BROWSER_ARGS
 from server import create_app
 from server.demo import load_demo
 from server.demo_data import COUNSELORS, DEMO_PASSWORD
@@ -23,17 +25,8 @@ from server.extensions import db
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=id",  # date and time inputs as an Indonesian phone shows them
-]
+# Date and time inputs as an Indonesian phone shows them.
+CHROMIUM_ARGS = [*BROWSER_ARGS, "--lang=id"]
 COUNSELOR = COUNSELORS[0][0]
 
 

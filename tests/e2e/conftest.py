@@ -19,12 +19,12 @@ import pytest
 from werkzeug.serving import make_server
 
 import server.security
+from bench.common import CHROMIUM, CHROMIUM_ARGS
 from server import create_app
 from server.extensions import db
 from server.services.admin import add_facility, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "kata-sandi-uji-42"
 
 pytestmark = pytest.mark.e2e
@@ -46,15 +46,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
