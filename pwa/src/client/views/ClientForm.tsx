@@ -12,6 +12,11 @@ import { describe, Field } from './common';
 
 const TEXT = ['registration_number', 'full_name', 'nik'] as const;
 const DATES = ['birth_date', 'admission_date', 'release_date'] as const;
+// Fields chosen from a list: [field, its codes, the label group that translates them].
+const CHOICES = [
+  ['sex', SEXES, 'sex'],
+  ['case_type', CASE_TYPES, 'case'],
+] as const;
 type Form = Record<string, string>;
 
 /** Blank optional inputs become null, as the server expects. */
@@ -114,36 +119,23 @@ export function ClientForm({ params }: RouteProps) {
             />
           </Field>
         ))}
-        <Field id="client-sex" label={t('client.sex')} errors={errors['sex']}>
-          <select
-            id="client-sex"
-            data-testid="client-sex"
-            value={form['sex']}
-            onChange={set('sex')}
-          >
-            <option value="">{t('common.choose')}</option>
-            {SEXES.map((s) => (
-              <option key={s} value={s}>
-                {label('sex', s)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="client-case_type" label={t('client.case_type')} errors={errors['case_type']}>
-          <select
-            id="client-case_type"
-            data-testid="client-case_type"
-            value={form['case_type']}
-            onChange={set('case_type')}
-          >
-            <option value="">{t('common.choose')}</option>
-            {CASE_TYPES.map((c) => (
-              <option key={c} value={c}>
-                {label('case', c)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {CHOICES.map(([k, options, kind]) => (
+          <Field key={k} id={`client-${k}`} label={t(`client.${k}`)} errors={errors[k]}>
+            <select
+              id={`client-${k}`}
+              data-testid={`client-${k}`}
+              value={form[k]}
+              onChange={set(k)}
+            >
+              <option value="">{t('common.choose')}</option>
+              {options.map((v) => (
+                <option key={v} value={v}>
+                  {label(kind, v)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ))}
         {DATES.map((k) => (
           <Field
             key={k}
