@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -30,12 +29,6 @@ from tests.helpers import PASSWORD, client_fields
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 DEVICES, BATCHES, PER_BATCH = 4, 5, 40
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _call(base: str, method: str, path: str, body: Any = None, token: str | None = None):
@@ -55,7 +48,12 @@ def _call(base: str, method: str, path: str, body: Any = None, token: str | None
 
 @pytest.fixture
 def gunicorn(app):
-    port = _free_port()
+    # The test binds the listening socket and hands it to gunicorn: requests made before a worker
+    # is ready wait in the socket's queue, so there is nothing to poll for.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
     env = dict(
         os.environ,
         PULIH_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -71,27 +69,23 @@ def gunicorn(app):
             "--threads",
             "2",
             "-b",
-            f"127.0.0.1:{port}",
+            f"fd://{listener.fileno()}",
             "tests.load.wsgi_fast_hash:app",
         ],
         env=env,
+        pass_fds=(listener.fileno(),),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if _call(base, "GET", "/healthz")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        status, _ = _call(base, "GET", "/healthz")  # waits (up to 30 s) for the first worker
+        assert status == 200
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        listener.close()
 
 
 def _device(
