@@ -97,28 +97,30 @@ export function ClientForm({ params }: RouteProps) {
     name: String(facilities?.find((f) => f.id === fid)?.['name'] ?? fid),
   }));
 
+  /** A labelled input of one client field, with its errors announced. */
+  const textInput = (k: string, attrs: Record<string, string | number | undefined>) => (
+    <Field key={k} id={`client-${k}`} label={t(`client.${k}` as MessageKey)} errors={errors[k]}>
+      <input
+        id={`client-${k}`}
+        data-testid={`client-${k}`}
+        value={form[k]}
+        onInput={set(k)}
+        {...attrs}
+        {...describe(`client-${k}`, errors[k])}
+      />
+    </Field>
+  );
+
   return (
     <section aria-labelledby="client-form-h">
       <h1 id="client-form-h">{editId ? t('client.edit_title') : t('client.new_title')}</h1>
       <form onSubmit={submit} noValidate data-testid="client-form">
-        {TEXT.map((k) => (
-          <Field
-            key={k}
-            id={`client-${k}`}
-            label={t(`client.${k}` as MessageKey)}
-            errors={errors[k]}
-          >
-            <input
-              id={`client-${k}`}
-              data-testid={`client-${k}`}
-              value={form[k]}
-              inputMode={k === 'nik' ? 'numeric' : undefined}
-              maxLength={k === 'full_name' ? 120 : k === 'nik' ? 16 : 40}
-              onInput={set(k)}
-              {...describe(`client-${k}`, errors[k])}
-            />
-          </Field>
-        ))}
+        {TEXT.map((k) =>
+          textInput(k, {
+            inputMode: k === 'nik' ? 'numeric' : undefined,
+            maxLength: k === 'full_name' ? 120 : k === 'nik' ? 16 : 40,
+          }),
+        )}
         {CHOICES.map(([k, options, kind]) => (
           <Field key={k} id={`client-${k}`} label={t(`client.${k}`)} errors={errors[k]}>
             <select
@@ -136,23 +138,7 @@ export function ClientForm({ params }: RouteProps) {
             </select>
           </Field>
         ))}
-        {DATES.map((k) => (
-          <Field
-            key={k}
-            id={`client-${k}`}
-            label={t(`client.${k}` as MessageKey)}
-            errors={errors[k]}
-          >
-            <input
-              id={`client-${k}`}
-              data-testid={`client-${k}`}
-              type="date"
-              value={form[k]}
-              onInput={set(k)}
-              {...describe(`client-${k}`, errors[k])}
-            />
-          </Field>
-        ))}
+        {DATES.map((k) => textInput(k, { type: 'date' }))}
         <Field
           id="client-facility_id"
           label={t('client.facility_id')}

@@ -19,7 +19,15 @@ import {
   monthNames,
   RISKS,
 } from './staff-format';
-import { ErrorBox, Loaded, useFacilities, useRemote, useStaffApi } from './staff-ui';
+import {
+  ErrorBox,
+  FilterSelect,
+  facilityOptions,
+  Loaded,
+  useFacilities,
+  useRemote,
+  useStaffApi,
+} from './staff-ui';
 import { SupervisorTabs } from './tabs';
 
 const SECTIONS: { table: ReportTable; title: MessageKey; note?: MessageKey }[] = [
@@ -55,37 +63,23 @@ export function Figures({ query }: RouteProps) {
       <SupervisorTabs current="/supervisor/figures" />
       <h1 id="fig-h">{t('fig.title')}</h1>
       <form class="filters" aria-label={t('fig.filters')} onSubmit={(e) => e.preventDefault()}>
-        <div class="field">
-          <label for="fig-year">{t('fig.year')}</label>
-          <select
-            id="fig-year"
-            data-testid="fig-year"
-            value={String(year)}
-            onChange={(e) => setParam('year', e.currentTarget.value)}
-          >
-            {choices.map((y) => (
-              <option key={y} value={String(y)}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="fig-facility">{t('staff.facility')}</label>
-          <select
-            id="fig-facility"
-            data-testid="fig-facility"
-            value={facility}
-            onChange={(e) => setParam('facility', e.currentTarget.value)}
-          >
-            <option value="">{t('staff.all_facilities')}</option>
-            {facilities?.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.code} — {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="fig-year"
+          testid="fig-year"
+          label={t('fig.year')}
+          value={String(year)}
+          options={choices.map((y) => [String(y), String(y)] as const)}
+          onChange={(v) => setParam('year', v)}
+        />
+        <FilterSelect
+          id="fig-facility"
+          testid="fig-facility"
+          label={t('staff.facility')}
+          value={facility}
+          all={t('staff.all_facilities')}
+          options={facilityOptions(facilities)}
+          onChange={(v) => setParam('facility', v)}
+        />
       </form>
       <Loaded remote={summary}>
         {(s) => (

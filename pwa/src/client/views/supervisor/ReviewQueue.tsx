@@ -8,7 +8,15 @@ import type { QueueItem } from '../../staff-api';
 import { rememberQueueItems, knownCounselors } from './review-cache';
 import { SupervisorTabs } from './tabs';
 import { formatHours } from './staff-format';
-import { Loaded, Pager, useFacilities, useRemote, useStaffApi } from './staff-ui';
+import {
+  FilterSelect,
+  facilityOptions,
+  Loaded,
+  Pager,
+  useFacilities,
+  useRemote,
+  useStaffApi,
+} from './staff-ui';
 
 const PER_PAGE = 50;
 export const AGE_CHOICES = [24, 48, 168] as const;
@@ -58,54 +66,35 @@ export function ReviewQueue({ query }: RouteProps) {
         aria-label={t('review.filters')}
         onSubmit={(e) => e.preventDefault()}
       >
-        <div class="field">
-          <label for="review-facility">{t('staff.facility')}</label>
-          <select
-            id="review-facility"
-            data-testid="review-filter-facility"
-            value={facility}
-            onChange={(e) => setFilter('facility', e.currentTarget.value)}
-          >
-            <option value="">{t('staff.all_facilities')}</option>
-            {facilities?.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.code} — {f.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="review-counselor">{t('review.counselor')}</label>
-          <select
-            id="review-counselor"
-            data-testid="review-filter-counselor"
-            value={counselor}
-            onChange={(e) => setFilter('counselor', e.currentTarget.value)}
-          >
-            <option value="">{t('review.all_counselors')}</option>
-            {knownCounselors().map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="review-age">{t('review.age')}</label>
-          <select
-            id="review-age"
-            data-testid="review-filter-age"
-            value={age}
-            onChange={(e) => setFilter('age', e.currentTarget.value)}
-          >
-            <option value="">{t('review.any_age')}</option>
-            {AGE_CHOICES.map((h) => (
-              <option key={h} value={String(h)}>
-                {t('review.older_than', { time: formatHours(h, lang) })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="review-facility"
+          testid="review-filter-facility"
+          label={t('staff.facility')}
+          value={facility}
+          all={t('staff.all_facilities')}
+          options={facilityOptions(facilities)}
+          onChange={(v) => setFilter('facility', v)}
+        />
+        <FilterSelect
+          id="review-counselor"
+          testid="review-filter-counselor"
+          label={t('review.counselor')}
+          value={counselor}
+          all={t('review.all_counselors')}
+          options={knownCounselors()}
+          onChange={(v) => setFilter('counselor', v)}
+        />
+        <FilterSelect
+          id="review-age"
+          testid="review-filter-age"
+          label={t('review.age')}
+          value={age}
+          all={t('review.any_age')}
+          options={AGE_CHOICES.map(
+            (h) => [String(h), t('review.older_than', { time: formatHours(h, lang) })] as const,
+          )}
+          onChange={(v) => setFilter('age', v)}
+        />
       </form>
       <Loaded remote={queue}>
         {(data) => (
