@@ -104,11 +104,12 @@ def pull_changes(args: dict[str, Any]) -> Response:
     caller = current_caller()
     after = decode_cursor(args["cursor"])
     # The page arrives as JSON text built by the database: 1,000 records are never re-encoded.
-    text, count = pull_page_json(caller.facility_ids, after, args["limit"])
-    device = db.session.get(Device, caller.device_id)
-    if device is not None:
-        touch_device(device, app_version=None, pending_count=None)
-    if count:
-        audit("pull", records=count)
+    page = pull_page_json(caller.facility_ids, after, args["limit"])
+    if not page.has_more:  # caught up: this is the device's last sync
+        device = db.session.get(Device, caller.device_id)
+        if device is not None:
+            touch_device(device, app_version=None, pending_count=None)
+    if page.count:
+        audit("pull", records=page.count)
     db.session.commit()
-    return Response(text, mimetype="application/json")
+    return Response(page.text, mimetype="application/json")

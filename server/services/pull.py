@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, literal_column, select, union_all
 
@@ -82,7 +82,15 @@ def _page_rows(facility_ids: Iterable[str], after: int, limit: int) -> tuple[lis
     return rows[:limit], len(rows) > limit
 
 
-def pull_page_json(facility_ids: Iterable[str], after: int, limit: int) -> tuple[str, int]:
+class EncodedPage(NamedTuple):
+    """A pull page as the JSON text of the answer, with what the route needs to know of it."""
+
+    text: str
+    count: int
+    has_more: bool
+
+
+def pull_page_json(facility_ids: Iterable[str], after: int, limit: int) -> EncodedPage:
     """One page as the JSON text of the answer, and how many changes it holds.
 
     L4: the cursor is the last seq of the page (or unchanged when the page is empty).
@@ -95,11 +103,12 @@ def pull_page_json(facility_ids: Iterable[str], after: int, limit: int) -> tuple
     )
     cursor = encode_cursor(rows[-1][2] if rows else after)
     more = "true" if has_more else "false"
-    return f'{{"changes":[{changes}],"cursor":"{cursor}","has_more":{more}}}', len(rows)
+    text = f'{{"changes":[{changes}],"cursor":"{cursor}","has_more":{more}}}'
+    return EncodedPage(text, len(rows), has_more)
 
 
 def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:
     """One page of the feed for a scope, as Python data (for callers inside the server)."""
-    text, _ = pull_page_json(facility_ids, after, limit)
+    text = pull_page_json(facility_ids, after, limit).text
     page: dict[str, Any] = json.loads(text)
     return page
