@@ -33,8 +33,9 @@ from bench.common import CHROMIUM, CHROMIUM_ARGS, figure, median, scratch_databa
 from server import create_app
 from server.extensions import db
 from server.models import Client, CounselingSession
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
 from server.services.feed import allocate
+from server.services.users import add_user
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
@@ -129,6 +130,7 @@ def _serving(url: str, records: int, dist: Path = DIST) -> Iterator[tuple[str, d
             display_name="Konselor Bench",
             facility_codes=[facility.code],
         )
+        db.session.commit()
         counts = _seed(facility.id, user.id, records)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

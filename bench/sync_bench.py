@@ -28,10 +28,12 @@ from server import create_app
 from server.extensions import db
 from server.models import ChangeLog, Client, Device, User
 from server.security import Caller
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
 from server.services.feed import allocate
 from server.services.pull import pull_page, pull_page_json
 from server.services.push import push
+from server.services.users import add_user
+from server.services.versions import change_log_row
 
 N_PUSH = 2000
 BATCH = 500
@@ -88,29 +90,19 @@ def _log_rows_for(
 ) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     return [
-        {
-            "change_id": str(uuid.uuid4()),
-            "entity": "client",
-            "record_id": row["id"],
-            "facility_id": row["facility_id"],
-            "version": 1,
-            "base_version": None,
-            "op": "upsert",
-            "status": "applied",
-            "source": "device",
-            "device_id": None,
-            "user_id": None,
-            "hlc": None,
-            "fields": change["fields"],
-            "changed_fields": list(change["fields"]),
-            "snapshot": {
-                k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
-            },
-            "errors": None,
-            "conflict_id": None,
-            "result": {"status": "applied"},
-            "created_at": now,
-        }
+        change_log_row(
+            change_id=str(uuid.uuid4()),
+            entity="client",
+            record_id=row["id"],
+            facility_id=row["facility_id"],
+            version=1,
+            source="device",
+            fields=change["fields"],
+            changed=list(change["fields"]),
+            snapshot={k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
+            result={"status": "applied"},
+            created_at=now,
+        )
         for row, change in zip(rows, changes, strict=True)
     ]
 
@@ -131,6 +123,7 @@ def _setup(url: str) -> tuple[Any, str]:
             display_name="Bench",
             facility_codes=["B-1"],
         )
+        db.session.commit()
         return app, facility.id
 
 
@@ -297,6 +290,7 @@ def bench_empty_pull(url: str, sizes: list[int]) -> None:
         other = add_facility(
             code="B-2", name="Lapas Lain", kind="lapas", region="Bench", timezone="WIB"
         ).id
+        db.session.commit()
         stored = 0
         for size in sizes:
             _fill(facility_id, size - stored)

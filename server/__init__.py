@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _document_api() -> None:
     """Bearer auth and the per-entity field schemas of push changes, in the OpenAPI document."""
-    from .record_schemas import FIELD_SCHEMAS
+    from .schemas.records import FIELD_SCHEMAS
 
     components = api.spec.components
     if "bearer" not in components.security_schemes:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -12,13 +14,23 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-ZONES = ("WIB", "WITA", "WIT")
-KINDS = ("lapas", "lapas_narkotika", "rutan", "lpka")
+from .schemas.rules import FACILITY_KINDS, ROLES, ZONES
+from .services.errors import DomainError
+from .services.unit import unit_of_work
+
+
+@contextmanager
+def _refusals_as_click_errors() -> Iterator[None]:
+    """A service's refusal ends the command with its message, not a stack trace."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(f"{error.detail} {error.errors or ''}".strip()) from error
 
 
 def register_cli(app: Flask) -> None:
     """Attach Pulih's commands to the Flask app's CLI."""
-    for command in (init_db, seed_demo, create_facility, create_user):
+    for command in (init_db, seed_demo, create_facility, create_user, export_rules):
         app.cli.add_command(command)
 
 
@@ -70,42 +82,63 @@ def seed_demo(seed: int, if_empty: bool) -> None:
 @with_appcontext
 @click.argument("code")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--kind", type=click.Choice(FACILITY_KINDS), required=True)
 @click.option("--region", default="Sumatera Selatan", show_default=True)
 @click.option("--timezone", "zone", type=click.Choice(ZONES), default="WIB", show_default=True)
 def create_facility(code: str, name: str, kind: str, region: str, zone: str) -> None:
     """Add a facility (lapas, lapas_narkotika, rutan, lpka)."""
-    from .services.admin import add_facility
+    from .services.facilities import add_facility
 
-    facility = add_facility(code=code, name=name, kind=kind, region=region, timezone=zone)
+    with _refusals_as_click_errors(), unit_of_work():
+        facility = add_facility(code=code, name=name, kind=kind, region=region, timezone=zone)
     click.echo(f"facility {facility.code} created: {facility.id}")
 
 
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
-@click.option("--role", type=click.Choice(("counselor", "supervisor", "admin")), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--display-name", default=None)
 @click.option("--facility", "facilities", multiple=True, help="Facility code; repeatable.")
 def create_user(
     username: str, role: str, password: str, display_name: str | None, facilities: tuple[str, ...]
 ) -> None:
-    """Add a user with a role and assigned facilities."""
-    from .errors import ApiProblem
-    from .services.admin import add_user
+    """Add a user with a role and assigned facilities (the admin API's rules)."""
+    from marshmallow import ValidationError
+
+    from .schemas.admin import CliUserIn
+    from .services.users import add_user
 
     try:
-        user = add_user(
-            username=username,
-            role=role,
-            password=password,
-            display_name=display_name or username,
-            facility_codes=list(facilities),
+        values = CliUserIn().load(
+            {
+                "username": username,
+                "role": role,
+                "password": password,
+                "display_name": display_name or username,
+                "facility_codes": list(facilities),
+            }
         )
-    except ApiProblem as error:
-        raise click.ClickException(f"{error.detail} {error.errors or ''}") from error
+    except ValidationError as error:
+        raise click.ClickException(f"invalid user: {error.messages}") from error
+    with _refusals_as_click_errors(), unit_of_work():
+        user = add_user(**values)
     click.echo(f"user {user.username} ({user.role}) created")
+
+
+RULES_FILE = "pwa/src/shared/rules.generated.ts"
+
+
+@click.command("export-rules")
+@click.option("--out", default=RULES_FILE, show_default=True, help="Where the PWA reads them.")
+def export_rules(out: str) -> None:
+    """Write the shared vocabulary and password policy for the PWA (schemas/rules.py)."""
+    from .schemas.rules import render_typescript
+
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(render_typescript())
+    click.echo(f"rules written to {out}")
 
 
 def _make_app(**_: Any) -> Flask:

@@ -38,7 +38,7 @@ class Config:
     PULL_MAX_LIMIT = 1000
     PWA_DIST = Path(os.environ.get("PULIH_PWA_DIST", str(ROOT / "pwa" / "dist")))
     CORS_ORIGINS = [o for o in os.environ.get("PULIH_CORS_ORIGINS", "").split(",") if o]
-    # Names that change with reorganisations are configuration, not code (DESIGN.md).
+    # Names that change with reorganisations are configuration, not code (docs/design.md).
     MINISTRY_NAME = os.environ.get("PULIH_MINISTRY_NAME", "Kementerian Imigrasi dan Pemasyarakatan")
     REGIONAL_OFFICE_NAME = os.environ.get(
         "PULIH_REGIONAL_OFFICE_NAME", "Kanwil Ditjenpas Sumatera Selatan"

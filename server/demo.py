@@ -6,7 +6,7 @@ gets version 1, a feed seq from one allocated block (facilities first), and a ch
 snapshot is the record as a device pulls it. Timestamps follow the data's dates, never the clock,
 and the demo's "today" is DEMO_NOW (late December 2023), so the same seed gives the same rows.
 
-The enrollment plan is built per year so the figures DESIGN.md quotes hold exactly: distinct
+The enrollment plan is built per year so the figures the README quotes hold exactly: distinct
 clients with an enrollment active in the year are 870 (2021), 800 (2022) and 520 (2023: 60
 rehab_medis and 460 rehab_sosial). Every enrollment stays inside its six-month cohort; a client
 counts in two years only by holding an enrollment in each (a carry-over into the next tahap I).
@@ -70,10 +70,11 @@ from .models import (
     User,
     user_facilities,
 )
+from .models.wire import wire_columns, wire_value
 from .security import hash_password
 from .services.assist import SUBSTANCES, score_assist
 from .services.feed import allocate
-from .services.wire import wire_columns, wire_value
+from .services.versions import change_log_row
 
 
 @dataclass
@@ -168,7 +169,7 @@ class _Province:
 
     def plan_users(self) -> None:
         every = [code for code, _, _ in FACILITIES]
-        people = [(ADMIN[0], ADMIN[1], "admin", [])]
+        people: list[tuple[str, str, str, list[str]]] = [(ADMIN[0], ADMIN[1], "admin", [])]
         people.append((SUPERVISOR[0], SUPERVISOR[1], "supervisor", every))
         people += [(u, name, "counselor", [code]) for u, name, code in COUNSELORS]
         for username, display_name, role, codes in people:
@@ -423,7 +424,12 @@ class _Province:
         self.assessment(client, "urica", day, answers, scores)
 
     def assessment(
-        self, client: _Client, instrument: str, day: date, answers: dict, scores: dict
+        self,
+        client: _Client,
+        instrument: str,
+        day: date,
+        answers: dict[str, Any],
+        scores: dict[str, Any],
     ) -> None:
         row = self.synced(client.facility, _at(day, 10)) | {
             "client_id": client.row["id"],
@@ -539,13 +545,15 @@ class _Province:
         )
         reviewed = submitted + delay
         status, comment = "approved", None
+        submitted_at: datetime | None = submitted
+        reviewed_at: datetime | None = reviewed
         if submitted > DEMO_NOW:
-            status, submitted, reviewed = "draft", None, None
+            status, submitted_at, reviewed_at = "draft", None, None
         elif reviewed > DEMO_NOW:
-            status, reviewed = "submitted", None
+            status, reviewed_at = "submitted", None
         elif DEMO_NOW - reviewed < timedelta(days=14) and rng.random() < 0.02:
             status, comment = "returned", "Mohon lengkapi bagian asesmen dan rencana tindak lanjut."
-        updated = reviewed or submitted or created
+        updated = reviewed_at or submitted_at or created
         row = self.synced(code, created, updated) | {
             "client_id": client.row["id"] if client else None,
             "enrollment_id": enrollment.row["id"] if enrollment else None,
@@ -563,11 +571,11 @@ class _Province:
             "next_session_on": day + timedelta(days=7) if client and enrollment else None,
             "status": status,
             "amends_id": None,
-            "submitted_at": submitted,
+            "submitted_at": submitted_at,
             "review_comment": comment,
-            "reviewed_by": self.supervisor["id"] if reviewed else None,
-            "reviewed_by_name": self.supervisor["name"] if reviewed else None,
-            "reviewed_at": reviewed,
+            "reviewed_by": self.supervisor["id"] if reviewed_at else None,
+            "reviewed_by_name": self.supervisor["name"] if reviewed_at else None,
+            "reviewed_at": reviewed_at,
         }
         self.rows["session"].append(row)
         return row
@@ -636,27 +644,16 @@ def _change_log(entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     columns = wire_columns(entity)
     changed = list(dict(ENTITY_TABLES)[entity].fields)
     return [
-        {
-            "change_id": None,
-            "entity": entity,
-            "record_id": row["id"],
-            "facility_id": row["facility_id"],
-            "version": 1,
-            "base_version": None,
-            "op": "upsert",
-            "status": "applied",
-            "source": "server",
-            "device_id": None,
-            "user_id": None,
-            "hlc": None,
-            "fields": None,
-            "changed_fields": changed,
-            "snapshot": {name: wire_value(row[name]) for name in columns},
-            "errors": None,
-            "conflict_id": None,
-            "result": None,
-            "created_at": row["updated_at"],
-        }
+        change_log_row(
+            entity=entity,
+            record_id=row["id"],
+            facility_id=row["facility_id"],
+            version=1,
+            snapshot={name: wire_value(row[name]) for name in columns},
+            source="server",
+            changed=changed,
+            created_at=row["updated_at"],
+        )
         for row in rows
     ]
 

@@ -38,7 +38,7 @@ FACILITIES: tuple[tuple[str, str, str], ...] = (
     ("RUT-PBM", "Rutan Kelas IIB Prabumulih", "rutan"),
 )
 
-# Distinct clients in rehabilitation per year and facility; the sums are DESIGN.md's figures.
+# Distinct clients in rehabilitation per year and facility; the sums are the README's figures.
 YEAR_TARGETS: dict[int, dict[str, int]] = {
     2021: {"LPN-MBL": 420, "LP-PLG": 250, "LPP-PLG": 110, "LPKA-PLG": 90},
     2022: {"LPN-MBL": 390, "LP-PLG": 230, "LPP-PLG": 100, "LPKA-PLG": 80},

@@ -8,14 +8,57 @@ from typing import Any
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from .services.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StateConflict,
+    TooLarge,
+    TooManyAttempts,
+    Unauthorized,
+)
+
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://pulih.id/problems/"
 PROBLEM_JSON = "application/problem+json"
 
 
+# The one place where a domain error becomes an HTTP status; the most specific class wins.
+STATUS_OF: dict[type[DomainError], int] = {
+    BadRequest: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    StateConflict: 409,
+    TooLarge: 413,
+    Invalid: 422,
+    TooManyAttempts: 429,
+}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Payload Too Large",
+    422: "Validation failed",
+    429: "Too Many Requests",
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error."""
+    for cls in type(error).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 400
+
+
 class ApiProblem(Exception):
-    """An error the API answers on purpose, with a problem slug and optional per-field errors."""
+    """An error a route answers on purpose, with a problem slug and optional per-field errors."""
 
     def __init__(
         self,
@@ -93,18 +136,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiProblem)
     def handle_api_problem(error: ApiProblem) -> Response:
-        titles = {
-            400: "Bad Request",
-            401: "Unauthorized",
-            403: "Forbidden",
-            404: "Not Found",
-            409: "Conflict",
-            413: "Payload Too Large",
-            422: "Validation failed",
-            429: "Too Many Requests",
-        }
-        title = titles.get(error.status, "Error")
+        title = TITLES.get(error.status, "Error")
         return problem(error.status, error.slug, title, error.detail, error.errors, error.headers)
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError) -> Response:
+        status = status_of(error)
+        headers: dict[str, str] = {}
+        if isinstance(error, Unauthorized) and error.challenge:
+            headers["WWW-Authenticate"] = error.challenge
+        if isinstance(error, TooManyAttempts):
+            headers["Retry-After"] = str(error.retry_after)
+        title = TITLES.get(status, "Error")
+        return problem(status, error.slug, title, error.detail, error.errors, headers)
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Response:

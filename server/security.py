@@ -15,10 +15,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from .errors import ApiProblem
 from .extensions import db
 from .models import Device, Token, User
 from .models.common import new_id, utcnow
+from .services.errors import INVALID_TOKEN, DeviceRevoked, Forbidden, NotFound, Unauthorized
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the account does not exist, so timing does not reveal account names.
@@ -102,20 +102,16 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
     }
 
 
-def revoked_device_problem(device: Device) -> ApiProblem:
+def revoked_device_problem(device: Device | None = None) -> DeviceRevoked:
     """The answer a revoked device gets on any request: it must wipe itself."""
-    return ApiProblem(
-        401,
+    return DeviceRevoked(
         "device-revoked",
         "This device was revoked by an administrator; its local data must be erased.",
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 
 
-def _unauthorized(detail: str) -> ApiProblem:
-    return ApiProblem(
-        401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-    )
+def _unauthorized(detail: str) -> Unauthorized:
+    return Unauthorized("unauthorized", detail, challenge=INVALID_TOKEN)
 
 
 def authenticate() -> Caller:
@@ -123,12 +119,7 @@ def authenticate() -> Caller:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise ApiProblem(
-            401,
-            "unauthorized",
-            "A bearer token is required.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise Unauthorized("unauthorized", "A bearer token is required.", challenge="Bearer")
     row = db.session.execute(
         select(Token, User, Device)
         .join(User, User.id == Token.user_id)
@@ -162,7 +153,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             caller = authenticate()
             if roles and caller.role not in roles:
-                raise ApiProblem(403, "forbidden", "Your role may not do this.")
+                raise Forbidden("forbidden", "Your role may not do this.")
             g.caller = caller
             return view(*args, **kwargs)
 
@@ -174,7 +165,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
 def require_facility(facility_id: str | None) -> None:
     """Raise 404 unless the caller's scope holds this facility (404: existence is not revealed)."""
     if facility_id is None or facility_id not in current_caller().facility_ids:
-        raise ApiProblem(404, "not-found", "No such record.")
+        raise NotFound("not-found", "No such record.")
 
 
 def as_of(seconds: int) -> datetime:

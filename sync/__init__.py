@@ -8,18 +8,26 @@ pending work on top (`Replica`). The clock and the id maker are always passed in
 """
 
 from sync.changes import Change, ConflictKind, Op, PulledChange, Result, Status
+from sync.duplicates import NumberedClient, find_duplicate, holds_number
 from sync.errors import InvalidChange, InvalidClock, SyncError, UnknownEntity
 from sync.hlc import Hlc, receive, tick
 from sync.merge import (
     CONFLICT_KINDS,
     FIELD_RULES,
+    NULL_BASE_VERSION,
+    Decision,
     FieldConflict,
     FieldOutcome,
     FieldSituation,
+    HistoryEntry,
     MergeOutcome,
     RecordState,
+    ServerRecord,
+    changed_by_others,
     classify_change,
+    effective_base,
     field_situation,
+    merge_change,
     record_state,
     resolve_conflict,
 )
@@ -29,6 +37,16 @@ from sync.textmerge import TextMerge, merge_text
 __all__ = [
     "CONFLICT_KINDS",
     "FIELD_RULES",
+    "NULL_BASE_VERSION",
+    "NumberedClient",
+    "Decision",
+    "HistoryEntry",
+    "ServerRecord",
+    "changed_by_others",
+    "effective_base",
+    "find_duplicate",
+    "holds_number",
+    "merge_change",
     "Change",
     "ConflictKind",
     "FieldConflict",

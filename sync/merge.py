@@ -1,24 +1,28 @@
 """Field-by-field merge of a pushed change with what other devices changed since its base.
 
-Theory of operation (DESIGN.md, "Merging, field by field" and "Conflicts"):
-1. Record first: CONFLICT_KINDS maps (op, state of the server's record) to a conflict kind;
+Theory of operation (docs/protocol.md, "Merging, field by field" and "Conflicts"):
+1. A null base_version on a record the server has means "saw nothing since creation": the base
+   is version 1 (`effective_base`). A base ahead of the server's version is refused.
+2. The fields other devices changed since the base come from the record's history
+   (`changed_by_others`); the device's own edits never count, so it never conflicts with itself.
+3. Record first: CONFLICT_KINDS maps (op, state of the server's record) to a conflict kind;
    a missing key means the change may proceed to the fields.
-2. The caller finds the fields other devices changed since the change's base_version; the
-   device's own edits never count, so a device never conflicts with itself.
-3. Each field the client changed is in one FieldSituation; FIELD_RULES gives its outcome.
-4. The change is `applied` when no other device changed anything since its base, `merged`
+4. Each field the client changed is in one FieldSituation; FIELD_RULES gives its outcome.
+5. The change is `applied` when no other device changed anything since its base, `merged`
    when some did and no field conflicts, `conflict` when one does (the rest still applies).
+`merge_change` runs steps 1-5 for one change; tests/vectors/merge.json is its table of cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from sync.changes import ConflictKind, Op, Status
+from sync.errors import InvalidChange
 from sync.textmerge import merge_text
 
 
@@ -64,6 +68,38 @@ CONFLICT_KINDS: Final[Mapping[tuple[Op, RecordState], ConflictKind]] = {
     ("upsert", RecordState.LOCKED): ConflictKind.LOCKED,  # kept as an amendment request
     ("delete", RecordState.LOCKED): ConflictKind.LOCKED,
 }
+
+
+NULL_BASE_VERSION: Final = 1  # a record's first version: what a null base saw
+
+
+def effective_base(base_version: int | None, server_version: int) -> int:
+    """The version a change started from; a null base on an existing record is version 1."""
+    base = NULL_BASE_VERSION if base_version is None else base_version
+    if base > server_version:
+        raise InvalidChange({"base_version": ["Is ahead of the server's version."]})
+    return base
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One later version of a record: who made it and which fields it changed."""
+
+    version: int
+    device_id: str | None
+    changed_fields: tuple[str, ...]
+
+
+def changed_by_others(
+    history: Iterable[HistoryEntry], base_version: int, device_id: str
+) -> frozenset[str]:
+    """Fields changed after base_version by anyone but this device: own edits never conflict."""
+    return frozenset(
+        name
+        for entry in history
+        if entry.version > base_version and entry.device_id != device_id
+        for name in entry.changed_fields
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +211,58 @@ def _is_text(value: object) -> bool:
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerRecord:
+    """What the server holds of the record a change names (wire values)."""
+
+    version: int
+    values: Mapping[str, object]
+    deleted: bool = False
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with a change to an existing record: a record-level conflict, or a merge."""
+
+    base_version: int
+    server_changed: frozenset[str]
+    kind: ConflictKind | None
+    outcome: MergeOutcome | None
+
+
+def merge_change(
+    op: Op,
+    base_version: int | None,
+    client: Mapping[str, object],
+    *,
+    device_id: str,
+    server: ServerRecord,
+    history: Iterable[HistoryEntry],
+    base: Mapping[str, object],
+    text_fields: AbstractSet[str],
+) -> Decision:
+    """Decide a change to an existing record: steps 1-5 of the theory of operation above.
+
+    `history` holds the record's versions after the base (or more: older ones are ignored);
+    `base` is the record as it was at the base version (needed only for text merges).
+    """
+    start = effective_base(base_version, server.version)
+    changed = changed_by_others(history, start, device_id)
+    kind = classify_change(
+        op,
+        server_exists=True,
+        server_deleted=server.deleted,
+        server_locked=server.locked,
+        server_changed_any=bool(changed),
+    )
+    if kind is not None:
+        return Decision(start, changed, kind, None)
+    if op == "delete":
+        return Decision(start, changed, None, MergeOutcome({}, {}, Status.APPLIED))
+    outcome = resolve_conflict(
+        base, server.values, client, server_changed=changed, text_fields=text_fields
+    )
+    return Decision(start, changed, None, outcome)

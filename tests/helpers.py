@@ -9,7 +9,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
+from server.services.users import add_user
 
 PASSWORD = "correct horse 42"
 
@@ -28,6 +30,11 @@ class World:
 
     @classmethod
     def build(cls) -> World:
+        with unit_of_work():
+            return cls._build()
+
+    @classmethod
+    def _build(cls) -> World:
         a = add_facility(code="LP-A", name="Lapas A", kind="lapas", region="Sumsel", timezone="WIB")
         b = add_facility(code="LP-B", name="Lapas B", kind="rutan", region="Sumsel", timezone="WIB")
         add_user(

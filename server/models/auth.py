@@ -18,8 +18,6 @@ user_facilities = Table(
     Column("facility_id", UUID, ForeignKey("facilities.id"), primary_key=True),
 )
 
-ROLES = ("counselor", "supervisor", "admin")
-
 
 class User(db.Model):  # type: ignore[name-defined,misc]
     """A person who logs in: counselor, supervisor or admin."""

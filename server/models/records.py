@@ -1,11 +1,24 @@
-"""The synced records (DESIGN.md "Domain model"): every one has the columns of SyncedMixin."""
+"""The synced records (docs/design.md "Domain model"): each has the columns of SyncedMixin."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
@@ -206,6 +219,24 @@ class Attendance(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     session_id: Mapped[str] = mapped_column(UUID, index=True)
     client_id: Mapped[str] = mapped_column(UUID, index=True)
     status: Mapped[str] = mapped_column(String(20))
+
+
+def holding_numbers(
+    facility_ids: Collection[str], numbers: Collection[str], *, except_ids: Collection[str] = ()
+) -> Select[Client]:
+    """The clients that hold these registration numbers in these facilities (sync.holds_number).
+
+    The one query of the duplicate rule; uq_clients_live_registration is its index.
+    """
+    statement = select(Client).where(
+        Client.facility_id.in_(list(facility_ids)),
+        Client.registration_number.in_(list(numbers)),
+        Client.deleted.is_(False),
+        Client.duplicate_of.is_(None),
+    )
+    if except_ids:
+        statement = statement.where(Client.id.not_in(list(except_ids)))
+    return statement
 
 
 ENTITY_MODELS: dict[str, type[SyncedMixin]] = {

@@ -13,10 +13,17 @@ bp = Blueprint("docs", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
+def _first_schema(response: dict[str, Any]) -> dict[str, Any] | None:
+    content: dict[str, Any] = response.get("content", {})
+    first: dict[str, Any] = next(iter(content.values()), {})
+    return first.get("schema")
+
+
 def _ref_name(schema: dict[str, Any] | None) -> str:
     if not schema:
         return ""
-    ref = schema.get("$ref") or (schema.get("items") or {}).get("$ref", "")
+    items: dict[str, Any] = schema.get("items") or {}
+    ref = str(schema.get("$ref") or items.get("$ref", ""))
     return ref.rsplit("/", 1)[-1]
 
 
@@ -41,8 +48,7 @@ def docs() -> str:
                     "parameters": op.get("parameters", []) + item.get("parameters", []),
                     "body": _ref_name(body.get("schema")),
                     "responses": {
-                        code: _ref_name(next(iter(r.get("content", {}).values()), {}).get("schema"))
-                        or r.get("description", "")
+                        code: _ref_name(_first_schema(r)) or r.get("description", "")
                         for code, r in op.get("responses", {}).items()
                     },
                 }

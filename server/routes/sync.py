@@ -1,4 +1,4 @@
-"""Push and pull (DESIGN.md "Sync protocol"; README steps P1–P10, L1–L4)."""
+"""Push and pull (docs/protocol.md, steps P1–P10 and L1–L4)."""
 
 from __future__ import annotations
 
@@ -6,63 +6,18 @@ from typing import Any
 
 from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE
 
 from ..errors import ApiProblem
 from ..extensions import db
 from ..models import Device
-from ..schemas import Text
+from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut
 from ..security import current_caller, login_required
 from ..services.audit import audit
 from ..services.pull import decode_cursor, pull_page_json
 from ..services.push import push, touch_device
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push and pull")
-
-
-class PushIn(Schema):
-    device_id = fields.UUID(required=True)
-    # Each change is checked one by one, so one bad change never spoils the batch.
-    changes = fields.List(fields.Raw(), required=True)
-    app_version = Text(load_default=None, allow_none=True, max_len=40)
-    pending_count = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0)
-    )
-
-
-class ResultOut(Schema):
-    change_id = fields.String(allow_none=True)
-    status = fields.String()
-    id = fields.String(allow_none=True)
-    version = fields.Integer(allow_none=True)
-    conflict_id = fields.String(allow_none=True)
-    errors = fields.Dict(allow_none=True)
-
-
-class PushOut(Schema):
-    results = fields.List(fields.Nested(ResultOut))
-
-
-class PullArgs(Schema):
-    class Meta:
-        unknown = RAISE
-
-    cursor = Text(load_default=None, max_len=200)
-    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
-
-
-class PulledOut(Schema):
-    entity = fields.String()
-    id = fields.String()
-    version = fields.Integer()
-    deleted = fields.Boolean()
-    record = fields.Dict()
-
-
-class PullOut(Schema):
-    changes = fields.List(fields.Nested(PulledOut))
-    cursor = fields.String()
-    has_more = fields.Boolean()
 
 
 @blp.post("/push")
@@ -88,7 +43,7 @@ def push_changes(body: dict[str, Any]) -> Response:
     counts: dict[str, int] = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
-    audit("push", **counts)
+    audit("push", counts=counts)
     db.session.commit()
     # Encoded directly: the schema above documents the shape; dumping 500 results through it
     # would only copy them.
@@ -109,7 +64,7 @@ def pull_changes(args: dict[str, Any]) -> Response:
         device = db.session.get(Device, caller.device_id)
         if device is not None:
             touch_device(device, app_version=None, pending_count=None)
-    if page.count:
-        audit("pull", records=page.count)
+    if page.size:
+        audit("pull", records=page.size)
     db.session.commit()
     return Response(page.text, mimetype="application/json")

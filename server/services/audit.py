@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import g, has_request_context
@@ -18,6 +19,7 @@ def audit(
     facility_id: str | None = None,
     user_id: str | None = None,
     device_id: str | None = None,
+    counts: Mapping[str, int] | None = None,
     **detail: Any,
 ) -> None:
     """Add an audit event to the current transaction (ids and counts only, never contents)."""
@@ -30,6 +32,6 @@ def audit(
             facility_id=facility_id,
             user_id=user_id or (caller.user.id if caller else None),
             device_id=device_id or (caller.device_id if caller else None),
-            detail=detail,
+            detail={**(counts or {}), **detail},
         )
     )

@@ -10,23 +10,28 @@ The cost is that writers of the feed serialize, for the length of one push trans
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
+
+# The app's scoped session (db.session) or a plain one (the demo loader, tests).
+AnySession = Session | scoped_session[Any]
 
 _ALLOCATE = text("UPDATE sync_counter SET seq = seq + :n WHERE id = 1 RETURNING seq")
 
 
-def lock_feed(session: Session) -> None:
+def lock_feed(session: AnySession) -> None:
     """Take the feed lock now, before any read, so SQLite never has to upgrade a read lock."""
     session.execute(text("UPDATE sync_counter SET seq = seq WHERE id = 1"))
 
 
-def allocate(session: Session, n: int = 1) -> int:
+def allocate(session: AnySession, n: int = 1) -> int:
     """Reserve n sequence numbers; returns the last one (the block is last-n+1 .. last)."""
     last = session.execute(_ALLOCATE, {"n": n}).scalar_one()
     return int(last)
 
 
-def current_seq(session: Session) -> int:
+def current_seq(session: AnySession) -> int:
     """The last allocated seq (committed or not)."""
     return int(session.execute(text("SELECT seq FROM sync_counter WHERE id = 1")).scalar_one())

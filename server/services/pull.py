@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, literal_column, select, union_all
+from sqlalchemy import BindParameter, Select, bindparam, literal_column, select, union_all
 
-from ..errors import ApiProblem
 from ..extensions import db
 from ..models import ENTITY_MODELS
+from .errors import BadRequest
 from .feed import current_seq
 from .record_json import record_json
 
@@ -35,8 +35,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError
         return seq
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
-        raise ApiProblem(
-            400,
+        raise BadRequest(
             "invalid-cursor",
             "The cursor is not one this server made.",
             {"cursor": ["Invalid cursor."]},
@@ -46,7 +45,8 @@ def decode_cursor(cursor: str | None) -> int:
 @cache
 def _page_statement(dialect: str) -> Select[Any]:
     """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound."""
-    after, limit = bindparam("after"), bindparam("limit")
+    after: BindParameter[int] = bindparam("after")
+    limit: BindParameter[int] = bindparam("limit")
     parts = [
         select(
             literal_column(f"'{entity}'").label("entity"),
@@ -79,14 +79,14 @@ def _page_rows(facility_ids: Iterable[str], after: int, limit: int) -> tuple[lis
     statement = _page_statement(db.engine.dialect.name)
     params = {"after": after, "scope": list(facility_ids), "limit": limit + 1}
     rows = db.session.connection().execute(statement, params).all()
-    return rows[:limit], len(rows) > limit
+    return list(rows[:limit]), len(rows) > limit
 
 
 class EncodedPage(NamedTuple):
     """A pull page as the JSON text of the answer, with what the route needs to know of it."""
 
     text: str
-    count: int
+    size: int
     has_more: bool
 
 

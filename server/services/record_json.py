@@ -16,27 +16,35 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..models.common import UTCDateTime
 from ..models.records import ENTITY_MODELS
-from .wire import wire_columns
+from ..models.wire import wire_columns
 
 
 def _sqlite_value(column: Any) -> ColumnElement[Any]:
     kind = column.type
     if isinstance(kind, (UTCDateTime, DateTime)):
         # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
-        return func.replace(func.replace(column, " ", "T"), ".000000", "") + literal("Z")
+        stamp: ColumnElement[Any] = func.replace(func.replace(column, " ", "T"), ".000000", "")
+        return stamp + literal("Z")
     if isinstance(kind, Boolean):
-        return func.json(case((column != 0, literal("true")), else_=literal("false")))
+        boolean: ColumnElement[Any] = func.json(
+            case((column != 0, literal("true")), else_=literal("false"))
+        )
+        return boolean
     if isinstance(kind, JSON):
-        return func.json(column)
-    return column  # text, numbers and ISO dates are already what JSON needs
+        document: ColumnElement[Any] = func.json(column)
+        return document
+    plain: ColumnElement[Any] = column
+    return plain  # text, numbers and ISO dates are already what JSON needs
 
 
 def _postgresql_value(column: Any) -> ColumnElement[Any]:
     if isinstance(column.type, (UTCDateTime, DateTime)):
-        return func.to_char(
+        utc: ColumnElement[Any] = func.to_char(
             func.timezone("UTC", column), literal_column('\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'')
         )
-    return column  # booleans, dates, jsonb: json_build_object renders them as JSON itself
+        return utc
+    plain: ColumnElement[Any] = column
+    return plain  # booleans, dates, jsonb: json_build_object renders them as JSON itself
 
 
 @cache

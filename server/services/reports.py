@@ -1,4 +1,4 @@
-"""Program figures for a year (DESIGN.md "Figures") and their export as CSV or XLSX tables.
+"""Program figures for a year (docs/protocol.md "Figures") and their export as CSV or XLSX tables.
 
 Theory of operation: every section is counted by the database (GROUP BY over plain comparisons,
 so SQLite and PostgreSQL agree); only medians and "first ASSIST per client" are finished in Python.
@@ -21,21 +21,21 @@ from sqlalchemy import case, distinct, func, or_, select
 from ..extensions import db
 from ..models import Assessment, Attendance, Client, CounselingSession, Enrollment, Facility
 from ..models.common import utcnow
-from ..record_schemas import ATTENDANCE, ENROLLMENT_STATUSES, GROUP_KINDS, PROGRAMS, SESSION_KINDS
+from ..schemas.rules import (
+    ATTENDANCE,
+    ENROLLMENT_STATUSES,
+    GROUP_KINDS,
+    PROGRAMS,
+    REPORT_TABLES,
+    SESSION_KINDS,
+)
 from ..security import Caller, require_facility
 from .assist import SUBSTANCES
 
 WIB = timezone(timedelta(hours=7))
 RISKS = ("low", "moderate", "high")
 DRAFT_OVERDUE = timedelta(hours=48)
-TABLES = (
-    "rehabilitated",
-    "enrollments",
-    "sessions_by_kind_month",
-    "attendance",
-    "pipeline",
-    "assist_risk_at_intake",
-)
+TABLES = REPORT_TABLES
 
 
 def _instants(year: int) -> tuple[datetime, datetime]:
@@ -65,6 +65,11 @@ def _live_sessions_in(year: int, scope: list[str]) -> list[Any]:
 
 def _zeros(keys: tuple[str, ...]) -> dict[str, int]:
     return {key: 0 for key in keys}
+
+
+def _counts(rows: Any) -> dict[str, int]:
+    """(code, count) rows as a dict; codes are never null in these queries."""
+    return {str(code): int(count) for code, count in rows}
 
 
 def rehabilitated(year: int, scope: list[str]) -> dict[str, Any]:
@@ -169,7 +174,7 @@ def _rate(by_status: dict[str, int]) -> dict[str, Any]:
 
 def attendance(year: int, scope: list[str]) -> dict[str, Any]:
     """Attendance of one-client sessions (every kind but group ones), and of group participants."""
-    individual: dict[str, int] = _zeros(ATTENDANCE) | dict(
+    individual = _zeros(ATTENDANCE) | _counts(
         db.session.execute(
             select(CounselingSession.attendance, func.count())
             .where(
@@ -180,7 +185,7 @@ def attendance(year: int, scope: list[str]) -> dict[str, Any]:
             .group_by(CounselingSession.attendance)
         ).all()
     )
-    group: dict[str, int] = _zeros(ATTENDANCE) | dict(
+    group = _zeros(ATTENDANCE) | _counts(
         db.session.execute(
             select(Attendance.status, func.count())
             .join(CounselingSession, CounselingSession.id == Attendance.session_id)
@@ -279,7 +284,7 @@ def assist_risk_at_intake(year: int, scope: list[str]) -> dict[str, Any]:
 
 
 def summary(year: int, scope: list[str]) -> dict[str, Any]:
-    """Every figure of a year for the given facilities (DESIGN.md "Figures")."""
+    """Every figure of a year for the given facilities (docs/protocol.md "Figures")."""
     return {
         "year": year,
         "facility_ids": sorted(scope),

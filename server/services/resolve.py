@@ -1,13 +1,14 @@
-"""Resolving conflicts (DESIGN.md "Conflicts"): an admin picks a side, the server writes a version.
+"""Resolving conflicts (docs/protocol.md "Conflicts"): an admin picks a side; a new version follows.
 
 Theory of operation:
 1. Take the feed lock first, then the conflict row; a resolved conflict is never resolved again.
 2. RESOLVERS maps the conflict's kind to the function that applies the admin's choice
    ("server" keeps what the server has, "client" takes the device's side, "merge" writes the
    admin's own `fields`). Values are validated as a push validates them: a bad merge is a 422.
-3. Every record the resolution touches gets a new version (bump), `conflict_open` reflecting the
-   conflicts still open on it, and a change-log row with source "resolution" and the conflict's
-   id, so every device pulls it. A duplicate moves the other client's records to the kept one.
+3. Every record the resolution touches gets a new version (write_version), with `conflict_open`
+   showing the conflicts still open on it, and a change-log row with source "resolution" and
+   the conflict's id, so every device pulls it. A duplicate moves the other client's records
+   to the kept one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from ..errors import ApiProblem
+from sync import ConflictKind
+
 from ..extensions import db
 from ..models import (
     ENTITY_MODELS,
@@ -33,23 +35,24 @@ from ..models import (
     User,
 )
 from ..models.common import utcnow
-from ..models.records import SyncedMixin
-from ..record_schemas import check_record, load_fields
+from ..models.records import SyncedMixin, holding_numbers
+from ..models.wire import record_to_wire
+from ..schemas.records import check_record, load_fields
 from ..security import Caller
 from .audit import audit
+from .errors import Invalid, NotFound, StateConflict
 from .feed import lock_feed
 from .records import apply_values, check_references, server_computed
-from .versions import bump, write_server_version
-from .wire import record_to_wire
+from .versions import write_version
 
 Touched = list[tuple[SyncedMixin, list[str]]]
 # Records that name a client and move with it when two clients are merged.
 CLIENT_CHILDREN = (Enrollment, Assessment, CounselingSession, Attendance)
 
 
-def _invalid(errors: dict[str, Any]) -> ApiProblem:
-    return ApiProblem(
-        422, "validation", "The resolution has invalid fields; see errors.", {"fields": errors}
+def _invalid(errors: dict[str, Any]) -> Invalid:
+    return Invalid(
+        "validation", "The resolution has invalid fields; see errors.", {"fields": errors}
     )
 
 
@@ -92,22 +95,12 @@ def _registration_taken(record: SyncedMixin, values: dict[str, Any]) -> dict[str
     """A live client keeps its registration number unique in its facility."""
     if record.entity != "client" or record.duplicate_of is not None:  # type: ignore[attr-defined]
         return {}
-    number = values.get("registration_number", record.registration_number)  # type: ignore[attr-defined]
+    number = str(values.get("registration_number", record.registration_number))  # type: ignore[attr-defined]
     return _number_taken(record.facility_id, number, (record.id,))
 
 
 def _number_taken(facility_id: str, number: str, ignore: tuple[str, ...]) -> dict[str, list[str]]:
-    taken = db.session.scalar(
-        select(Client.id)
-        .where(
-            Client.facility_id == facility_id,
-            Client.registration_number == number,
-            Client.deleted.is_(False),
-            Client.duplicate_of.is_(None),
-            Client.id.not_in(ignore),
-        )
-        .limit(1)
-    )
+    taken = db.session.scalar(holding_numbers([facility_id], [number], except_ids=ignore).limit(1))
     return {"registration_number": ["Another client here has this number."]} if taken else {}
 
 
@@ -145,8 +138,8 @@ def _resolve_delete(
     if _is_deletion(conflict):
         return _take_deletion(record, choice)
     if getattr(record, "merged_into", None):
-        raise ApiProblem(
-            409, "merged-client", "This client was merged into another; apply the edit to that one."
+        raise StateConflict(
+            "merged-client", "This client was merged into another; apply the edit to that one."
         )
     # Validated before the undelete: an autoflush must never meet a half-made record.
     values = _validated(record, _chosen_values(conflict, choice, fields), all_refs=True)
@@ -194,7 +187,7 @@ def _resolve_duplicate(
         survivor.duplicate_of = None
         return [(survivor, ["duplicate_of"])]
     if kept.deleted:
-        raise ApiProblem(409, "kept-deleted", "The client to keep is deleted; keep the other.")
+        raise StateConflict("kept-deleted", "The client to keep is deleted; keep the other.")
     values: dict[str, Any] = {}
     if choice == "merge":
         if not fields:
@@ -226,7 +219,7 @@ def _move_records(from_client: str, to_client: str) -> Touched:
     )
     for model in CLIENT_CHILDREN:
         rows = db.session.scalars(
-            select(model).where(model.client_id == from_client).with_for_update()  # type: ignore[attr-defined]
+            select(model).where(model.client_id == from_client).with_for_update()
         ).all()
         for row in rows:
             row.client_id = to_client  # type: ignore[attr-defined]
@@ -238,11 +231,12 @@ def _move_records(from_client: str, to_client: str) -> Touched:
     return moved
 
 
-RESOLVERS: dict[str, Callable[[Caller, Conflict, SyncedMixin, str, dict[str, Any]], Touched]] = {
-    "field": _resolve_field,
-    "delete": _resolve_delete,
-    "locked": _resolve_locked,
-    "duplicate": _resolve_duplicate,
+Resolver = Callable[[Caller, Conflict, SyncedMixin, str, dict[str, Any]], Touched]
+RESOLVERS: dict[ConflictKind, Resolver] = {
+    ConflictKind.FIELD: _resolve_field,
+    ConflictKind.DELETE: _resolve_delete,
+    ConflictKind.LOCKED: _resolve_locked,
+    ConflictKind.DUPLICATE: _resolve_duplicate,
 }
 
 
@@ -266,9 +260,7 @@ def _write_versions(caller: Caller, conflict: Conflict, touched: Touched) -> Non
     """A new version of every touched record, logged as this conflict's resolution."""
     for target, changed in touched:
         target.conflict_open = _still_open(target, conflict.id)
-        bump(target)
-        db.session.flush()
-        write_server_version(
+        write_version(
             target,
             source="resolution",
             changed=[*changed, "conflict_open"],
@@ -278,29 +270,28 @@ def _write_versions(caller: Caller, conflict: Conflict, touched: Touched) -> Non
 
 
 def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any]) -> Conflict:
-    """Apply an admin's choice to an open conflict and write the new versions; commits."""
+    """Apply an admin's choice to an open conflict, writing the new versions; the caller commits."""
     lock_feed(db.session)  # 1
     conflict = db.session.get(Conflict, conflict_id, with_for_update=True, populate_existing=True)
     if conflict is None:
-        raise ApiProblem(404, "not-found", "No such conflict.")
+        raise NotFound("not-found", "No such conflict.")
     if conflict.status != "open":
-        raise ApiProblem(409, "already-resolved", "This conflict was already resolved.")
+        raise StateConflict("already-resolved", "This conflict was already resolved.")
     model = ENTITY_MODELS[conflict.entity]
     record = db.session.get(model, conflict.record_id, with_for_update=True, populate_existing=True)
     if record is None:
-        raise ApiProblem(404, "not-found", "The record of this conflict is gone.")
+        raise NotFound("not-found", "The record of this conflict is gone.")
     try:
-        touched = RESOLVERS[conflict.kind](caller, conflict, record, choice, fields)  # 2
+        touched = RESOLVERS[ConflictKind(conflict.kind)](
+            caller, conflict, record, choice, fields
+        )  # 2
         conflict.status, conflict.resolution = "resolved", choice
         conflict.resolved_by, conflict.resolved_at = caller.user.id, utcnow()
         db.session.flush()
         _write_versions(caller, conflict, touched)  # 3
     except (IntegrityError, DataError):
-        db.session.rollback()
+        # The unit of work rolls back: a refused resolution leaves nothing half-written.
         raise _invalid({"_schema": ["The database refused these values."]}) from None
-    except ApiProblem:
-        db.session.rollback()  # a refused resolution leaves nothing half-written
-        raise
     audit(
         "resolve",
         entity=conflict.entity,
@@ -311,7 +302,6 @@ def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any
         choice=choice,
         versions=len(touched),
     )
-    db.session.commit()
     return conflict
 
 

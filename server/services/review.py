@@ -1,4 +1,4 @@
-"""Session review (DESIGN.md "Review"): the supervisors' queue and their approve/return decision.
+"""Session review (docs/protocol.md "Review"): the supervisors' queue and their decisions.
 
 Theory of operation: a decision is a server-made version of the session, written like any other
 (feed lock first, `bump`, flush, `write_server_version`), so the counselor's device pulls it. Only a
@@ -13,18 +13,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..errors import ApiProblem
 from ..extensions import db
 from ..models import Client, CounselingSession, Facility, User
 from ..models.common import utcnow
+from ..models.wire import wire_value
+from ..schemas.rules import REVIEW_DECISIONS
 from ..security import Caller, require_facility
 from .audit import audit
+from .errors import NotFound, StateConflict
 from .feed import lock_feed
-from .versions import bump, write_server_version
-from .wire import wire_value
+from .versions import write_version
 
 # What each decision changes on the session; reviewed_* also record who returned a session.
-DECISIONS: dict[str, str] = {"approve": "approved", "return": "returned"}
 REVIEW_FIELDS = ["status", "review_comment", "reviewed_by", "reviewed_by_name", "reviewed_at"]
 
 
@@ -32,12 +32,12 @@ def find_session(session_id: str, *, for_update: bool = False) -> CounselingSess
     """A live session in the caller's scope; a 404 problem otherwise (existence is not revealed)."""
     # Ids are text of at most 36 characters; anything else (a NUL, say) names no record.
     if len(session_id) > 36 or "\x00" in session_id:
-        raise ApiProblem(404, "not-found", "No such record.")
+        raise NotFound("not-found", "No such record.")
     record = db.session.get(
         CounselingSession, session_id, with_for_update=for_update, populate_existing=for_update
     )
     if record is None or record.deleted:
-        raise ApiProblem(404, "not-found", "No such record.")
+        raise NotFound("not-found", "No such record.")
     require_facility(record.facility_id)
     return record
 
@@ -56,30 +56,22 @@ def review_session(
     lock_feed(db.session)
     record = find_session(session_id, for_update=True)
     if record.status != "submitted":
-        raise ApiProblem(
-            409,
+        raise StateConflict(
             "not-submitted",
             f"Only a submitted session can be reviewed; this one is {record.status}.",
         )
-    record.status = DECISIONS[decision]
+    record.status = REVIEW_DECISIONS[decision]
     record.review_comment = comment.strip() if comment and comment.strip() else None
     record.reviewed_by = caller.user.id
     record.reviewed_by_name = caller.user.display_name
     record.reviewed_at = utcnow()
-    bump(record)
-    db.session.flush()
-    write_server_version(
+    write_version(
         record,
         source="review",
         changed=list(REVIEW_FIELDS),
         user_id=caller.user.id,
         device_id=caller.device_id,
-    )
-    audit(
-        "review",
-        entity="session",
-        record_id=record.id,
-        facility_id=record.facility_id,
+        audit_action="review",
         decision=decision,
     )
     return record

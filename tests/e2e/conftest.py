@@ -22,7 +22,9 @@ import server.security
 from bench.common import CHROMIUM, CHROMIUM_ARGS
 from server import create_app
 from server.extensions import db
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
+from server.services.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-42"
@@ -116,7 +118,7 @@ class E2EWorld:
 def e2e_world(live_server: LiveServer) -> E2EWorld:
     """Users and a facility that belong to this test alone."""
     tag = uuid.uuid4().hex[:6]
-    with live_server.app.app_context():
+    with live_server.app.app_context(), unit_of_work():
         facility = add_facility(
             code=f"E2E-{tag}",
             name=f"Lapas Uji {tag}",

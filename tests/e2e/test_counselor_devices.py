@@ -8,7 +8,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
+from server.services.users import add_user
 from tests.e2e.conftest import (
     PASSWORD,
     api_get,
@@ -85,7 +87,7 @@ def test_a_second_user_on_the_same_tablet_sees_nothing_of_the_first(
     browser: Browser, base_url: str, live_server: Any, e2e_world: Any
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    with live_server.app.app_context():
+    with live_server.app.app_context(), unit_of_work():
         add_facility(
             code=f"E2E-B-{tag}", name=f"Rutan Uji {tag}", kind="rutan", region="X", timezone="WITA"
         )

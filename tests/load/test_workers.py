@@ -1,8 +1,8 @@
 """Several gunicorn workers on one PostgreSQL: concurrent devices push and pull through real HTTP.
 
-Proves what DESIGN.md promises "on several workers": every change lands exactly once even when a
-device re-sends a batch, every device's pulls see every record (no skip), and a revoked device is
-refused on its very next request whichever worker answers.
+Proves what docs/design.md promises "on several workers": every change lands exactly once even
+when a device re-sends a batch, every device's pulls see every record (no skip), and a revoked
+device is refused on its very next request whichever worker answers.
 """
 
 from __future__ import annotations

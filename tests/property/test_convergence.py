@@ -1,4 +1,4 @@
-"""Guarantees 1–3 of DESIGN.md as a hypothesis state machine against the real server.
+"""Guarantees 1–3 of docs/design.md as a hypothesis state machine against the real server.
 
 Three devices edit and delete offline, push with answers that get lost and are retried, pull with
 random page sizes, and an admin resolves conflicts. At quiescence every device holds exactly the
@@ -30,7 +30,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ChangeLog, Conflict
-from server.services.admin import add_facility, add_user
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
+from server.services.users import add_user
 from sync import Change, PulledChange, Replica, Result
 from tests.helpers import PASSWORD, DeviceSession
 
@@ -108,18 +110,20 @@ class Convergence(RuleBasedStateMachine):
         super().__init__()
         self.http_client = CLIENT
         tag = uuid.uuid4().hex[:8]
-        self.facility = add_facility(
-            code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas", region="Uji", timezone="WIB"
-        )
+        with unit_of_work():
+            self.facility = add_facility(
+                code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas", region="Uji", timezone="WIB"
+            )
         self.devices = []
         for i in range(DEVICES):
-            add_user(
-                username=f"k{i}.{tag}",
-                role="counselor",
-                password=PASSWORD,
-                display_name=f"K{i}",
-                facility_codes=[self.facility.code],
-            )
+            with unit_of_work():
+                add_user(
+                    username=f"k{i}.{tag}",
+                    role="counselor",
+                    password=PASSWORD,
+                    display_name=f"K{i}",
+                    facility_codes=[self.facility.code],
+                )
             self.devices.append(Device(self.http_client, f"k{i}.{tag}"))
         self.admin = ADMIN
         self.resolved = 0
@@ -341,13 +345,14 @@ ADMIN: Any = None
 def test_devices_converge_with_the_server(app, client, backend):
     global CLIENT, ADMIN
     CLIENT = client
-    add_user(
-        username="admin.prop",
-        role="admin",
-        password=PASSWORD,
-        display_name="Admin",
-        facility_codes=[],
-    )
+    with unit_of_work():
+        add_user(
+            username="admin.prop",
+            role="admin",
+            password=PASSWORD,
+            display_name="Admin",
+            facility_codes=[],
+        )
     ADMIN = DeviceSession(client, "admin.prop")
     STATS.clear()
     run_state_machine_as_test(

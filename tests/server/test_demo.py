@@ -22,9 +22,9 @@ from server.models import (
     SyncCounter,
     User,
 )
+from server.models.wire import record_to_wire
 from server.security import verify_password
 from server.services.assist import score_assist
-from server.services.wire import record_to_wire
 
 SYNCED_TABLES = ("facilities", "clients", "enrollments", "assessments", "sessions", "attendance")
 

@@ -82,7 +82,7 @@ def test_cli_refuses_an_unknown_facility_and_a_duplicate_code(app):
     missing = runner.invoke(
         args=[
             "create-user",
-            "u1",
+            "konselor.u1",
             "--role",
             "counselor",
             "--password",
@@ -93,6 +93,22 @@ def test_cli_refuses_an_unknown_facility_and_a_duplicate_code(app):
     )
     assert missing.exit_code != 0
     assert "NOPE" in missing.output
+
+
+def test_cli_holds_new_users_to_the_api_password_policy(app):
+    # The CLI once took eight characters while the API asked for ten: one policy now.
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["create-facility", "LP-Y", "Y", "--kind", "lapas"]).exit_code == 0
+    short = runner.invoke(
+        args=["create-user", "admin.baru", "--role", "admin", "--password", "aaaaaaaa"]
+    )
+    assert short.exit_code != 0
+    assert "password" in short.output
+    assert "aaaaaaaa" not in short.output
+    ok = runner.invoke(
+        args=["create-user", "admin.baru", "--role", "admin", "--password", "aaaaaaaaaa"]
+    )
+    assert ok.exit_code == 0, ok.output
 
 
 def test_seed_demo_if_empty_does_nothing_when_facilities_exist(app):

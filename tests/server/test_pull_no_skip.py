@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from server.extensions import db
 from server.services import feed
-from server.services.admin import add_facility
+from server.services.facilities import add_facility
 from server.services.pull import pull_page
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sync.changes import Change, PulledChange, Result, Status
 from sync.errors import InvalidChange, UnknownEntity
 from sync.hlc import Hlc
-from sync.merge import classify_change, resolve_conflict
+from sync.merge import HistoryEntry, ServerRecord, effective_base, merge_change
 from sync.replica import Replica
 
 
@@ -160,12 +160,12 @@ def test_pending_delete_survives_a_pull_of_live_state() -> None:
 
 
 class FakeServer:
-    """Just enough of the server to play devices against: versions, a log, the merge rules."""
+    """Just enough of a server to play devices against: versions and a log; the rules are sync's."""
 
     def __init__(self) -> None:
         self.versions: dict[tuple[str, str], int] = {}
         self.history: dict[tuple[tuple[str, str], int], tuple[bool, dict[str, object]]] = {}
-        self.log: list[tuple[tuple[str, str], int, str, frozenset[str]]] = []
+        self.log: dict[tuple[str, str], list[HistoryEntry]] = {}
         self.results: dict[str, Result] = {}
         self.seq = 0
         self.changed_at: dict[tuple[str, str], int] = {}
@@ -183,32 +183,33 @@ class FakeServer:
         key = (change.entity, change.id)
         current = self.state(key)
         deleted, fields = current if current else (False, {})
-        since = change.base_version or 0
-        others = [f for k, v, d, f in self.log if k == key and v > since and d != device]
-        server_changed = frozenset().union(*others)
-        kind = classify_change(
-            change.op,
-            server_exists=current is not None,
-            server_deleted=deleted,
-            server_locked=False,
-            server_changed_any=bool(others),
-        )
-        status, written = Status.APPLIED, frozenset[str]()
-        if kind is not None:
-            status = Status.CONFLICT
-        elif change.op == "delete":
-            deleted, written = True, frozenset(fields)
+        status, written = Status.APPLIED, frozenset(change.fields)
+        if current is None:
+            fields = dict(change.fields)
         else:
-            base = self.history.get((key, since), (False, {}))[1] if since else {}
-            outcome = resolve_conflict(
-                base, fields, change.fields, server_changed=server_changed, text_fields={"note"}
+            base = effective_base(change.base_version, self.versions[key])
+            decision = merge_change(
+                change.op,
+                change.base_version,
+                change.fields,
+                device_id=device,
+                server=ServerRecord(self.versions[key], fields, deleted=deleted),
+                history=self.log.get(key, []),
+                base=self.history[(key, base)][1],
+                text_fields={"note"},
             )
-            fields = {**fields, **outcome.apply}
-            status, written = outcome.status, frozenset(outcome.apply)
+            if decision.kind is not None:
+                status, written = Status.CONFLICT, frozenset()
+            elif change.op == "delete":
+                deleted, written = True, frozenset(fields)
+            else:
+                assert decision.outcome is not None
+                fields = {**fields, **decision.outcome.apply}
+                status, written = decision.outcome.status, frozenset(decision.outcome.apply)
         version = self.versions.get(key, 0) + 1
         self.versions[key] = version
         self.history[(key, version)] = (deleted, fields)
-        self.log.append((key, version, device, written))
+        self.log.setdefault(key, []).append(HistoryEntry(version, device, tuple(written)))
         self.seq += 1
         self.changed_at[key] = self.seq
         result = Result(change.change_id, status, change.id, version)

@@ -1,4 +1,5 @@
-// Wire and domain types shared by the client and its tests. DESIGN.md is the contract: these mirror it.
+// Wire and domain types shared by the client and its tests; docs/protocol.md is the contract.
+import type { ROLES, ZONES } from './rules.generated';
 
 export type Entity = 'facility' | 'client' | 'enrollment' | 'assessment' | 'session' | 'attendance';
 export const SYNCED_ENTITIES: readonly Entity[] = [
@@ -10,8 +11,8 @@ export const SYNCED_ENTITIES: readonly Entity[] = [
   'attendance',
 ];
 
-export type Role = 'counselor' | 'supervisor' | 'admin';
-export type Zone = 'WIB' | 'WITA' | 'WIT';
+export type Role = (typeof ROLES)[number];
+export type Zone = (typeof ZONES)[number];
 
 export interface User {
   id: string;
@@ -40,45 +41,26 @@ export interface BaseRecord {
   [field: string]: unknown;
 }
 
-export const SEXES = ['M', 'F'] as const;
-export const CASE_TYPES = ['user', 'courier', 'dealer', 'trafficker', 'other'] as const;
-export const PROGRAMS = ['rehab_medis', 'rehab_sosial', 'pasca_rehab'] as const;
-export const ENROLLMENT_STATUSES = [
-  'active',
-  'completed',
-  'withdrew',
-  'expelled',
-  'transferred',
-  'released',
-  'referred',
-  'died',
-] as const;
-export const INSTRUMENTS = ['assist', 'urica', 'whoqol_bref', 'asi'] as const;
-export const SESSION_KINDS = [
-  'screening',
-  'assessment',
-  'individual',
-  'group',
-  'morning_meeting',
-  'seminar',
-  'family',
-  'relapse_prevention',
-  'vocational',
-  'medical',
-  'urine_test',
-] as const;
-export const GROUP_KINDS: readonly string[] = ['group', 'morning_meeting', 'seminar'];
-export const ATTENDANCE = ['attended', 'absent', 'excused', 'sick', 'refused'] as const;
-export const RISK_FLAGS = [
-  'suicidal_ideation',
-  'self_harm',
-  'violence',
-  'use_inside',
-  'withdrawal',
-  'relapse',
-] as const;
-export const URINE_RESULTS = ['negative', 'positive', 'invalid'] as const;
-export const SESSION_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
+// The vocabulary comes from the server (server/schemas/rules.py), never typed twice.
+export {
+  ATTENDANCE,
+  CASE_TYPES,
+  ENROLLMENT_STATUSES,
+  INSTRUMENTS,
+  PROGRAMS,
+  RISK_FLAGS,
+  SESSION_KINDS,
+  SESSION_STATUSES,
+  SEXES,
+  URINE_RESULTS,
+} from './rules.generated';
+import {
+  GROUP_KINDS as GROUP_KIND_CODES,
+  SESSION_KINDS,
+  SESSION_STATUSES,
+  URINE_RESULTS,
+} from './rules.generated';
+export const GROUP_KINDS: readonly string[] = GROUP_KIND_CODES;
 
 export type SessionKind = (typeof SESSION_KINDS)[number];
 export type SessionStatus = (typeof SESSION_STATUSES)[number];

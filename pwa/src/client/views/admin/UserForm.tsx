@@ -6,8 +6,9 @@ import type { Role } from '../../../shared/types';
 import { HttpError } from '../../api';
 import { problemFieldErrors, type AdminUser, type Facility } from '../../staff-api';
 import { ErrorBox, useDraft, useStaffApi } from '../supervisor/staff-ui';
+import { PASSWORD_MIN_LENGTH, ROLES as ROLE_CODES } from '../../../shared/rules.generated';
 
-export const ROLES: Role[] = ['counselor', 'supervisor', 'admin'];
+export const ROLES: readonly Role[] = ROLE_CODES;
 
 interface UserDraft {
   username: string;
@@ -48,7 +49,8 @@ export function UserForm(props: {
       local['username'] = [t('users.username_rule')];
     }
     if (!draft.display_name.trim()) local['display_name'] = [t('err.required')];
-    if (!editing && password.length < 10) local['password'] = [t('users.password_rule')];
+    if (!editing && password.length < PASSWORD_MIN_LENGTH)
+      local['password'] = [t('users.password_rule', { n: PASSWORD_MIN_LENGTH })];
     setErrors(local);
     if (Object.keys(local).length) return;
     setBusy(true);
@@ -151,7 +153,7 @@ export function UserForm(props: {
               onInput={(e) => setPassword(e.currentTarget.value)}
               {...aria('password')}
             />
-            <small>{t('users.password_rule')}</small>
+            <small>{t('users.password_rule', { n: PASSWORD_MIN_LENGTH })}</small>
             {fieldError('password')}
           </div>
         )}

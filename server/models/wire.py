@@ -1,11 +1,11 @@
-"""Records to and from their JSON wire form (DESIGN.md "Pull")."""
+"""Records to and from their JSON wire form (docs/protocol.md "Pull")."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from ..models.records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
+from .records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
 
 # Server-kept fields a device reads but never writes.
 READ_ONLY_EXTRAS: dict[str, tuple[str, ...]] = {

@@ -1,7 +1,11 @@
-"""Push: apply a device's changes, one by one, in one transaction (README "Sync protocol").
+"""Push: apply a device's changes, one by one, in one transaction (docs/protocol.md, "Push").
 
-The numbers in comments are the steps of the README's push protocol: P1–P2 here, P3–P8 in
-apply.py, P9–P10 in changelog.py.
+The data flows one way through the steps; the numbers are the protocol's:
+  P1-P2 here (the feed lock, answers already given)
+  -> P3 check.read_change (the change's shape)
+  -> P4-P8 apply.apply_change (scope, create or merge, conflicts) -> an Outcome
+  -> P9-P10 log.logged / log.rejected (the change-log row, the answer).
+The caller (the route) commits once.
 """
 
 from __future__ import annotations
@@ -12,21 +16,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from sync import Change, InvalidChange
+from sync import Change
 
-from ..extensions import db
-from ..models import ChangeLog, Device
-from ..models.common import utcnow
-from ..security import Caller
+from ...extensions import db
+from ...models import ChangeLog, Device
+from ...models.common import utcnow
+from ...security import Caller
+from ..feed import allocate, lock_feed
+from . import log as change_log
 from .apply import apply_change
-from .batch import Batch, Rejected
-from .changelog import log_rejection
-from .feed import allocate, lock_feed
+from .batch import Batch
+from .check import Rejected, read_change
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
+
+Result = dict[str, Any]
 
 
-def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[dict[str, Any]]:
+def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]:
     """Apply a batch; returns one result per change, in order. The caller commits."""
     # P1: take the feed lock first: versions commit in seq order, and SQLite never upgrades a lock.
     lock_feed(db.session)
@@ -49,7 +56,7 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[dict[st
             batch.finish()
         return results
     except (IntegrityError, DataError) as error:
-        log.warning(
+        logger.warning(
             "a push batch was refused by the database (%s); retrying change by change",
             type(error.orig).__name__,
         )
@@ -57,11 +64,9 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[dict[st
     return _apply_all(batch, raw_changes, dict(answered))
 
 
-def _apply_all(
-    batch: Batch, raw_changes: list[Any], answered: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _apply_all(batch: Batch, raw_changes: list[Any], answered: dict[str, Any]) -> list[Result]:
     batch.prefetch(raw_changes)
-    results: list[dict[str, Any]] = []
+    results: list[Result] = []
     for raw in raw_changes:
         change_id = raw.get("change_id") if isinstance(raw, dict) else None
         if isinstance(change_id, str) and change_id in answered:
@@ -74,40 +79,35 @@ def _apply_all(
     return results
 
 
-def _apply_fast(batch: Batch, raw: Any) -> dict[str, Any]:
-    """P3–P8 for one change; every rule is checked before anything is written."""
+def _apply_fast(batch: Batch, raw: Any) -> Result:
+    """P3-P10 for one change; every rule is checked before anything is written."""
+    change: Change | None = None
     try:
-        change = Change.from_wire(raw)
-    except InvalidChange as error:
-        return log_rejection(batch, raw, None, error.errors)
-    try:
-        return apply_change(batch, change)
+        change = read_change(raw)
+        return change_log.logged(batch, change, apply_change(batch, change))
     except Rejected as rejected:
-        return log_rejection(batch, raw, change, rejected.errors)
+        return change_log.rejected(batch, raw, change, rejected.errors)
 
 
-def _apply_one(batch: Batch, raw: Any) -> dict[str, Any]:
-    """P3–P8 for one change, inside a savepoint so one bad change spoils nothing else."""
+def _apply_one(batch: Batch, raw: Any) -> Result:
+    """P3-P10 for one change, inside a savepoint so one bad change spoils nothing else."""
+    change: Change | None = None
     savepoint = db.session.begin_nested()
     try:
-        change = Change.from_wire(raw)
-    except InvalidChange as error:
-        savepoint.rollback()
-        return log_rejection(batch, raw, None, error.errors)
-    try:
-        result = apply_change(batch, change)
+        change = read_change(raw)
+        result = change_log.logged(batch, change, apply_change(batch, change))
         savepoint.commit()
         return result
     except Rejected as rejected:
         savepoint.rollback()
-        return log_rejection(batch, raw, change, rejected.errors)
+        return change_log.rejected(batch, raw, change, rejected.errors)
     except (IntegrityError, DataError) as error:
-        log.warning("database refused a change: %s", type(error.orig).__name__)
+        logger.warning("database refused a change: %s", type(error.orig).__name__)
         # The database refused what validation let through: reject, keep the rest of the batch.
         savepoint.rollback()
-        batch.records.clear()
-        batch.fetched.clear()
-        return log_rejection(batch, raw, change, {"_schema": ["The database refused this change."]})
+        batch.forget()
+        errors = {"_schema": ["The database refused this change."]}
+        return change_log.rejected(batch, raw, change, errors)
 
 
 def touch_device(device: Device, *, app_version: str | None, pending_count: int | None) -> None:

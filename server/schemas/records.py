@@ -1,7 +1,8 @@
-"""Validation of the fields a device sends for each entity (mirrored by the PWA's validation).
+"""The fields a device sends for each entity, and the rules between them (the PWA shows the same).
 
-`load_fields(entity, fields, partial)` checks types and ranges of what was sent;
-`check_record(entity, values)` checks the rules between fields on the record as it would be.
+`load_fields(entity, fields, partial)` checks types and ranges of what was sent (and, on a full
+load, the rules between fields); `check_record(entity, values)` checks those rules on the record
+as it would be after a change. Each entity's rules live on its schema (`RecordFields.rules`).
 """
 
 from __future__ import annotations
@@ -12,41 +13,21 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .schemas import Text, no_nul
-
-SEXES = ("M", "F")
-CASE_TYPES = ("user", "courier", "dealer", "trafficker", "other")
-PROGRAMS = ("rehab_medis", "rehab_sosial", "pasca_rehab")
-ENROLLMENT_STATUSES = (
-    "active",
-    "completed",
-    "withdrew",
-    "expelled",
-    "transferred",
-    "released",
-    "referred",
-    "died",
+from .common import Text, no_nul
+from .rules import (
+    ATTENDANCE,
+    CASE_TYPES,
+    ENROLLMENT_STATUSES,
+    GROUP_KINDS,
+    INSTRUMENTS,
+    NOTE_MAX,
+    PROGRAMS,
+    RISK_FLAGS,
+    SESSION_KINDS,
+    SESSION_STATUSES_BY_DEVICE,
+    SEXES,
+    URINE_RESULTS,
 )
-INSTRUMENTS = ("assist", "urica", "whoqol_bref", "asi")
-SESSION_KINDS = (
-    "screening",
-    "assessment",
-    "individual",
-    "group",
-    "morning_meeting",
-    "seminar",
-    "family",
-    "relapse_prevention",
-    "vocational",
-    "medical",
-    "urine_test",
-)
-GROUP_KINDS = frozenset({"group", "morning_meeting", "seminar"})
-ATTENDANCE = ("attended", "absent", "excused", "sick", "refused")
-RISK_FLAGS = ("suicidal_ideation", "self_harm", "violence", "use_inside", "withdrawal", "relapse")
-SESSION_STATUSES_BY_DEVICE = ("draft", "submitted")
-URINE_RESULTS = ("negative", "positive", "invalid")
-NOTE_MAX = 20_000
 
 
 def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
@@ -77,7 +58,37 @@ class UrineTestSchema(Schema):
     )
 
 
-class ClientFields(Schema):
+Errors = dict[str, list[str]]
+
+
+class RecordFields(Schema):
+    """The fields of one synced entity; `rules` are the checks between them.
+
+    `rules` sees the record as it would be after a change (Python values). A full load runs them
+    (`@validates_schema`); a change to an existing record loads only what was sent, so the push
+    runs them on the merged record through `check_record`.
+    """
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """Errors per field of the rules between fields; none by default."""
+        return {}
+
+    # The rules run even when a field failed, so one answer names every field in error.
+    @validates_schema(skip_on_field_errors=False)
+    def _rules_hold(self, data: dict[str, Any], *, partial: Any = None, **kwargs: Any) -> None:
+        if partial:
+            return
+        errors = self.rules(data)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+class ClientFields(RecordFields):
     facility_id = fields.UUID(required=True)
     registration_number = Text(required=True, min_len=1, max_len=40)
     full_name = Text(required=True, min_len=1, max_len=120)
@@ -92,8 +103,17 @@ class ClientFields(Schema):
         validate=validate.Regexp(r"^\d{16}$", error="Must be exactly 16 digits."),
     )
 
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """A release never precedes the admission."""
+        errors: Errors = {}
+        admission, release = values.get("admission_date"), values.get("release_date")
+        if admission and release and release < admission:
+            _add(errors, "release_date", "Must not be before admission_date.")
+        return errors
 
-class EnrollmentFields(Schema):
+
+class EnrollmentFields(RecordFields):
     facility_id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     program = fields.String(required=True, validate=_one_of(PROGRAMS))
@@ -103,8 +123,17 @@ class EnrollmentFields(Schema):
     end_date = fields.Date(allow_none=True, load_default=None)
     status = fields.String(load_default="active", validate=_one_of(ENROLLMENT_STATUSES))
 
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """An enrollment ends on or after its start."""
+        errors: Errors = {}
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end < start:
+            _add(errors, "end_date", "Must not be before start_date.")
+        return errors
 
-class AssessmentFields(Schema):
+
+class AssessmentFields(RecordFields):
     facility_id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     instrument = fields.String(required=True, validate=_one_of(INSTRUMENTS))
@@ -114,7 +143,7 @@ class AssessmentFields(Schema):
     scores = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
 
 
-class SessionFields(Schema):
+class SessionFields(RecordFields):
     facility_id = fields.UUID(required=True)
     client_id = fields.UUID(allow_none=True, load_default=None)
     enrollment_id = fields.UUID(allow_none=True, load_default=None)
@@ -144,15 +173,46 @@ class SessionFields(Schema):
         if len(set(flags)) != len(flags):
             raise ValidationError("Each flag at most once.", "risk_flags")
 
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """Who a session is for by its kind, a urine panel for a urine test, plausible dates."""
+        errors: Errors = {}
+        kind = values.get("kind")
+        occurred = values.get("occurred_at")
+        if isinstance(occurred, str):
+            occurred = datetime.fromisoformat(occurred)
+        if kind in GROUP_KINDS:
+            if values.get("client_id"):
+                _add(
+                    errors,
+                    "client_id",
+                    "Must be empty for a group session; use attendance records.",
+                )
+        else:
+            if not values.get("client_id"):
+                _add(errors, "client_id", "Required for this kind of session.")
+            if not values.get("attendance"):
+                _add(errors, "attendance", "Required for this kind of session.")
+        if kind == "urine_test" and not values.get("urine_test"):
+            _add(errors, "urine_test", "Required for a urine test session.")
+        if occurred is not None:
+            now = datetime.now(occurred.tzinfo)
+            if occurred > now + timedelta(days=1):
+                _add(errors, "occurred_at", "Must not be more than a day in the future.")
+            next_on = values.get("next_session_on")
+            if next_on and next_on < occurred.date():
+                _add(errors, "next_session_on", "Must not be before the session date.")
+        return errors
 
-class AttendanceFields(Schema):
+
+class AttendanceFields(RecordFields):
     facility_id = fields.UUID(required=True)
     session_id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=_one_of(ATTENDANCE))
 
 
-FIELD_SCHEMAS: dict[str, Schema] = {
+FIELD_SCHEMAS: dict[str, RecordFields] = {
     "client": ClientFields(),
     "enrollment": EnrollmentFields(),
     "assessment": AssessmentFields(),
@@ -188,41 +248,6 @@ def load_fields(entity: str, data: Any, *, partial: bool) -> dict[str, Any]:
     return {k: (str(v) if k.endswith("_id") and v is not None else v) for k, v in loaded.items()}
 
 
-def check_record(entity: str, values: dict[str, Any]) -> dict[str, list[str]]:
-    """Rules between fields, on the record as it would be after the change."""
-    errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if entity == "client":
-        admission, release = values.get("admission_date"), values.get("release_date")
-        if admission and release and release < admission:
-            add("release_date", "Must not be before admission_date.")
-    elif entity == "enrollment":
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and end < start:
-            add("end_date", "Must not be before start_date.")
-    elif entity == "session":
-        kind = values.get("kind")
-        occurred = values.get("occurred_at")
-        if isinstance(occurred, str):
-            occurred = datetime.fromisoformat(occurred)
-        if kind in GROUP_KINDS:
-            if values.get("client_id"):
-                add("client_id", "Must be empty for a group session; use attendance records.")
-        else:
-            if not values.get("client_id"):
-                add("client_id", "Required for this kind of session.")
-            if not values.get("attendance"):
-                add("attendance", "Required for this kind of session.")
-        if kind == "urine_test" and not values.get("urine_test"):
-            add("urine_test", "Required for a urine test session.")
-        if occurred is not None:
-            now = datetime.now(occurred.tzinfo)
-            if occurred > now + timedelta(days=1):
-                add("occurred_at", "Must not be more than a day in the future.")
-            next_on = values.get("next_session_on")
-            if next_on and next_on < occurred.date():
-                add("next_session_on", "Must not be before the session date.")
-    return errors
+def check_record(entity: str, values: dict[str, Any]) -> Errors:
+    """The rules between fields, on the record as it would be after the change."""
+    return FIELD_SCHEMAS[entity].rules(values)

@@ -1,4 +1,4 @@
-"""One push batch: the records it touches, its block of feed seqs, its queued change-log rows."""
+"""One push batch: the records it touches, its block of feed seqs, its queued log rows."""
 
 from __future__ import annotations
 
@@ -7,22 +7,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from ..extensions import db
-from ..models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client
-from ..models.common import utcnow
-from ..models.records import SyncedMixin
-from ..schemas import is_storable
-from ..security import Caller
-from .feed import allocate
-from .records import REFERENCES
-
-
-class Rejected(Exception):
-    """A change the server will not take; `errors` says why, per field."""
-
-    def __init__(self, errors: dict[str, Any]) -> None:
-        super().__init__("rejected")
-        self.errors = errors
+from ...extensions import db
+from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client
+from ...models.records import SyncedMixin, holding_numbers
+from ...schemas.common import is_key
+from ...security import Caller
+from ..feed import allocate
+from ..records import REFERENCES
 
 
 @dataclass
@@ -41,7 +32,8 @@ class Batch:
     size: int
     records: dict[tuple[str, str], SyncedMixin] = field(default_factory=dict)
     fetched: set[tuple[str, str]] = field(default_factory=set)
-    live_numbers: dict[tuple[str, str], SyncedMixin] = field(default_factory=dict)
+    # (facility_id, registration_number) -> the client that holds the number (P6).
+    holders: dict[tuple[str, str], Client] = field(default_factory=dict)
     log_rows: list[dict[str, Any]] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
@@ -91,19 +83,12 @@ class Batch:
                 self.records[(entity, record.id)] = record
             self.fetched.update((entity, i) for i in ids)
         if numbers:
-            for client in db.session.scalars(
-                select(Client).where(
-                    Client.registration_number.in_({n for _, n in numbers}),
-                    Client.facility_id.in_({f for f, _ in numbers}),
-                    Client.deleted.is_(False),
-                    Client.duplicate_of.is_(None),
-                )
-            ):
-                self.live_numbers[(client.facility_id, client.registration_number)] = client
+            facilities, wanted_numbers = {f for f, _ in numbers}, {n for _, n in numbers}
+            for client in db.session.scalars(holding_numbers(facilities, wanted_numbers)):
+                self.holders[(client.facility_id, client.registration_number)] = client
 
-    def write_log(self, **row: Any) -> None:
+    def queue(self, row: dict[str, Any]) -> None:
         """Queue a change-log row; written with one multi-row INSERT (at once in careful mode)."""
-        row["created_at"] = utcnow()
         self.log_rows.append(row)
         self.flush()
 
@@ -115,12 +100,12 @@ class Batch:
                 db.session.execute(insert(ChangeLog), self.log_rows)
                 self.log_rows = []
 
+    def forget(self) -> None:
+        """Drop every loaded record: after a refused savepoint they may hold rolled-back state."""
+        self.records.clear()
+        self.fetched.clear()
+
     def finish(self) -> None:
         """Write everything the fast batch queued."""
         self.finishing = True
         self.flush()
-
-
-def is_key(value: Any) -> bool:
-    """A string that fits an id column and PostgreSQL can compare (no NUL, no lone surrogate)."""
-    return isinstance(value, str) and 0 < len(value) <= 64 and is_storable(value)

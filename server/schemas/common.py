@@ -1,0 +1,58 @@
+"""Fields and schemas every other schema module builds on."""
+
+from __future__ import annotations
+
+from typing import Any, TypeGuard
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .rules import ID_MAX, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+
+def is_storable(value: str) -> bool:
+    """Text PostgreSQL can hold: no NUL character and no lone UTF-16 surrogate."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def no_nul(value: str) -> None:
+    """Refuse the NUL character and lone surrogates, which PostgreSQL text cannot hold."""
+    if not is_storable(value):
+        raise ValidationError("Must be text without NUL or invalid characters.")
+
+
+def Text(*, max_len: int, min_len: int = 0, **kwargs: Any) -> fields.String:  # noqa: N802
+    """A string field with a length bound that refuses NUL."""
+    return fields.String(validate=[validate.Length(min=min_len, max=max_len), no_nul], **kwargs)
+
+
+def Password(**kwargs: Any) -> fields.String:  # noqa: N802
+    """A new password under the one password policy (rules.PASSWORD_MIN_LENGTH)."""
+    return Text(min_len=PASSWORD_MIN_LENGTH, max_len=PASSWORD_MAX_LENGTH, load_only=True, **kwargs)
+
+
+def is_key(value: Any) -> TypeGuard[str]:
+    """A string that fits an id column and PostgreSQL can compare (no NUL, no lone surrogate)."""
+    return isinstance(value, str) and 0 < len(value) <= ID_MAX and is_storable(value)
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class PageOut(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class PersonOut(Schema):
+    id = fields.String()
+    username = fields.String()
+    display_name = fields.String()

@@ -1,0 +1,125 @@
+"""Logging in, rotating refresh tokens and logging out: the rules behind the auth routes.
+
+Every function adds to the current transaction and never commits; the route's unit of work does.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+from flask import current_app
+from sqlalchemy import CursorResult, select, update
+
+from ..extensions import db
+from ..models import Device, LoginThrottle, Token, User
+from ..models.common import utcnow
+from ..security import Caller, issue_pair, revoked_device_problem, token_digest, verify_password
+from .audit import audit
+from .errors import TooManyAttempts, Unauthorized
+from .tokens import revoke_tokens
+
+
+def _throttle_row(username: str) -> LoginThrottle:
+    row = db.session.get(LoginThrottle, username, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(username=username, failures=0, window_started_at=utcnow())
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _check_not_locked(username: str) -> None:
+    row = db.session.get(LoginThrottle, username)
+    now = utcnow()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        retry = int((row.locked_until - now).total_seconds()) + 1
+        raise TooManyAttempts(
+            "login-limit", "Too many failed logins for this account; try again later.", retry
+        )
+
+
+def _record_failure(username: str) -> None:
+    config = current_app.config
+    now = utcnow()
+    row = _throttle_row(username)
+    if now - row.window_started_at > timedelta(seconds=config["LOGIN_LOCK_SECONDS"]):
+        row.failures, row.window_started_at = 0, now
+    row.failures += 1
+    if row.failures >= config["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + timedelta(seconds=config["LOGIN_LOCK_SECONDS"])
+        row.failures = 0
+
+
+def login(username: str, password: str, device_id: str, device_name: str) -> dict[str, Any]:
+    """Check a password and answer a token pair; registers the device on first use."""
+    username = username.strip().lower()
+    _check_not_locked(username)
+    user = db.session.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        _record_failure(username)
+        raise Unauthorized("invalid-credentials", "Wrong username or password.", keep_changes=True)
+    device = db.session.get(Device, device_id)
+    if device is not None and device.revoked_at is not None:
+        raise revoked_device_problem(device)
+    if device is None:
+        device = Device(id=device_id, name=device_name)
+        db.session.add(device)
+    device.last_user_id, device.last_seen_at = user.id, utcnow()
+    if device_name:
+        device.name = device_name
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.username == username)
+        .values(failures=0, locked_until=None)
+    )
+    db.session.flush()
+    pair = issue_pair(user, device)
+    audit("login", user_id=user.id, device_id=device.id)
+    return pair
+
+
+def refresh(refresh_token: str) -> dict[str, Any]:
+    """Rotate a refresh token: the old one dies; reusing it revokes its whole family."""
+    now = utcnow()
+    token = db.session.scalar(
+        select(Token).where(
+            Token.token_hash == token_digest(refresh_token), Token.kind == "refresh"
+        )
+    )
+    if token is None:
+        raise Unauthorized("unauthorized", "The refresh token is not valid.")
+    device = db.session.get(Device, token.device_id)
+    if device is None or device.revoked_at is not None:
+        raise revoked_device_problem(device)
+    # Atomic claim: of two concurrent refreshes with one token, only one wins.
+    claim = db.session.execute(
+        update(Token)
+        .where(Token.id == token.id, Token.used_at.is_(None), Token.revoked_at.is_(None))
+        .values(used_at=now)
+    )
+    claimed = cast(CursorResult[Any], claim).rowcount
+    if not claimed:
+        revoke_tokens(Token.family_id == token.family_id)
+        audit("refresh_reuse", user_id=token.user_id, device_id=token.device_id)
+        raise Unauthorized(
+            "refresh-reused",
+            "This refresh token was already used; the session was ended.",
+            keep_changes=True,
+        )
+    user = db.session.get(User, token.user_id)
+    if token.expires_at <= now or user is None or not user.active:
+        raise Unauthorized("unauthorized", "The refresh token has expired.")
+    # The access tokens of the old pair die with it.
+    revoke_tokens(Token.family_id == token.family_id, Token.kind == "access")
+    device.last_seen_at = now
+    return issue_pair(user, device, family_id=token.family_id)
+
+
+def logout(caller: Caller) -> None:
+    """End the caller's session: every token of its family is revoked."""
+    token = db.session.get(Token, caller.token_id)
+    if token is not None:
+        revoke_tokens(Token.family_id == token.family_id)
+    audit("logout")
