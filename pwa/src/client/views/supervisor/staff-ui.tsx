@@ -3,7 +3,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../../shared/i18n';
-import { authService } from '../../app';
 import { useApp, useQuery } from '../../context';
 import { createStaffApi, type Facility, type Page, type StaffApi } from '../../staff-api';
 import { DeviceRevokedError } from '../../sync';
@@ -12,15 +11,8 @@ import './staff.css';
 
 /** The staff API for the logged-in session (its tokens and the app's refresh). */
 export function useStaffApi(): StaffApi {
-  const { session } = useApp();
-  return useMemo(
-    () =>
-      createStaffApi({
-        accessToken: () => session.accessToken,
-        refresh: () => authService.refresh(session),
-      }),
-    [session],
-  );
+  const { auth } = useApp();
+  return useMemo(() => createStaffApi(auth), [auth]);
 }
 
 export interface Remote<T> {
