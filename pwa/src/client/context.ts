@@ -6,7 +6,8 @@ import type { Lang } from '../shared/i18n';
 import type { Change, Entity, User } from '../shared/types';
 import type { PinLock, RevokedNotice, Session } from './auth';
 import type { Store } from './store';
-import type { AuthPort, SyncLoop } from './sync';
+import type { AuthPort } from './authorized';
+import type { SyncLoop } from './sync';
 
 export interface AppContextValue {
   user: User;

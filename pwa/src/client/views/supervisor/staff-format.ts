@@ -5,7 +5,7 @@ import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
 import { ATTENDANCE, ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
 import { HttpError, NetworkError } from '../../api';
 import type { ReportTable, Summary } from '../../staff-api';
-import { AuthLostError, DeviceRevokedError } from '../../sync';
+import { AuthLostError, DeviceRevokedError } from '../../authorized';
 
 export interface ErrorWords {
   key: MessageKey;

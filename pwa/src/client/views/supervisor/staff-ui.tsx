@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../../shared/i18n';
 import { useApp, useQuery } from '../../context';
 import { createStaffApi, type Facility, type Page, type StaffApi } from '../../staff-api';
-import { DeviceRevokedError } from '../../sync';
+import { DeviceRevokedError } from '../../authorized';
 import { errorMessage } from './staff-format';
 import './staff.css';
 
