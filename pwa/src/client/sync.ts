@@ -1,7 +1,7 @@
 // The sync loop. It never reaches for the network or the database by itself: transport, store,
 // auth and clock are passed in, so tests drive it with fakes.
 //
-// One run (DESIGN.md, Sync protocol v1):
+// One run (docs/protocol.md, Sync protocol v1):
 //  1. Push the outbox in order, in batches of at most 500. A batch leaves the outbox only once
 //     its answer arrived (one transaction); a failed push leaves it at the front, and the retry
 //     sends the same change_ids, which the server answers idempotently.

@@ -1,4 +1,5 @@
-// Wire and domain types shared by the client and its tests. DESIGN.md is the contract: these mirror it.
+// Wire and domain types shared by the client and its tests. docs/protocol.md (wire formats) and
+// docs/design.md (domain model) are the contract: these mirror them.
 
 export type Entity = 'facility' | 'client' | 'enrollment' | 'assessment' | 'session' | 'attendance';
 export const SYNCED_ENTITIES: readonly Entity[] = [
@@ -91,7 +92,7 @@ export interface UrineTest {
 
 export type ChangeOp = 'upsert' | 'delete';
 
-/** One change as pushed (DESIGN.md, Push). */
+/** One change as pushed (docs/protocol.md, Push). */
 export interface Change {
   change_id: string;
   entity: Entity;
