@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, diffFields, makeChange, toWire } from '../src/client/outbox';
+import type { ServerRecord } from '../src/client/db';
+import {
+  afterAnswer,
+  applyChange,
+  diffFields,
+  makeChange,
+  replay,
+  serverStateOf,
+  toWire,
+} from '../src/client/outbox';
+import type { Change, PushResult, PushStatus } from '../src/shared/types';
 import { DexieStore } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
 import { uuid4 } from '../src/shared/ids';
@@ -62,6 +72,65 @@ describe('outbox rules', () => {
         hlc: 'h',
       }).deleted,
     ).toBe(true);
+  });
+});
+
+describe('the local view: server state plus pending changes', () => {
+  const server: ServerRecord = {
+    entity: 'client',
+    id: 'c',
+    version: 2,
+    facility_id: 'f',
+    deleted: false,
+    full_name: 'A',
+  };
+  const upsert = (fields: Record<string, unknown>): Change => ({
+    change_id: 'x',
+    entity: 'client',
+    id: 'c',
+    op: 'upsert',
+    base_version: 2,
+    fields,
+    hlc: 'h',
+  });
+  const answer = (status: PushStatus, version: number | null): PushResult => ({
+    change_id: 'x',
+    status,
+    id: 'c',
+    version,
+    conflict_id: null,
+    errors: null,
+  });
+
+  it('with_nothing_pending_the_view_is_the_server_state', () => {
+    expect(replay(server, [])).toEqual({ ...server, _pending: 0 });
+  });
+
+  it('pending_changes_replay_in_order_and_carry_the_server_state', () => {
+    const view = replay(server, [upsert({ full_name: 'B' }), upsert({ full_name: 'C' })]);
+    expect(view).toMatchObject({ full_name: 'C', version: 2, _pending: 1, _server: server });
+  });
+
+  it('a_pending_upsert_revives_a_tombstone', () => {
+    expect(replay({ ...server, deleted: true }, [upsert({ full_name: 'B' })]).deleted).toBe(false);
+  });
+
+  it('the_server_state_of_a_record_is_its_kept_copy_while_pending_else_itself', () => {
+    const view = replay(server, [upsert({ full_name: 'B' })]);
+    expect(serverStateOf(view)).toBe(server);
+    expect(serverStateOf({ ...server, name_key: 'a', _pending: 0 })).toEqual(server);
+  });
+
+  it.each([
+    ['rejected', null, 'A', undefined],
+    ['applied', 3, 'B', undefined],
+    ['merged', 3, 'B', undefined],
+    ['conflict', 3, 'B', true],
+    ['applied', 2, 'A', undefined], // the pull already brought the version the change made
+  ] as const)('after_an_answer_%s_v%s_the_server_state_shows_%s', (status, v, name, conflict) => {
+    const next = afterAnswer(server, upsert({ full_name: 'B' }), answer(status, v));
+    expect(next['full_name']).toBe(name);
+    expect(next.conflict_open).toBe(conflict);
   });
 });
 

@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from '../src/client/api';
 import { REPORT_TABLES, type Summary } from '../src/client/staff-api';
 import { AuthLostError, DeviceRevokedError } from '../src/client/sync';
+import { errorMessage } from '../src/client/views/staff/errors';
 import {
   cellText,
-  errorMessage,
   figureTable,
   formatHours,
   formatRate,
   headerLabel,
   monthNames,
   rowLabel,
-} from '../src/client/views/supervisor/staff-format';
+} from '../src/client/views/supervisor/figure-format';
 import { dayStart } from '../src/client/views/admin/Audit';
 
 const fixture = (name: string): unknown =>

@@ -108,8 +108,85 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       const rejected = await s.rejections('client', 'c2');
       expect(rejected).toHaveLength(1);
       expect(rejected[0]?.errors).toEqual({ nik: ['must be 16 digits'] });
-      // The rejected record stays visible locally.
+      // The rejected record stays on the device (out of view: the server never had it).
       expect(await s.get('client', 'c2')).toBeDefined();
+    });
+
+    it('a_rejected_edit_leaves_the_view_and_the_other_pending_edits_stay_on_the_server_state', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 3, client({ nik: null }))], 'cur-1');
+      await s.save('client', 'c1', { nik: '123' }, hlc());
+      await s.save('client', 'c1', { full_name: 'Budi S.' }, hlc());
+      const [bad, good] = await s.peekOutbox(10);
+      await s.applyPushResults(
+        [bad!],
+        [
+          {
+            change_id: bad!.change_id,
+            status: 'rejected',
+            id: 'c1',
+            version: null,
+            conflict_id: null,
+            errors: { nik: ['must be 16 digits'] },
+          },
+        ],
+      );
+      expect(await s.get('client', 'c1')).toMatchObject({
+        nik: null,
+        full_name: 'Budi S.',
+        version: 3,
+        deleted: false,
+        _pending: 1,
+      });
+      expect((await s.rejections('client', 'c1'))[0]?.fields).toEqual({ nik: '123' });
+      // A pull meanwhile keeps the rejected value out too.
+      await s.applyPulled([pulled('c1', 4, client({ nik: null, sex: 'F' }))], 'cur-2');
+      expect(await s.get('client', 'c1')).toMatchObject({
+        nik: null,
+        sex: 'F',
+        full_name: 'Budi S.',
+        version: 4,
+      });
+      await s.applyPushResults(
+        [good!],
+        [
+          {
+            change_id: good!.change_id,
+            status: 'applied',
+            id: 'c1',
+            version: 5,
+            conflict_id: null,
+            errors: null,
+          },
+        ],
+      );
+      const settled = await s.get('client', 'c1');
+      expect(settled).toMatchObject({ nik: null, full_name: 'Budi S.', _pending: 0 });
+      // The server state kept for the rejection is the device's own: never a field of a change.
+      const next = await s.save('client', 'c1', { ...settled, nik: '1671010101900001' }, hlc());
+      expect(next?.fields).toEqual({ nik: '1671010101900001' });
+    });
+
+    it('a_rejected_create_leaves_the_view', async () => {
+      const s = await setup();
+      await s.save('client', 'c1', client(), hlc());
+      const [create] = await s.peekOutbox(1);
+      await s.applyPushResults(
+        [create!],
+        [
+          {
+            change_id: create!.change_id,
+            status: 'rejected',
+            id: 'c1',
+            version: null,
+            conflict_id: null,
+            errors: { nik: ['must be 16 digits'] },
+          },
+        ],
+      );
+      expect(await s.get('client', 'c1')).toMatchObject({ deleted: true, _pending: 0 });
+      expect(await s.list('client')).toEqual([]);
+      expect(await s.rejections('client', 'c1')).toHaveLength(1);
     });
 
     it('unanswered_changes_stay_at_the_front', async () => {
@@ -167,6 +244,20 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
         full_name: 'Edit lokal',
         _pending: 1,
       });
+    });
+
+    it('a_pending_edit_keeps_a_record_live_under_a_pulled_tombstone', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 1, client())], 'a');
+      await s.save('client', 'c1', { full_name: 'Typed Offline' }, hlc());
+      await s.applyPulled([pulled('c1', 2, client(), true)], 'b');
+      expect(await s.get('client', 'c1')).toMatchObject({
+        full_name: 'Typed Offline',
+        version: 2,
+        deleted: false,
+        _pending: 1,
+      });
+      expect((await s.list('client')).map((r) => r.id)).toEqual(['c1']);
     });
 
     it('pulled_tombstone_removes_record_without_pending_edits', async () => {

@@ -1,23 +1,29 @@
 // The top of the UI: who is logged in, and opening or closing their session.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Hlc, type HlcState } from '../shared/hlc';
 import { getLang, onLangChange, type Lang } from '../shared/i18n';
-import { httpAuthApi, httpTransport } from './api';
-import { AuthService, PinLock, type Session } from './auth';
-import { AppContext, type AppContextValue } from './context';
-import { AuthDb } from './db';
+import { httpTransport } from './api';
+import { PinLock, type AuthService, type Session } from './auth';
+import { AppContext, LoginContext, type AppContextValue } from './context';
 import { DexieStore } from './store';
+import type { AuthPort } from './authorized';
 import { SyncLoop } from './sync';
 import { Login } from './views/Login';
 import { PinUnlock } from './views/PinUnlock';
 import { Shell } from './views/Shell';
 
-const authDb = new AuthDb();
-export const authService = new AuthService(authDb, httpAuthApi());
-
 type Phase = 'boot' | 'login' | 'locked' | 'ready';
 
-export function App({ updateReady }: { updateReady: (() => void) | null }) {
+/** The app around one auth service (made once, in main.tsx); views reach it only through the
+ * contexts provided here. */
+export function App({
+  authService,
+  updateReady,
+}: {
+  authService: AuthService;
+  updateReady: (() => void) | null;
+}) {
   const [lang, setLangState] = useState<Lang>(getLang());
   const [phase, setPhase] = useState<Phase>('login');
   const [ctx, setCtx] = useState<Omit<AppContextValue, 'lang'> | null>(null);
@@ -43,13 +49,14 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
       setCtx(null);
       setPhase('login');
     };
+    const auth: AuthPort = {
+      accessToken: () => session.accessToken,
+      refresh: () => authService.refresh(session),
+    };
     const sync = new SyncLoop({
       transport: httpTransport(),
       store,
-      auth: {
-        accessToken: () => session.accessToken,
-        refresh: () => authService.refresh(session),
-      },
+      auth,
       clock: { now: Date.now },
       deviceId,
       appVersion: __APP_VERSION__,
@@ -67,6 +74,7 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
     setCtx({
       user: session.user,
       session,
+      auth,
       store,
       sync,
       deviceId,
@@ -108,19 +116,24 @@ export function App({ updateReady }: { updateReady: (() => void) | null }) {
 
   const value = useMemo(() => (ctx ? { ...ctx, lang } : null), [ctx, lang]);
 
-  if (phase === 'login' || !value) return <Login lang={lang} onSession={open} />;
-  if (phase === 'locked') {
-    return (
+  let screen: ComponentChildren;
+  if (phase === 'login' || !value) {
+    screen = <Login lang={lang} onSession={open} />;
+  } else if (phase === 'locked') {
+    screen = (
       <PinUnlock
         pin={pin}
         onUnlock={() => setPhase('ready')}
         onPasswordNeeded={() => teardown.current?.()}
       />
     );
+  } else {
+    screen = (
+      <AppContext.Provider value={value}>
+        <Shell message={message} persisted={persisted} updateReady={updateReady} />
+      </AppContext.Provider>
+    );
   }
-  return (
-    <AppContext.Provider value={value}>
-      <Shell message={message} persisted={persisted} updateReady={updateReady} />
-    </AppContext.Provider>
-  );
+  // Every screen, the login screen included, reaches authentication through a context.
+  return <LoginContext.Provider value={authService}>{screen}</LoginContext.Provider>;
 }

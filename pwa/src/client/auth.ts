@@ -7,7 +7,7 @@ import { uuid4 } from '../shared/ids';
 import type { TokenPair, User } from '../shared/types';
 import { HttpError, NetworkError, isDeviceRevoked, type AuthApi } from './api';
 import { AuthDb, deleteUserDb, type AccountRow, type PasswordVerifier } from './db';
-import { AuthLostError } from './sync';
+import { AuthLostError } from './authorized';
 
 export const PBKDF2_ITERATIONS = 150_000;
 export const PIN_MAX_TRIES = 5;

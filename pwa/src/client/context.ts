@@ -1,15 +1,19 @@
-// What every view may reach: the user, their store, the sync loop, and a few actions.
+// What every view may reach: the user, their store, the sync loop, and a few actions; and,
+// before anyone logged in, the login port. The app injects both; no view imports a service.
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n';
 import type { Change, Entity, User } from '../shared/types';
-import type { PinLock, Session } from './auth';
+import type { PinLock, RevokedNotice, Session } from './auth';
 import type { Store } from './store';
+import type { AuthPort } from './authorized';
 import type { SyncLoop } from './sync';
 
 export interface AppContextValue {
   user: User;
   session: Session;
+  /** The session's access token and its one shared refresh (the sync loop uses the same). */
+  auth: AuthPort;
   store: Store;
   sync: SyncLoop;
   deviceId: string;
@@ -32,6 +36,21 @@ export function useApp(): AppContextValue {
   const ctx = useContext(AppContext);
   if (!ctx) throw new Error('useApp outside AppContext');
   return ctx;
+}
+
+/** What the login screen asks of authentication: it is shown before any session exists. */
+export interface LoginPort {
+  login(username: string, password: string): Promise<Session>;
+  revokedNotice(): Promise<RevokedNotice | null>;
+}
+
+export const LoginContext = createContext<LoginPort | null>(null);
+
+/** The login port the app provides around every screen. */
+export function useLogin(): LoginPort {
+  const port = useContext(LoginContext);
+  if (!port) throw new Error('useLogin outside LoginContext');
+  return port;
 }
 
 /** How long store writes are collected before a query runs again. */

@@ -10,15 +10,24 @@ import type { BaseRecord, Change, Entity, User } from '../shared/types';
 
 export const AUTH_DB_NAME = 'pulih-auth';
 
-/** A record as kept on the device: the server's record plus pending local edits on top. */
-export interface LocalRecord extends BaseRecord {
+/** A record as the server last sent it (or, for one it never sent, a tombstone holding the
+ * keys the device made up: id, facility, created_at), without any key of the device. */
+export interface ServerRecord extends BaseRecord {
   entity: Entity;
+}
+
+/** A record as kept on the device: the server's record plus pending local edits on top. */
+export interface LocalRecord extends ServerRecord {
   /** normalized full name, clients only: the search key */
   name_key?: string;
   /** 'returned' on a session a supervisor sent back, absent otherwise (a sparse index) */
   _task?: 'returned';
   /** 1 while the outbox holds an edit of this record */
   _pending: 0 | 1;
+  /** while edits are pending: the server state they are replayed on, so an answer (a rejection)
+   * can replay the rest from it. Not indexed: records of schema v2 without it count as their
+   * own server state. */
+  _server?: ServerRecord;
 }
 
 /** A change waiting to be pushed; `seq` gives the outbox its order. */

@@ -1,15 +1,20 @@
 // Outbox rules, as pure functions over plain data. The store keeps the entries in IndexedDB;
-// these decide what an entry holds.
+// these decide what an entry holds and what the device shows.
 //  - A local edit becomes one change holding only the fields that changed (all fields on create).
 //  - base_version is the last version pulled from the server, null for a record never pulled.
 //  - Order is the order of edits; a batch leaves the outbox only when its answer arrived, so a
 //    failed push leaves it at the front.
-import type { Change, ChangeOp, Entity } from '../shared/types';
-import type { LocalRecord, OutboxEntry } from './db';
+//  - What the device shows of a record is its last known server state with its pending changes
+//    replayed on top, in order (`replay`). An answer moves the server state (`afterAnswer`):
+//    an accepted change is in it until a pull brings the version it made; a rejected one never
+//    is, so the view falls back to the server's state with the other pending changes on top.
+import type { Change, ChangeOp, Entity, PushResult } from '../shared/types';
+import type { LocalRecord, OutboxEntry, ServerRecord } from './db';
 
 export const PUSH_BATCH_LIMIT = 500;
 
-/** Keys kept on the device or set by the server: never sent as fields. */
+/** Keys kept on the device or set by the server: never sent as fields (nor is any key starting
+ * with `_`, such as `_pending` and `_server`). */
 const NOT_FIELDS = new Set([
   'id',
   'entity',
@@ -71,8 +76,60 @@ export function toWire(entry: OutboxEntry): Change {
   return { change_id, entity, id, op, base_version, fields, hlc };
 }
 
-/** Apply a pending change on top of a record, as the server would if it takes it. */
-export function applyChange(record: LocalRecord, change: Change): LocalRecord {
+/** Apply a pending change on top of a record, as the server would if it takes it: an upsert
+ * makes the record live (even under a pulled tombstone), a delete makes it a tombstone. */
+export function applyChange(record: ServerRecord, change: Change): ServerRecord {
   if (change.op === 'delete') return { ...record, deleted: true };
-  return { ...record, ...change.fields };
+  return { ...record, ...change.fields, deleted: false };
+}
+
+/** The local view of a record: its server state with the pending changes replayed on top, in
+ * order. While changes are pending it carries that server state as `_server`. */
+export function replay(server: ServerRecord, pending: readonly Change[]): LocalRecord {
+  let view = server;
+  for (const change of pending) view = applyChange(view, change);
+  return pending.length ? { ...view, _pending: 1, _server: server } : { ...view, _pending: 0 };
+}
+
+/** The server state a local record's pending changes are replayed on: its `_server` while
+ * changes are pending, else the record itself (the device's keys left out). */
+export function serverStateOf(record: LocalRecord): ServerRecord {
+  if (record._pending && record._server) return record._server;
+  const state: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (!k.startsWith('_') && k !== 'name_key') state[k] = v;
+  }
+  return state as ServerRecord;
+}
+
+/** The server state of a record created on this device and not yet taken by the server. */
+export function unsentRecord(
+  entity: Entity,
+  id: string,
+  facilityId: string,
+  createdAt: string,
+): ServerRecord {
+  return {
+    entity,
+    id,
+    version: null,
+    facility_id: facilityId,
+    created_at: createdAt,
+    deleted: true,
+    conflict_open: false,
+  };
+}
+
+/** The server state once the server answered `change`: a rejected change is not in it; an
+ * accepted one is, unless the pull already brought the version it made (or a later one). */
+export function afterAnswer(
+  server: ServerRecord,
+  change: Change,
+  result: PushResult,
+): ServerRecord {
+  if (result.status === 'rejected') return server;
+  const pulled = server.version;
+  if (pulled !== null && result.version !== null && pulled >= result.version) return server;
+  const next = applyChange(server, change);
+  return result.status === 'conflict' ? { ...next, conflict_open: true } : next;
 }

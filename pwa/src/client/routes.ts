@@ -7,7 +7,7 @@ import { ClientForm } from './views/ClientForm';
 import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
 import { Relogin } from './views/Relogin';
-import { EditSession, NewClientSession, NewGroupSession } from './views/SessionForm';
+import { EditSession, NewClientSession, NewGroupSession } from './views/session/SessionForm';
 import { Settings } from './views/Settings';
 import { supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';

@@ -1,12 +1,12 @@
 // Typed calls to the staff API: review, figures and exports, conflicts, users, devices, audit.
 // Supervisors and admins work online; these calls go straight to the server with the session's
 // bearer token (api.ts's requestJson) and the app's refresh (an AuthPort, as the sync loop uses).
-// Around each call: a 401 refreshes the token pair once and retries; a refused refresh means the
-// user must log in again (AuthLostError); a revoked device is reported as DeviceRevokedError so
-// the view can let the sync loop wipe the device.
+// Around each call (authorized.ts): a 401 refreshes the token pair once and retries; a refused
+// refresh means the user must log in again (AuthLostError); a revoked device is reported as
+// DeviceRevokedError so the view can let the sync loop wipe the device.
 import type { BaseRecord, Problem, Role } from '../shared/types';
-import { HttpError, NetworkError, isDeviceRevoked, requestJson, type FetchLike } from './api';
-import { AuthLostError, DeviceRevokedError, type AuthPort } from './sync';
+import { HttpError, NetworkError, requestJson, type FetchLike } from './api';
+import { authorized, type AuthPort } from './authorized';
 
 const API = '/api/v1';
 
@@ -334,49 +334,10 @@ export function createStaffApi(
   fetchFn: FetchLike = defaultFetch,
   base = '',
 ): StaffApi {
-  let refreshing: Promise<void> | null = null;
-
-  // Parallel calls that all meet a 401 share one refresh: a refresh token spent twice ends the
-  // whole session on the server (reuse detection).
-  function refreshOnce(): Promise<void> {
-    refreshing ??= auth.refresh().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
-
-  async function authorized<T>(call: (token: string | null) => Promise<T>): Promise<T> {
-    const used = auth.accessToken();
-    try {
-      return await call(used);
-    } catch (e) {
-      if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-      if (!(e instanceof HttpError && e.status === 401)) throw e;
-    }
-    // The sync loop may have rotated the pair since: then its fresh token is used as it is.
-    if (auth.accessToken() === used) {
-      try {
-        await refreshOnce();
-      } catch (e) {
-        if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-        if (e instanceof AuthLostError) throw e;
-        if (e instanceof HttpError && (e.status === 401 || e.status === 400)) {
-          throw new AuthLostError();
-        }
-        throw e;
-      }
-    }
-    try {
-      return await call(auth.accessToken());
-    } catch (e) {
-      if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-      if (e instanceof HttpError && e.status === 401) throw new AuthLostError();
-      throw e;
-    }
-  }
-
   const json = <T>(method: string, path: string, body?: unknown): Promise<T> =>
-    authorized((token) => requestJson<T>(fetchFn, method, `${base}${API}${path}`, body, token));
+    authorized(auth, (token) =>
+      requestJson<T>(fetchFn, method, `${base}${API}${path}`, body, token),
+    );
   const get = <T>(path: string, params: object = {}): Promise<T> =>
     json<T>('GET', `${path}${queryString(params)}`);
   const id = encodeURIComponent;
@@ -395,7 +356,7 @@ export function createStaffApi(
     exportTable: (year, table, format, facilityId) => {
       const q = queryString({ year, table, format, facility_id: facilityId });
       const fallback = `pulih-${table}-${year}.${format}`;
-      return authorized((token) =>
+      return authorized(auth, (token) =>
         requestFile(fetchFn, `${base}${API}/reports/export${q}`, token, fallback),
       );
     },

@@ -7,7 +7,15 @@ import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
 import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
 import { UserDb, type LocalRecord, type OutboxEntry, type RejectedEntry } from './db';
-import { applyChange, diffFields, makeChange, toWire } from './outbox';
+import {
+  afterAnswer,
+  diffFields,
+  makeChange,
+  replay,
+  serverStateOf,
+  toWire,
+  unsentRecord,
+} from './outbox';
 
 export type { LocalRecord, OutboxEntry, RejectedEntry };
 
@@ -39,7 +47,9 @@ export interface Store {
   /** The first `limit` outbox entries, in order. */
   peekOutbox(limit: number): Promise<OutboxEntry[]>;
   pendingCount(): Promise<number>;
-  /** Take a push answer: answered entries leave the outbox, rejections are kept, in one transaction. */
+  /** Take a push answer: answered entries leave the outbox, rejections are kept, in one
+   * transaction. A rejected change leaves the record: it shows the server's state again with the
+   * other pending changes on top. */
   applyPushResults(batch: OutboxEntry[], results: PushResult[]): Promise<void>;
   /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on top. */
   applyPulled(changes: PulledChange[], cursor: string): Promise<void>;
@@ -191,18 +201,16 @@ export class DexieStore implements Store {
           fields: changed,
           hlc,
         });
-        const base: LocalRecord = current ?? {
-          entity,
-          id,
-          version: null,
-          facility_id: String(fields['facility_id'] ?? ''),
-          created_at: new Date(this.now()).toISOString(),
-          deleted: false,
-          conflict_open: false,
-          _pending: 1,
-        };
-        const next = derive({ ...applyChange(base, c), deleted: false, _pending: 1 });
-        await db.records.put(next);
+        const server = current
+          ? serverStateOf(current)
+          : unsentRecord(
+              entity,
+              id,
+              String(fields['facility_id'] ?? ''),
+              new Date(this.now()).toISOString(),
+            );
+        const pending = await this.pendingOf(entity, id);
+        await db.records.put(derive(replay(server, [...pending, c])));
         await db.outbox.add({ ...c });
         // The user has acted on this record again: earlier rejections are answered.
         await db.rejected.where('[entity+id]').equals(key(entity, id)).delete();
@@ -227,13 +235,21 @@ export class DexieStore implements Store {
         fields: {},
         hlc,
       });
-      if (current) await db.records.put({ ...current, deleted: true, _pending: 1 });
+      if (current) {
+        const pending = await this.pendingOf(entity, id);
+        await db.records.put(derive(replay(serverStateOf(current), [...pending, c])));
+      }
       await db.outbox.add({ ...c });
       await this.rememberHlc(hlc);
       return c;
     });
     this.emit();
     return change;
+  }
+
+  /** The outbox entries of one record, in order. */
+  private pendingOf(entity: Entity, id: string): Promise<OutboxEntry[]> {
+    return this.db.outbox.where('[entity+id]').equals(key(entity, id)).sortBy('seq');
   }
 
   private async rememberHlc(hlc: string): Promise<void> {
@@ -253,13 +269,12 @@ export class DexieStore implements Store {
     const db = this.db;
     const byChange = new Map(results.map((r) => [r.change_id, r]));
     await db.transaction('rw', [db.records, db.outbox, db.rejected], async () => {
-      const touched = new Map<string, [string, string]>();
+      const answered = new Map<string, [OutboxEntry, PushResult][]>();
       for (const entry of batch) {
         const result = byChange.get(entry.change_id);
         // No answer for this change: it stays in the outbox and goes again next time.
         if (!result || entry.seq === undefined) continue;
         await db.outbox.delete(entry.seq);
-        touched.set(`${entry.entity}/${entry.id}`, key(entry.entity, entry.id));
         if (result.status === 'rejected') {
           await db.rejected.put({
             change_id: entry.change_id,
@@ -270,15 +285,16 @@ export class DexieStore implements Store {
             at: this.now(),
           });
         }
-        if (result.status === 'conflict') {
-          const rec = await db.records.get(key(entry.entity, entry.id));
-          if (rec) await db.records.put({ ...rec, conflict_open: true });
-        }
+        const k = `${entry.entity}/${entry.id}`;
+        answered.set(k, [...(answered.get(k) ?? []), [entry, result]]);
       }
-      for (const k of touched.values()) {
-        const left = await db.outbox.where('[entity+id]').equals(k).count();
-        const rec = await db.records.get(k);
-        if (rec && left === 0 && rec._pending) await db.records.put({ ...rec, _pending: 0 });
+      for (const answers of answered.values()) {
+        const { entity, id } = answers[0]![0];
+        const rec = await db.records.get(key(entity, id));
+        if (!rec) continue;
+        let server = serverStateOf(rec);
+        for (const [entry, result] of answers) server = afterAnswer(server, entry, result);
+        await db.records.put(derive(replay(server, await this.pendingOf(entity, id))));
       }
     });
     this.emit();
@@ -292,7 +308,8 @@ export class DexieStore implements Store {
       // wait for the outbox read first, so the database writes while the page is still handed
       // over. A failed put aborts the whole transaction, page and cursor together.
       const records = tx.idbtrans.objectStore('records');
-      for (const ch of changes) if (!ch.deleted) records.put(fromPulled(ch));
+      const pulled = changes.map(fromPulled);
+      for (const rec of pulled) if (!rec.deleted) records.put(rec);
       const pending = new Map<string, OutboxEntry[]>();
       for (const entry of await db.outbox.orderBy('seq').toArray()) {
         const k = `${entry.entity}/${entry.id}`;
@@ -301,17 +318,15 @@ export class DexieStore implements Store {
         pending.set(k, list);
       }
       const deletes: [string, string][] = [];
-      for (const ch of changes) {
-        const mine = pending.get(`${ch.entity}/${ch.id}`);
+      for (const rec of pulled) {
+        const mine = pending.get(`${rec.entity}/${rec.id}`);
         if (!mine) {
-          if (ch.deleted) deletes.push(key(ch.entity, ch.id));
+          if (rec.deleted) deletes.push(key(rec.entity, rec.id));
           continue;
         }
         // Nothing typed is lost: edits still in the outbox go on top of the server's state, in
         // this same transaction, so no reader ever sees the record without them.
-        let rec: LocalRecord = { ...fromPulled(ch), _pending: 1 };
-        for (const entry of mine) rec = applyChange(rec, entry);
-        records.put(derive(rec));
+        records.put(derive(replay(serverStateOf(rec), mine)));
       }
       if (deletes.length) await db.records.bulkDelete(deletes);
       await db.meta.put({ key: 'cursor', value: cursor });

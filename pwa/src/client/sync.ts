@@ -1,7 +1,7 @@
 // The sync loop. It never reaches for the network or the database by itself: transport, store,
 // auth and clock are passed in, so tests drive it with fakes.
 //
-// One run (DESIGN.md, Sync protocol v1):
+// One run (docs/protocol.md, Sync protocol v1):
 //  1. Push the outbox in order, in batches of at most 500. A batch leaves the outbox only once
 //     its answer arrived (one transaction); a failed push leaves it at the front, and the retry
 //     sends the same change_ids, which the server answers idempotently.
@@ -10,15 +10,19 @@
 //     The next page is fetched while the current one is written (its cursor is known), so the
 //     network and IndexedDB work side by side; one request is in flight at a time all the same.
 //  3. Record the time of the last successful sync.
-// Around each request: a 401 refreshes the access token once and retries; a 401 whose problem
-// type ends in /device-revoked stops everything and wipes the user's data.
+// Around each request (authorized.ts): a 401 refreshes the access token once and retries; a 401
+// whose problem type ends in /device-revoked stops everything and wipes the user's data.
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
 import type { PushResult } from '../shared/types';
-import { HttpError, NetworkError, isDeviceRevoked, type Transport } from './api';
+import { NetworkError, type Transport } from './api';
+import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
 import { PUSH_BATCH_LIMIT } from './outbox';
 import { wireChanges, type Store } from './store';
+
+// The loop's auth port and the errors it ends a run with are the request wrapper's.
+export { AuthLostError, DeviceRevokedError, type AuthPort };
 
 export const PULL_LIMIT = 1000;
 export const SYNC_INTERVAL_MS = 3 * 60_000;
@@ -26,22 +30,6 @@ export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
 /** How long after a local edit the loop waits before pushing it, collecting a burst of edits. */
 export const NUDGE_DELAY_MS = 1_000;
-
-/** The device was revoked: the caller must wipe its data. */
-export class DeviceRevokedError extends Error {
-  override name = 'DeviceRevokedError';
-}
-
-/** The tokens are gone or refused: the user must log in online again. */
-export class AuthLostError extends Error {
-  override name = 'AuthLostError';
-}
-
-export interface AuthPort {
-  accessToken(): string | null;
-  /** Get a new access token; throws HttpError/NetworkError/AuthLostError. */
-  refresh(): Promise<void>;
-}
 
 export interface Clock {
   now(): number;
@@ -92,30 +80,6 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
   return Math.round(exp / 2 + (exp / 2) * random());
 }
 
-/** Call `fn` with the access token; on 401 refresh once and retry. */
-async function withAuth<T>(auth: AuthPort, fn: (token: string | null) => Promise<T>): Promise<T> {
-  try {
-    return await fn(auth.accessToken());
-  } catch (e) {
-    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-    if (!(e instanceof HttpError && e.status === 401)) throw e;
-  }
-  try {
-    await auth.refresh();
-  } catch (e) {
-    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-    if (e instanceof HttpError && (e.status === 401 || e.status === 400)) throw new AuthLostError();
-    throw e;
-  }
-  try {
-    return await fn(auth.accessToken());
-  } catch (e) {
-    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
-    if (e instanceof HttpError && e.status === 401) throw new AuthLostError();
-    throw e;
-  }
-}
-
 /** One full run: push everything, then pull everything. Throws on the first failure. */
 export async function syncOnce(
   deps: SyncDeps,
@@ -134,7 +98,7 @@ export async function syncOnce(
       pending_count: pending,
       changes: wireChanges(batch),
     };
-    const answer = await withAuth(auth, (token) => transport.push(body, token));
+    const answer = await authorized(auth, (token) => transport.push(body, token));
     const results = Array.isArray(answer?.results) ? answer.results : [];
     await store.applyPushResults(batch, results);
     pushed.push(...results);
@@ -145,7 +109,7 @@ export async function syncOnce(
   }
   // 2. pull pages
   const fetchPage = (cursor: string | null) =>
-    withAuth(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token));
+    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token));
   let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
   let pulled = 0;
   for (;;) {

@@ -1,4 +1,6 @@
-// Wire and domain types shared by the client and its tests; docs/protocol.md is the contract.
+// Wire and domain types shared by the client and its tests. docs/protocol.md (wire formats) and
+// docs/design.md (domain model) are the contract: these mirror them; the codes come from the
+// server (rules.generated.ts).
 import type { ROLES, ZONES } from './rules.generated';
 
 export type Entity = 'facility' | 'client' | 'enrollment' | 'assessment' | 'session' | 'attendance';
@@ -73,7 +75,7 @@ export interface UrineTest {
 
 export type ChangeOp = 'upsert' | 'delete';
 
-/** One change as pushed (DESIGN.md, Push). */
+/** One change as pushed (docs/protocol.md, Push). */
 export interface Change {
   change_id: string;
   entity: Entity;

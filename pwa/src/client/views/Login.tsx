@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, type Lang } from '../../shared/i18n';
 import { LoginError, type RevokedNotice, type Session } from '../auth';
-import { authService } from '../app';
+import { useLogin } from '../context';
 import { describe, Field, LangSwitch } from './common';
 
 type LoginField = 'username' | 'password';
@@ -37,10 +37,11 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
   const [error, setError] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<LoginField, string>>>({});
   const [revoked, setRevoked] = useState<RevokedNotice | null>(null);
+  const auth = useLogin();
 
   useEffect(() => {
-    void authService.revokedNotice().then(setRevoked);
-  }, []);
+    void auth.revokedNotice().then(setRevoked);
+  }, [auth]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -56,7 +57,7 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
     setBusy(true);
     setError('');
     try {
-      const session = await authService.login(username.trim(), password);
+      const session = await auth.login(username.trim(), password);
       setRevoked(null);
       await onSession(session);
     } catch (err) {

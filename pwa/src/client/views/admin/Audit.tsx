@@ -3,7 +3,9 @@ import { label, t } from '../../../shared/i18n';
 import { formatDateTime } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
-import { allPages, Loaded, Pager, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { allPages } from '../staff/facilities';
+import { Pager } from '../staff/nav';
+import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export const AUDIT_ACTIONS = [

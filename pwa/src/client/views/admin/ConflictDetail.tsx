@@ -8,7 +8,8 @@ import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
 import { problemFieldErrors, type ConflictDetail as Detail } from '../../staff-api';
 import { HttpError } from '../../api';
-import { ErrorBox, Loaded, useDraft, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { useDraft } from '../staff/draft';
+import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import {
   defaultPicks,
   duplicateResolution,

@@ -5,7 +5,8 @@ import { useApp, useQuery } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { ConflictKind } from '../../staff-api';
 import type { Entity } from '../../../shared/types';
-import { Loaded, Pager, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { Pager } from '../staff/nav';
+import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { recordSummary } from './conflict-model';
 import { AdminTabs } from './tabs';
 

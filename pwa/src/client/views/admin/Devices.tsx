@@ -6,7 +6,9 @@ import { formatDateTime } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { DeviceInfo } from '../../staff-api';
-import { ErrorBox, Loaded, Pager, useDraft, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { useDraft } from '../staff/draft';
+import { Pager } from '../staff/nav';
+import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export function Devices({ query }: RouteProps) {

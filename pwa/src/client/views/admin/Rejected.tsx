@@ -4,7 +4,8 @@ import { formatDateTime } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { problemFieldErrors } from '../../staff-api';
-import { Loaded, Pager, useRemote, useStaffApi } from '../supervisor/staff-ui';
+import { Pager } from '../staff/nav';
+import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export function Rejected({ query }: RouteProps) {

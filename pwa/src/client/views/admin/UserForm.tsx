@@ -5,7 +5,8 @@ import { label, t } from '../../../shared/i18n';
 import type { Role } from '../../../shared/types';
 import { HttpError } from '../../api';
 import { problemFieldErrors, type AdminUser, type Facility } from '../../staff-api';
-import { ErrorBox, useDraft, useStaffApi } from '../supervisor/staff-ui';
+import { useDraft } from '../staff/draft';
+import { ErrorBox, useStaffApi } from '../staff/remote';
 import { PASSWORD_MIN_LENGTH, ROLES as ROLE_CODES } from '../../../shared/rules.generated';
 
 export const ROLES: readonly Role[] = ROLE_CODES;

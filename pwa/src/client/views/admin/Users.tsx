@@ -5,14 +5,8 @@ import { useApp } from '../../context';
 import type { AdminUser, Facility } from '../../staff-api';
 import { HttpError } from '../../api';
 import { problemFieldErrors } from '../../staff-api';
-import {
-  allPages,
-  ErrorBox,
-  Loaded,
-  useFacilities,
-  useRemote,
-  useStaffApi,
-} from '../supervisor/staff-ui';
+import { allPages, useFacilities } from '../staff/facilities';
+import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 import { UserForm } from './UserForm';
 

@@ -1,7 +1,7 @@
 // Admin views: the conflict inbox and one conflict, rejected changes, users, devices, the audit
 // trail. Each view module loads on first use, so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
-import { lazyView } from '../supervisor/lazy';
+import { lazyView } from '../staff/lazy';
 
 const ADMIN = ['admin'] as const;
 

@@ -1,6 +1,6 @@
 // The section tabs of the admin area.
 import { t } from '../../../shared/i18n';
-import { SubNav, type Tab } from '../supervisor/staff-ui';
+import { SubNav, type Tab } from '../staff/nav';
 
 const TABS: Tab[] = [
   { path: '/admin', label: 'conflict.tab', testid: 'tab-conflicts' },

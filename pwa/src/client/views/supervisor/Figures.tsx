@@ -1,13 +1,15 @@
 // Program figures of a year: WBP in rehabilitation per facility and program, enrollments by
 // status, sessions per kind and month, attendance, the review pipeline, ASSIST risk at intake.
 // Every table has CSV and XLSX downloads from the server's export (the same numbers: both are
-// flattened the same way, see staff-format.ts). Chart.js is fetched only here, on first use.
+// flattened the same way, see figure-format.ts). Chart.js is fetched only here, on first use.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
 import { ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { ExportFormat, ReportTable, Summary } from '../../staff-api';
+import { useFacilities } from '../staff/facilities';
+import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import type { BarSpec } from './charts';
 import {
   cellText,
@@ -18,16 +20,8 @@ import {
   headerLabel,
   monthNames,
   RISKS,
-} from './staff-format';
-import {
-  ErrorBox,
-  FilterSelect,
-  facilityOptions,
-  Loaded,
-  useFacilities,
-  useRemote,
-  useStaffApi,
-} from './staff-ui';
+} from './figure-format';
+import { FilterSelect, facilityOptions } from './filters';
 import { SupervisorTabs } from './tabs';
 
 const SECTIONS: { table: ReportTable; title: MessageKey; note?: MessageKey }[] = [

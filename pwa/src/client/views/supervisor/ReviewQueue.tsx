@@ -5,18 +5,13 @@ import { formatDateTime, zoneOf } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { QueueItem } from '../../staff-api';
+import { useFacilities } from '../staff/facilities';
+import { Pager } from '../staff/nav';
+import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { rememberQueueItems, knownCounselors } from './review-cache';
 import { SupervisorTabs } from './tabs';
-import { formatHours } from './staff-format';
-import {
-  FilterSelect,
-  facilityOptions,
-  Loaded,
-  Pager,
-  useFacilities,
-  useRemote,
-  useStaffApi,
-} from './staff-ui';
+import { formatHours } from './figure-format';
+import { FilterSelect, facilityOptions } from './filters';
 
 const PER_PAGE = 50;
 export const AGE_CHOICES = [24, 48, 168] as const;

@@ -9,8 +9,9 @@ import { HttpError } from '../../api';
 import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
 import type { Decision, SessionRecord } from '../../staff-api';
+import { useDraft } from '../staff/draft';
+import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { queueItem } from './review-cache';
-import { ErrorBox, Loaded, useDraft, useRemote, useStaffApi } from './staff-ui';
 
 interface Names {
   client: string | null;

@@ -1,7 +1,7 @@
 // Supervisor views: the review queue, one session's review, and the program figures. Each view
 // module loads on first use (lazyView), so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
-import { lazyView } from './lazy';
+import { lazyView } from '../staff/lazy';
 
 const STAFF = ['supervisor', 'admin'] as const;
 

@@ -1,6 +1,6 @@
 // The section tabs of the supervision area (review, figures).
 import { t } from '../../../shared/i18n';
-import { SubNav, type Tab } from './staff-ui';
+import { SubNav, type Tab } from '../staff/nav';
 
 const TABS: Tab[] = [
   { path: '/supervisor', label: 'review.tab', testid: 'tab-review' },

@@ -1,43 +1,9 @@
-// Pure helpers of the staff views: errors in words, numbers in the user's language, and the
-// figure tables flattened exactly as the server's export flattens them (server/services/
-// reports.py `table_rows`), so the screen and the CSV/XLSX files show the same numbers.
-import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
+// Pure helpers of the supervisor's views: numbers in the user's language, and the figure tables
+// flattened exactly as the server's export flattens them (server/services/reports.py
+// `table_rows`), so the screen and the CSV/XLSX files show the same numbers.
+import { label, t, type Lang } from '../../../shared/i18n';
 import { ATTENDANCE, ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
-import { HttpError, NetworkError } from '../../api';
 import type { ReportTable, Summary } from '../../staff-api';
-import { AuthLostError, DeviceRevokedError } from '../../sync';
-
-export interface ErrorWords {
-  key: MessageKey;
-  params: Record<string, string | number>;
-  /** the server's own explanation, when it gave one */
-  detail?: string;
-  /** the user must log in again before anything else works */
-  relogin?: boolean;
-}
-
-/** What went wrong with a request, as a catalog key and the server's detail. */
-export function errorMessage(e: unknown): ErrorWords {
-  if (e instanceof NetworkError) return { key: 'staff.err_network', params: {} };
-  if (e instanceof AuthLostError) return { key: 'staff.err_auth', params: {}, relogin: true };
-  if (e instanceof DeviceRevokedError) return { key: 'staff.err_revoked', params: {} };
-  if (e instanceof HttpError) {
-    const detail = e.problem.detail ?? e.problem.title;
-    const words = (key: MessageKey): ErrorWords =>
-      detail
-        ? { key, params: { status: e.status }, detail }
-        : { key, params: { status: e.status } };
-    if (e.status === 403) return words('staff.err_forbidden');
-    if (e.status === 404) return words('staff.err_not_found');
-    if (e.status === 409) return words('staff.err_conflict');
-    if (e.status === 400 || e.status === 422) return words('staff.err_invalid');
-    if (e.status === 429) return words('staff.err_rate');
-    if (e.status >= 500) return words('staff.err_server');
-    return words('staff.err_unknown');
-  }
-  const detail = e instanceof Error ? e.message : String(e);
-  return { key: 'staff.err_unknown', params: { status: '' }, detail };
-}
 
 function locale(lang: Lang): string {
   return lang === 'en' ? 'en-GB' : 'id-ID';

@@ -1,0 +1,110 @@
+// Loading from the staff API, shared by the supervisor and admin views: the API of the session,
+// a request's data, its error in plain words with a retry. Every staff view uses these, so the
+// staff stylesheet comes with them.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t } from '../../../shared/i18n';
+import { DeviceRevokedError } from '../../authorized';
+import { useApp } from '../../context';
+import { createStaffApi, type StaffApi } from '../../staff-api';
+import { errorMessage } from './errors';
+import './staff.css';
+
+/** The staff API for the logged-in session (its tokens and the app's refresh). */
+export function useStaffApi(): StaffApi {
+  const { auth } = useApp();
+  return useMemo(() => createStaffApi(auth), [auth]);
+}
+
+export interface Remote<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Load something from the server; again when `deps` change or on reload(). */
+export function useRemote<T>(load: () => Promise<T>, deps: unknown[]): Remote<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let alive = true;
+    setLoading(true);
+    setError(null);
+    load().then(
+      (value) => {
+        if (!alive) return;
+        setData(() => value);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!alive) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+}
+
+/** A failed request in plain words, with a retry; a revoked device lets the sync loop wipe it. */
+export function ErrorBox({
+  error,
+  onRetry,
+  testid = 'staff-error',
+}: {
+  error: unknown;
+  onRetry?: (() => void) | undefined;
+  testid?: string;
+}) {
+  const { sync } = useApp();
+  useEffect(() => {
+    if (error instanceof DeviceRevokedError) void sync.syncNow();
+  }, [error, sync]);
+  if (!error) return null;
+  const msg = errorMessage(error);
+  return (
+    <div class="alert alert-danger" role="alert" data-testid={testid}>
+      <p>{t(msg.key, msg.params)}</p>
+      {msg.detail && <p class="muted">{msg.detail}</p>}
+      <div class="buttons">
+        {msg.relogin ? (
+          <a class="button primary" href="#/relogin">
+            {t('status.relogin')}
+          </a>
+        ) : (
+          onRetry && (
+            <button type="button" class="primary" data-testid={`${testid}-retry`} onClick={onRetry}>
+              {t('staff.retry')}
+            </button>
+          )
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Shows the loading line, the error box, or the children once `data` is there. */
+export function Loaded<T>({
+  remote,
+  children,
+}: {
+  remote: Remote<T>;
+  children: (data: T) => ComponentChildren;
+}) {
+  if (remote.error) return <ErrorBox error={remote.error} onRetry={remote.reload} />;
+  if (remote.data === undefined) {
+    return (
+      <p class="muted" aria-busy="true">
+        {t('common.loading')}
+      </p>
+    );
+  }
+  return <>{children(remote.data)}</>;
+}
