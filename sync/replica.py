@@ -1,20 +1,59 @@
 """An in-memory device: local records, an ordered outbox, and the pull that never loses typing.
 
-Theory of operation: `records` is always the last pulled server state of each record with the
-device's pending changes (the outbox, in order) replayed on top. A push sends the front of the
-outbox; its answer removes those changes; the pull brings the state they made (a change stays in
-view until then, or goes at once if rejected or if that state was already pulled).
+Theory of operation: `records` is always the server state the device knows of each record with
+its pending changes (the outbox, in order) replayed on top. The known server state is what the
+last pull brought, moved on by the server's answers (`_after_answer`): an accepted change is in
+it until a pull brings the version it made (or a later one); a rejected one never is, so the
+view falls back to the server's state with the other pending changes on top.
+A record the server never took has no server state: when its create is rejected, the device
+keeps it as it showed it (`unsent`), so nothing typed leaves the counselor's view, and its next
+change carries every field again, as a create.
+The PWA's store follows the same rules: tests/vectors/replica.json runs against both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from sync.changes import Change, Op, PulledChange, Result, Status
 from sync.errors import InvalidChange, UnknownEntity
 from sync.hlc import Hlc, tick
 
 Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The server state of one record as this device knows it."""
+
+    version: int | None  # the last pulled version; None before any pull
+    deleted: bool
+    fields: Mapping[str, object]
+    unsent: bool = False  # the server never took it: the device's own view stands in
+
+
+NEVER_SENT = Known(None, True, {})
+
+
+def apply_change(known: Known, change: Change) -> Known:
+    """A change on top of a state, as the server takes it: an upsert makes the record live."""
+    if change.op == "delete":
+        return replace(known, deleted=True)
+    return replace(known, deleted=False, fields={**known.fields, **change.fields})
+
+
+def after_answer(known: Known, change: Change, result: Result) -> Known:
+    """The known server state once the server answered `change`."""
+    if result.status is Status.REJECTED:
+        if known.unsent or (known.version is None and known.deleted):
+            # The server never took this record: the device keeps what it showed.
+            return replace(apply_change(known, change), unsent=change.op == "upsert")
+        return known
+    pulled, made = known.version, result.version
+    if pulled is not None and made is not None and pulled >= made:
+        return known  # the pull already brought this change's effect, or a later one
+    return replace(apply_change(known, change), unsent=False)
 
 
 class Replica:
@@ -30,7 +69,7 @@ class Replica:
         self.outbox: list[Change] = []
         self._new_id = new_id
         self._now_ms = now_ms
-        self._server: dict[Key, PulledChange] = {}
+        self._known: dict[Key, Known] = {}
 
     @property
     def pending_count(self) -> int:
@@ -48,6 +87,9 @@ class Replica:
     def edit(self, entity: str, id: str, fields: Mapping[str, object]) -> None:
         """Change some fields of a record offline and queue the change."""
         self._require(entity, id)
+        known = self._known.get((entity, id))
+        if known is not None and known.unsent and not self._pending((entity, id)):
+            fields = {**known.fields, **fields}  # the server has none of it: send it whole
         self._record("upsert", entity, id, fields)
 
     def delete(self, entity: str, id: str) -> None:
@@ -60,39 +102,37 @@ class Replica:
         return self.outbox[:max_n]
 
     def acknowledge(self, results: Iterable[Result]) -> None:
-        """Drop the answered changes from the outbox, and from the view once their state is here."""
+        """Drop the answered changes from the outbox and move the known server state on."""
         answered = {result.change_id: result for result in results}
-        settled: dict[Key, bool] = {}
+        touched: set[Key] = set()
         for change in self.outbox:
             result = answered.get(change.change_id)
             if result is not None:
                 key = (change.entity, change.id)
-                settled[key] = settled.get(key, True) and self._state_is_here(key, result)
+                self._known[key] = after_answer(self._known_of(key), change, result)
+                touched.add(key)
         self.outbox = [change for change in self.outbox if change.change_id not in answered]
-        # Otherwise accepted work stays visible until the next pull brings the state it made.
-        for key, here in settled.items():
-            if here:
-                self._replay(key)
+        for key in touched:
+            self._replay(key)
 
     def apply_pull(self, changes: Iterable[PulledChange]) -> None:
         """Write pulled server state, then replay pending local changes on top of it."""
         for pulled in changes:
             key = (pulled.entity, pulled.id)
-            previous = self._server.get(key)
+            previous = self._known.get(key)
+            record: Mapping[str, object] = pulled.record
             if pulled.deleted and previous is not None:
                 # Keep the last known fields under a tombstone: a pending edit revives them.
-                record = {**previous.record, **pulled.record}
-                pulled = PulledChange(pulled.entity, pulled.id, pulled.version, True, record)
-            self._server[key] = pulled
+                record = {**previous.fields, **pulled.record}
+            self._known[key] = Known(pulled.version, pulled.deleted, dict(record))
             self.versions[key] = pulled.version
             self._replay(key)
 
-    def _state_is_here(self, key: Key, result: Result) -> bool:
-        # A retried push can be answered after the pull that already brought its effect.
-        if result.status is Status.REJECTED:
-            return True
-        pulled = self.versions.get(key)
-        return pulled is not None and result.version is not None and pulled >= result.version
+    def _known_of(self, key: Key) -> Known:
+        return self._known.get(key, NEVER_SENT)
+
+    def _pending(self, key: Key) -> bool:
+        return any((change.entity, change.id) == key for change in self.outbox)
 
     def _require(self, entity: str, id: str) -> None:
         if (entity, id) not in self.records:
@@ -114,17 +154,11 @@ class Replica:
         self._replay(key)
 
     def _replay(self, key: Key) -> None:
-        server = self._server.get(key)
-        live = server is not None and not server.deleted
-        fields: dict[str, object] = dict(server.record) if server is not None else {}
+        view = self._known_of(key)
         for change in self.outbox:
-            if (change.entity, change.id) != key:
-                continue
-            live = change.op == "upsert"
-            if live:
-                fields.update(change.fields)
-        if live:
-            fields["version"] = server.version if server is not None else None
-            self.records[key] = fields
-        else:
+            if (change.entity, change.id) == key:
+                view = apply_change(view, change)
+        if view.deleted:
             self.records.pop(key, None)
+        else:
+            self.records[key] = {**view.fields, "version": self.versions.get(key)}

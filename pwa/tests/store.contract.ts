@@ -167,7 +167,9 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       expect(next?.fields).toEqual({ nik: '1671010101900001' });
     });
 
-    it('a_rejected_create_leaves_the_view', async () => {
+    it('a_rejected_create_stays_in_view_and_its_next_save_sends_it_whole', async () => {
+      // Nothing typed leaves the counselor's view: the server never took the record, so the
+      // device keeps it as it showed it, with its rejection, until it is corrected.
       const s = await setup();
       await s.save('client', 'c1', client(), hlc());
       const [create] = await s.peekOutbox(1);
@@ -184,9 +186,12 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
           },
         ],
       );
-      expect(await s.get('client', 'c1')).toMatchObject({ deleted: true, _pending: 0 });
-      expect(await s.list('client')).toEqual([]);
+      expect(await s.get('client', 'c1')).toMatchObject({ deleted: false, _pending: 0 });
+      expect((await s.list('client')).map((r) => r.id)).toEqual(['c1']);
       expect(await s.rejections('client', 'c1')).toHaveLength(1);
+      const fixed = await s.save('client', 'c1', { nik: '1671010101900001' }, hlc());
+      expect(fixed?.base_version).toBeNull();
+      expect(fixed?.fields).toEqual({ ...create!.fields, nik: '1671010101900001' });
     });
 
     it('unanswered_changes_stay_at_the_front', async () => {

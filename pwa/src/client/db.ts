@@ -14,6 +14,9 @@ export const AUTH_DB_NAME = 'pulih-auth';
  * keys the device made up: id, facility, created_at), without any key of the device. */
 export interface ServerRecord extends BaseRecord {
   entity: Entity;
+  /** 1 when the server never took this record (its create was rejected): the device's own
+   * view stands in for the server's, and the next change sends every field again. */
+  _unsent?: 1;
 }
 
 /** A record as kept on the device: the server's record plus pending local edits on top. */

@@ -97,9 +97,27 @@ export function serverStateOf(record: LocalRecord): ServerRecord {
   if (record._pending && record._server) return record._server;
   const state: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) {
-    if (!k.startsWith('_') && k !== 'name_key') state[k] = v;
+    if (k === '_unsent' || (!k.startsWith('_') && k !== 'name_key')) state[k] = v;
   }
   return state as ServerRecord;
+}
+
+/** True when the server never took this record: no server version, or a rejected create. */
+export function isUnsent(server: ServerRecord): boolean {
+  return server._unsent === 1 || (server.version === null && server.deleted === true);
+}
+
+/** What the next local edit sends: the changed fields, or every field of a record whose
+ * create the server rejected (it has none of it) when nothing else of it is pending. */
+export function fieldsToSend(
+  current: LocalRecord | undefined,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  const live = current && !current.deleted ? current : undefined;
+  if (live && live._unsent === 1 && !live._pending) {
+    return diffFields(undefined, { ...serverStateOf(live), ...fields });
+  }
+  return diffFields(live, fields);
 }
 
 /** The server state of a record created on this device and not yet taken by the server. */
@@ -127,9 +145,14 @@ export function afterAnswer(
   change: Change,
   result: PushResult,
 ): ServerRecord {
-  if (result.status === 'rejected') return server;
+  if (result.status === 'rejected') {
+    if (!isUnsent(server)) return server;
+    // The server never took this record: the device keeps what it showed.
+    const { _unsent: _, ...kept } = applyChange(server, change);
+    return change.op === 'upsert' ? { ...kept, _unsent: 1 } : kept;
+  }
   const pulled = server.version;
   if (pulled !== null && result.version !== null && pulled >= result.version) return server;
-  const next = applyChange(server, change);
+  const { _unsent: _, ...next } = applyChange(server, change);
   return result.status === 'conflict' ? { ...next, conflict_open: true } : next;
 }

@@ -9,7 +9,7 @@ import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
 import { UserDb, type LocalRecord, type OutboxEntry, type RejectedEntry } from './db';
 import {
   afterAnswer,
-  diffFields,
+  fieldsToSend,
   makeChange,
   replay,
   serverStateOf,
@@ -190,7 +190,7 @@ export class DexieStore implements Store {
       async () => {
         const current = await db.records.get(key(entity, id));
         const live = current && !current.deleted ? current : undefined;
-        const changed = diffFields(live, fields);
+        const changed = fieldsToSend(current, fields);
         if (live && Object.keys(changed).length === 0) return null;
         const c = makeChange({
           changeId: uuid4(),
