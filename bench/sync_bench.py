@@ -34,6 +34,7 @@ from server.services.pull import pull_page, pull_page_json
 from server.services.push import push
 from server.services.users import add_user
 from server.services.versions import change_log_row
+from sync import Change
 
 N_PUSH = 2000
 BATCH = 500
@@ -41,24 +42,22 @@ BATCH = 500
 
 def _client_changes(facility_id: str, n: int) -> list[dict[str, Any]]:
     run = uuid.uuid4().hex[:6]
+    fields = {
+        "facility_id": facility_id,
+        "sex": "M",
+        "birth_date": "1990-01-01",
+        "case_type": "user",
+        "admission_date": "2023-01-01",
+    }
     return [
-        {
-            "change_id": str(uuid.uuid4()),
-            "entity": "client",
-            "id": str(uuid.uuid4()),
-            "op": "upsert",
-            "base_version": None,
-            "hlc": None,
-            "fields": {
-                "facility_id": facility_id,
-                "registration_number": f"B.I-{i}/{run}",
-                "full_name": f"Klien Uji {i}",
-                "sex": "M",
-                "birth_date": "1990-01-01",
-                "case_type": "user",
-                "admission_date": "2023-01-01",
-            },
-        }
+        Change(
+            change_id=str(uuid.uuid4()),
+            entity="client",
+            id=str(uuid.uuid4()),
+            op="upsert",
+            base_version=None,
+            fields=fields | {"registration_number": f"B.I-{i}/{run}", "full_name": f"Klien {i}"},
+        ).to_wire()
         for i in range(n)
     ]
 

@@ -73,26 +73,18 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
     family = family_id or new_id()
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     access_seconds = current_app.config["ACCESS_TOKEN_SECONDS"]
-    db.session.add_all(
-        [
+    lifetimes = {"access": access_seconds, "refresh": current_app.config["REFRESH_TOKEN_SECONDS"]}
+    for kind, secret in (("access", access), ("refresh", refresh)):
+        db.session.add(
             Token(
-                token_hash=token_digest(access),
-                kind="access",
+                token_hash=token_digest(secret),
+                kind=kind,
                 user_id=user.id,
                 device_id=device.id,
                 family_id=family,
-                expires_at=now + timedelta(seconds=access_seconds),
-            ),
-            Token(
-                token_hash=token_digest(refresh),
-                kind="refresh",
-                user_id=user.id,
-                device_id=device.id,
-                family_id=family,
-                expires_at=now + timedelta(seconds=current_app.config["REFRESH_TOKEN_SECONDS"]),
-            ),
-        ]
-    )
+                expires_at=now + timedelta(seconds=lifetimes[kind]),
+            )
+        )
     return {
         "access_token": access,
         "refresh_token": refresh,

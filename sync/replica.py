@@ -76,6 +76,11 @@ class Replica:
         """Return how many changes are not yet acknowledged by the server."""
         return len(self.outbox)
 
+    @property
+    def unsent(self) -> frozenset[Key]:
+        """The records in view that the server never took (their create was rejected)."""
+        return frozenset(key for key, known in self._known.items() if known.unsent)
+
     def create(self, entity: str, fields: Mapping[str, object], id: str | None = None) -> str:
         """Create a record offline and queue it; return its id."""
         record_id = id if id is not None else self._new_id()

@@ -28,51 +28,33 @@ class World:
     facility_a: str
     facility_b: str
 
+    # username, role, display name, facility codes
+    USERS = (
+        ("konselor.a", "counselor", "Konselor A", ["LP-A"]),
+        ("konselor.a2", "counselor", "Konselor A2", ["LP-A"]),
+        ("konselor.b", "counselor", "Konselor B", ["LP-B"]),
+        ("supervisor.a", "supervisor", "Supervisor A", ["LP-A"]),
+        ("admin", "admin", "Admin", []),
+    )
+
     @classmethod
     def build(cls) -> World:
         with unit_of_work():
-            return cls._build()
-
-    @classmethod
-    def _build(cls) -> World:
-        a = add_facility(code="LP-A", name="Lapas A", kind="lapas", region="Sumsel", timezone="WIB")
-        b = add_facility(code="LP-B", name="Lapas B", kind="rutan", region="Sumsel", timezone="WIB")
-        add_user(
-            username="konselor.a",
-            role="counselor",
-            password=PASSWORD,
-            display_name="Konselor A",
-            facility_codes=["LP-A"],
-        )
-        add_user(
-            username="konselor.a2",
-            role="counselor",
-            password=PASSWORD,
-            display_name="Konselor A2",
-            facility_codes=["LP-A"],
-        )
-        add_user(
-            username="konselor.b",
-            role="counselor",
-            password=PASSWORD,
-            display_name="Konselor B",
-            facility_codes=["LP-B"],
-        )
-        add_user(
-            username="supervisor.a",
-            role="supervisor",
-            password=PASSWORD,
-            display_name="Supervisor A",
-            facility_codes=["LP-A"],
-        )
-        add_user(
-            username="admin",
-            role="admin",
-            password=PASSWORD,
-            display_name="Admin",
-            facility_codes=[],
-        )
-        return cls(facility_a=a.id, facility_b=b.id)
+            a = add_facility(
+                code="LP-A", name="Lapas A", kind="lapas", region="Sumsel", timezone="WIB"
+            )
+            b = add_facility(
+                code="LP-B", name="Lapas B", kind="rutan", region="Sumsel", timezone="WIB"
+            )
+            for username, role, name, codes in cls.USERS:
+                add_user(
+                    username=username,
+                    role=role,
+                    password=PASSWORD,
+                    display_name=name,
+                    facility_codes=codes,
+                )
+            return cls(facility_a=a.id, facility_b=b.id)
 
 
 def login(
@@ -124,6 +106,16 @@ class DeviceSession:
         )
         assert response.status_code == 200, response.get_json()
         return list(response.get_json()["results"])
+
+    def report(self, *, app_version: str, pending_count: int) -> Any:
+        """An empty push that tells the server the app's version and what waits on the device."""
+        body = {
+            "device_id": self.device_id,
+            "changes": [],
+            "app_version": app_version,
+            "pending_count": pending_count,
+        }
+        return self.post("/api/v1/sync/push", json=body)
 
     def pull_all(self, cursor: str | None = None, limit: int = 1000) -> tuple[list[Any], str]:
         changes: list[Any] = []

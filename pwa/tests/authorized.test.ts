@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from '../src/client/api';
-import {
-  AuthLostError,
-  authorized,
-  DeviceRevokedError,
-  type AuthPort,
-} from '../src/client/authorized';
+import { AuthLostError, authorized, DeviceRevokedError } from '../src/client/authorized';
+import { countingAuth } from './fakes';
 
 const unauthorized = () => new HttpError(401, { status: 401 });
 const revoked = () =>
   new HttpError(401, { status: 401, type: 'https://pulih.example/problems/device-revoked' });
-
-/** Tokens "t1", "t2", … : each refresh hands out the next one, or fails with `refuse`. */
-function fakeAuth(refuse?: Error): AuthPort & { refreshes: number } {
-  let n = 1;
-  return {
-    refreshes: 0,
-    accessToken: () => `t${n}`,
-    async refresh() {
-      this.refreshes += 1;
-      await Promise.resolve();
-      if (refuse) throw refuse;
-      n += 1;
-    },
-  };
-}
 
 /** A request that accepts only `valid` tokens and records the ones it saw. */
 function request(seen: (string | null)[], valid = 't2') {
@@ -37,7 +18,7 @@ function request(seen: (string | null)[], valid = 't2') {
 
 describe('authorized', () => {
   it('refreshes once on a 401 and retries with the fresh token', async () => {
-    const auth = fakeAuth();
+    const auth = countingAuth();
     const seen: (string | null)[] = [];
     expect(await authorized(auth, request(seen))).toBe('ok');
     expect(seen).toEqual(['t1', 't2']);
@@ -45,7 +26,7 @@ describe('authorized', () => {
   });
 
   it('parallel calls through one port share one refresh (the sync loop and a staff view alike)', async () => {
-    const auth = fakeAuth();
+    const auth = countingAuth();
     const seen: (string | null)[] = [];
     const answers = await Promise.all([1, 2, 3].map(() => authorized(auth, request(seen))));
     expect(answers).toEqual(['ok', 'ok', 'ok']);
@@ -53,9 +34,9 @@ describe('authorized', () => {
   });
 
   it('a refused refresh, or a 401 after it, means logging in again', async () => {
-    const refused = fakeAuth(unauthorized());
+    const refused = countingAuth(unauthorized());
     await expect(authorized(refused, request([]))).rejects.toBeInstanceOf(AuthLostError);
-    const stillRefused = fakeAuth();
+    const stillRefused = countingAuth();
     await expect(authorized(stillRefused, request([], 'never'))).rejects.toBeInstanceOf(
       AuthLostError,
     );
@@ -63,17 +44,17 @@ describe('authorized', () => {
   });
 
   it('a refresh that fails on the network keeps its error, so the loop retries later', async () => {
-    const auth = fakeAuth(new NetworkError());
+    const auth = countingAuth(new NetworkError());
     await expect(authorized(auth, request([]))).rejects.toBeInstanceOf(NetworkError);
   });
 
   it('a revoked device is reported as such, before or during a refresh', async () => {
     await expect(
-      authorized(fakeAuth(), async () => {
+      authorized(countingAuth(), async () => {
         throw revoked();
       }),
     ).rejects.toBeInstanceOf(DeviceRevokedError);
-    await expect(authorized(fakeAuth(revoked()), request([]))).rejects.toBeInstanceOf(
+    await expect(authorized(countingAuth(revoked()), request([]))).rejects.toBeInstanceOf(
       DeviceRevokedError,
     );
   });

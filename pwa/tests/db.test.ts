@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { userDbName } from '../src/client/db';
+import { USER_DB_V1, userDbName } from '../src/client/db';
 import { DexieStore } from '../src/client/store';
 import { uuid4 } from '../src/shared/ids';
 
@@ -8,14 +8,7 @@ describe('UserDb upgrade', () => {
   it('v1_to_v2_keeps_records_and_finds_returned_sessions', async () => {
     const userId = `upgrade-${uuid4()}`;
     const v1 = new Dexie(userDbName(userId));
-    v1.version(1).stores({
-      records:
-        '[entity+id], entity, facility_id, client_id, session_id, registration_number, name_key, [entity+status]',
-      outbox: '++seq, [entity+id], &change_id',
-      rejected: 'change_id, [entity+id]',
-      meta: 'key',
-      drafts: 'key',
-    });
+    v1.version(1).stores(USER_DB_V1);
     await v1.table('records').bulkPut([
       { entity: 'session', id: 's1', facility_id: 'f', client_id: 'c1', status: 'returned' },
       { entity: 'session', id: 's2', facility_id: 'f', client_id: 'c1', status: 'submitted' },

@@ -1,5 +1,6 @@
 // Fakes for the sync loop: a small in-memory server speaking the push/pull protocol, and a
-// transport in front of it that can drop the network or lose answers on demand.
+// transport in front of it that can drop the network or lose answers on demand; and an AuthPort
+// that counts its refreshes, for the authorized() wrapper and the staff API.
 import { HttpError, NetworkError, type Transport } from '../src/client/api';
 import type { AuthPort } from '../src/client/sync';
 import type {
@@ -9,6 +10,7 @@ import type {
   PushRequest,
   PushResponse,
   PushResult,
+  PushStatus,
 } from '../src/shared/types';
 
 interface ServerRecord {
@@ -18,6 +20,23 @@ interface ServerRecord {
   deleted: boolean;
   record: Record<string, unknown>;
   seq: number;
+}
+
+/** The server's answer to one change (or outbox entry): `status`, and what `patch` adds. */
+export function answerTo(
+  change: { change_id: string; id: string },
+  status: PushStatus,
+  patch: Partial<Pick<PushResult, 'version' | 'conflict_id' | 'errors'>> = {},
+): PushResult {
+  return {
+    change_id: change.change_id,
+    status,
+    id: change.id,
+    version: null,
+    conflict_id: null,
+    errors: null,
+    ...patch,
+  };
 }
 
 export class FakeServer {
@@ -56,26 +75,12 @@ export class FakeServer {
       const errors = this.rejectWhen(c);
       let result: PushResult;
       if (errors) {
-        result = {
-          change_id: c.change_id,
-          status: 'rejected',
-          id: c.id,
-          version: null,
-          conflict_id: null,
-          errors,
-        };
+        result = answerTo(c, 'rejected', { errors });
       } else {
         this.applied.push(c.change_id);
         this.seed(c.entity, c.id, c.fields, c.op === 'delete');
         const v = this.records.get(`${c.entity}/${c.id}`)?.version ?? null;
-        result = {
-          change_id: c.change_id,
-          status: 'applied',
-          id: c.id,
-          version: v,
-          conflict_id: null,
-          errors: null,
-        };
+        result = answerTo(c, 'applied', { version: v });
       }
       this.seen.set(c.change_id, result);
       return result;
@@ -174,4 +179,19 @@ export class FakeAuth implements AuthPort {
     if (this.refreshFault === '401') throw new HttpError(401, { status: 401 });
     this.token = this.transport.validToken;
   }
+}
+
+/** Tokens "t1", "t2", … : each refresh hands out the next one, or fails with `refuse`. */
+export function countingAuth(refuse?: Error): AuthPort & { refreshes: number } {
+  let n = 1;
+  return {
+    refreshes: 0,
+    accessToken: () => `t${n}`,
+    async refresh() {
+      this.refreshes += 1;
+      await Promise.resolve();
+      if (refuse) throw refuse;
+      n += 1;
+    },
+  };
 }

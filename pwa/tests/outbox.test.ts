@@ -13,6 +13,7 @@ import type { Change, PushResult, PushStatus } from '../src/shared/types';
 import { DexieStore } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
 import { uuid4 } from '../src/shared/ids';
+import { answerTo } from './fakes';
 
 describe('outbox rules', () => {
   it.each([
@@ -93,14 +94,8 @@ describe('the local view: server state plus pending changes', () => {
     fields,
     hlc: 'h',
   });
-  const answer = (status: PushStatus, version: number | null): PushResult => ({
-    change_id: 'x',
-    status,
-    id: 'c',
-    version,
-    conflict_id: null,
-    errors: null,
-  });
+  const answer = (status: PushStatus, version: number | null): PushResult =>
+    answerTo({ change_id: 'x', id: 'c' }, status, { version });
 
   it('with_nothing_pending_the_view_is_the_server_state', () => {
     expect(replay(server, [])).toEqual({ ...server, _pending: 0 });
@@ -155,16 +150,7 @@ describe('outbox order', () => {
     for (let i = 0; i < 3; i++)
       await store.save('client', `c${i}`, { facility_id: 'f', full_name: `N${i}` }, hlc(i));
     const batch = await store.peekOutbox(3);
-    await store.applyPushResults(batch, [
-      {
-        change_id: batch[0]!.change_id,
-        status: 'applied',
-        id: 'c0',
-        version: 1,
-        conflict_id: null,
-        errors: null,
-      },
-    ]);
+    await store.applyPushResults(batch, [answerTo(batch[0]!, 'applied', { version: 1 })]);
     expect((await store.peekOutbox(10)).map((e) => e.id)).toEqual(['c1', 'c2']);
   });
 });

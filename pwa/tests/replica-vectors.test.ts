@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DexieStore, type LocalRecord } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
 import { uuid4 } from '../src/shared/ids';
+import { answerTo } from './fakes';
 import type { Entity, PulledChange, PushResult, PushStatus } from '../src/shared/types';
 
 interface RecordArg {
@@ -62,17 +63,12 @@ async function play(steps: Step[]): Promise<DexieStore> {
       await store.remove(step.delete.entity, step.delete.id, hlc());
     } else {
       const batch = await store.peekOutbox(ALL);
-      const results: PushResult[] = step.ack.map((a) => {
-        const entry = batch[a.outbox_index]!;
-        return {
-          change_id: entry.change_id,
-          status: a.status,
-          id: entry.id,
+      const results: PushResult[] = step.ack.map((a) =>
+        answerTo(batch[a.outbox_index]!, a.status, {
           version: a.version,
-          conflict_id: null,
           errors: a.errors ?? null,
-        };
-      });
+        }),
+      );
       await store.applyPushResults(batch, results);
     }
   }

@@ -7,6 +7,7 @@ import {
   queryString,
 } from '../src/client/staff-api';
 import { AuthLostError, DeviceRevokedError, type AuthPort } from '../src/client/sync';
+import { countingAuth } from './fakes';
 
 interface Call {
   method: string;
@@ -41,21 +42,6 @@ const json = (body: unknown, status = 200) =>
     status,
     headers: { 'Content-Type': status < 400 ? 'application/json' : 'application/problem+json' },
   });
-
-/** Tokens "t1", "t2", … : each refresh hands out the next one. */
-function fakeAuth(opts: { refuse?: Error } = {}): AuthPort & { refreshes: number } {
-  let n = 1;
-  return {
-    refreshes: 0,
-    accessToken: () => `t${n}`,
-    async refresh() {
-      this.refreshes += 1;
-      await Promise.resolve();
-      if (opts.refuse) throw opts.refuse;
-      n += 1;
-    },
-  };
-}
 
 const PAGE = { items: [], total: 0, page: 1, per_page: 50 };
 const expired = () => json({ type: 'about:blank', title: 'Unauthorized', status: 401 }, 401);
@@ -94,7 +80,7 @@ describe('filenameFromDisposition', () => {
 describe('createStaffApi', () => {
   it('sends the bearer token and builds the query from the filters that are set', async () => {
     const { fetch, calls } = fakeFetch(json(PAGE));
-    const api = createStaffApi(fakeAuth(), fetch);
+    const api = createStaffApi(countingAuth(), fetch);
     await api.reviewQueue({ facility_id: 'f1', counselor_id: null, min_age_hours: 48, page: 2 });
     expect(calls).toEqual([
       {
@@ -112,7 +98,7 @@ describe('createStaffApi', () => {
     ['return', 'Lengkapi rencana.', { decision: 'return', comment: 'Lengkapi rencana.' }],
   ] as const)('review %s with comment %j posts %j', async (decision, comment, body) => {
     const { fetch, calls } = fakeFetch(json({ id: 's1', status: 'approved' }));
-    const api = createStaffApi(fakeAuth(), fetch);
+    const api = createStaffApi(countingAuth(), fetch);
     const answer = await api.review('s1', decision, comment);
     expect(answer['status']).toBe('approved');
     expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/sessions/s1/review', body });
@@ -120,7 +106,7 @@ describe('createStaffApi', () => {
 
   it('posts a resolution with its choice and fields', async () => {
     const { fetch, calls } = fakeFetch(json({ id: 'c1', status: 'resolved' }));
-    const api = createStaffApi(fakeAuth(), fetch);
+    const api = createStaffApi(countingAuth(), fetch);
     await api.resolve('c1', 'merge', { note_plan: 'x' });
     expect(calls[0]).toMatchObject({
       method: 'POST',
@@ -130,7 +116,7 @@ describe('createStaffApi', () => {
   });
 
   it('refreshes once on a 401 and retries with the new token', async () => {
-    const auth = fakeAuth();
+    const auth = countingAuth();
     const { fetch, calls } = fakeFetch(expired(), json({ years: [2022, 2023] }));
     const years = await createStaffApi(auth, fetch).reportYears();
     expect(years).toEqual([2022, 2023]);
@@ -139,7 +125,7 @@ describe('createStaffApi', () => {
   });
 
   it('parallel calls that meet a 401 share one refresh (a refresh token spent twice ends the session)', async () => {
-    const auth = fakeAuth();
+    const auth = countingAuth();
     const { fetch, calls } = fakeFetch((c) => (c.auth === 'Bearer t1' ? expired() : json(PAGE)));
     const api = createStaffApi(auth, fetch);
     await Promise.all([api.users(), api.devices(), api.facilities()]);
@@ -169,35 +155,37 @@ describe('createStaffApi', () => {
   });
 
   it('a refused refresh means logging in again', async () => {
-    const auth = fakeAuth({ refuse: new HttpError(401, { status: 401 }) });
+    const auth = countingAuth(new HttpError(401, { status: 401 }));
     const { fetch } = fakeFetch(expired());
     await expect(createStaffApi(auth, fetch).users()).rejects.toBeInstanceOf(AuthLostError);
   });
 
   it('a 401 after the refresh means logging in again', async () => {
     const { fetch } = fakeFetch(expired());
-    await expect(createStaffApi(fakeAuth(), fetch).users()).rejects.toBeInstanceOf(AuthLostError);
+    await expect(createStaffApi(countingAuth(), fetch).users()).rejects.toBeInstanceOf(
+      AuthLostError,
+    );
   });
 
   it('a revoked device is reported as such, before or after a refresh', async () => {
     const first = fakeFetch(revoked());
-    await expect(createStaffApi(fakeAuth(), first.fetch).devices()).rejects.toBeInstanceOf(
+    await expect(createStaffApi(countingAuth(), first.fetch).devices()).rejects.toBeInstanceOf(
       DeviceRevokedError,
     );
     const second = fakeFetch(expired(), revoked());
-    await expect(createStaffApi(fakeAuth(), second.fetch).devices()).rejects.toBeInstanceOf(
+    await expect(createStaffApi(countingAuth(), second.fetch).devices()).rejects.toBeInstanceOf(
       DeviceRevokedError,
     );
   });
 
   it('no answer at all is a NetworkError; an error answer keeps its problem details', async () => {
-    const offline = createStaffApi(fakeAuth(), async () => {
+    const offline = createStaffApi(countingAuth(), async () => {
       throw new TypeError('Failed to fetch');
     });
     await expect(offline.session('s1')).rejects.toBeInstanceOf(NetworkError);
     const problem = { title: 'Conflict', status: 409, detail: 'Only a submitted session…' };
     const { fetch } = fakeFetch(json(problem, 409));
-    const error = await createStaffApi(fakeAuth(), fetch)
+    const error = await createStaffApi(countingAuth(), fetch)
       .review('s1', 'approve')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
@@ -214,7 +202,12 @@ describe('createStaffApi', () => {
         },
       }),
     );
-    const file = await createStaffApi(fakeAuth(), fetch).exportTable(2023, 'pipeline', 'csv', 'f1');
+    const file = await createStaffApi(countingAuth(), fetch).exportTable(
+      2023,
+      'pipeline',
+      'csv',
+      'f1',
+    );
     expect(calls[0]?.url).toBe(
       '/api/v1/reports/export?year=2023&table=pipeline&format=csv&facility_id=f1',
     );
@@ -224,7 +217,7 @@ describe('createStaffApi', () => {
   });
 
   it('an export refused by the server is an HttpError, retried once after a 401', async () => {
-    const auth = fakeAuth();
+    const auth = countingAuth();
     const { fetch } = fakeFetch(expired(), json({ title: 'Not Found', status: 404 }, 404));
     const error = await createStaffApi(auth, fetch)
       .exportTable(2023, 'attendance', 'xlsx')

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
 import type { PulledChange } from '../src/shared/types';
+import { answerTo } from './fakes';
 
 let tick = 0;
 const hlc = () => formatHlc(1_700_000_000_000 + ++tick, 0, 'dev-1');
@@ -86,22 +87,8 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       const batch = await s.peekOutbox(10);
       const [a, b] = batch;
       await s.applyPushResults(batch, [
-        {
-          change_id: a!.change_id,
-          status: 'applied',
-          id: 'c1',
-          version: 1,
-          conflict_id: null,
-          errors: null,
-        },
-        {
-          change_id: b!.change_id,
-          status: 'rejected',
-          id: 'c2',
-          version: null,
-          conflict_id: null,
-          errors: { nik: ['must be 16 digits'] },
-        },
+        answerTo(a!, 'applied', { version: 1 }),
+        answerTo(b!, 'rejected', { errors: { nik: ['must be 16 digits'] } }),
       ]);
       expect(await s.pendingCount()).toBe(0);
       expect((await s.get('client', 'c1'))?._pending).toBe(0);
@@ -120,16 +107,7 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       const [bad, good] = await s.peekOutbox(10);
       await s.applyPushResults(
         [bad!],
-        [
-          {
-            change_id: bad!.change_id,
-            status: 'rejected',
-            id: 'c1',
-            version: null,
-            conflict_id: null,
-            errors: { nik: ['must be 16 digits'] },
-          },
-        ],
+        [answerTo(bad!, 'rejected', { errors: { nik: ['must be 16 digits'] } })],
       );
       expect(await s.get('client', 'c1')).toMatchObject({
         nik: null,
@@ -147,19 +125,7 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
         full_name: 'Budi S.',
         version: 4,
       });
-      await s.applyPushResults(
-        [good!],
-        [
-          {
-            change_id: good!.change_id,
-            status: 'applied',
-            id: 'c1',
-            version: 5,
-            conflict_id: null,
-            errors: null,
-          },
-        ],
-      );
+      await s.applyPushResults([good!], [answerTo(good!, 'applied', { version: 5 })]);
       const settled = await s.get('client', 'c1');
       expect(settled).toMatchObject({ nik: null, full_name: 'Budi S.', _pending: 0 });
       // The server state kept for the rejection is the device's own: never a field of a change.
@@ -175,16 +141,7 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       const [create] = await s.peekOutbox(1);
       await s.applyPushResults(
         [create!],
-        [
-          {
-            change_id: create!.change_id,
-            status: 'rejected',
-            id: 'c1',
-            version: null,
-            conflict_id: null,
-            errors: { nik: ['must be 16 digits'] },
-          },
-        ],
+        [answerTo(create!, 'rejected', { errors: { nik: ['must be 16 digits'] } })],
       );
       expect(await s.get('client', 'c1')).toMatchObject({ deleted: false, _pending: 0 });
       expect((await s.list('client')).map((r) => r.id)).toEqual(['c1']);
@@ -210,14 +167,7 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       await s.save('client', 'c1', client(), hlc());
       const batch = await s.peekOutbox(1);
       await s.applyPushResults(batch, [
-        {
-          change_id: batch[0]!.change_id,
-          status: 'conflict',
-          id: 'c1',
-          version: 2,
-          conflict_id: 'k1',
-          errors: null,
-        },
+        answerTo(batch[0]!, 'conflict', { version: 2, conflict_id: 'k1' }),
       ]);
       expect((await s.get('client', 'c1'))?.conflict_open).toBe(true);
     });

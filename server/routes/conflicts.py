@@ -12,10 +12,9 @@ from ..extensions import db
 from ..models import Conflict
 from ..schemas.conflicts import ConflictArgs, ConflictDetailOut, ConflictPageOut, ResolveIn
 from ..security import current_caller, login_required
-from ..services.audit import audit
 from ..services.errors import NotFound
 from ..services.listings import paginate
-from ..services.resolve import describe, resolve
+from ..services.resolve import audit_conflict, describe, resolve
 from ..services.unit import unit_of_work
 
 blp = Blueprint(
@@ -55,13 +54,7 @@ def show_conflict(conflict_id: UUID) -> dict[str, Any]:
     """One conflict side by side with the record as it is now."""
     conflict = _get(conflict_id)
     [detail] = describe([conflict], with_current=True)
-    audit(
-        "read",
-        entity=conflict.entity,
-        record_id=conflict.record_id,
-        facility_id=conflict.facility_id,
-        conflict_id=conflict.id,
-    )
+    audit_conflict("read", conflict)
     db.session.commit()
     return detail
 

@@ -114,9 +114,7 @@ def _write(caller: Caller, record: SyncedMixin, values: dict[str, Any]) -> list[
 def _resolve_field(
     caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
 ) -> Touched:
-    """Field: keep the server's values, write the device's, or write the admin's merge."""
-    if choice == "server":
-        return [(record, [])]
+    """Field: write the device's values or the admin's merge (the server's side: _settled)."""
     values = _validated(record, _chosen_values(conflict, choice, fields))
     return [(record, _write(caller, record, values))]
 
@@ -129,14 +127,24 @@ def _take_deletion(record: SyncedMixin, choice: str) -> Touched:
     return [(record, ["deleted"])]
 
 
-def _resolve_delete(
-    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
-) -> Touched:
-    """Delete: the device's deletion makes a tombstone; its edit of a tombstone undeletes it."""
+def _settled(
+    kind: ConflictKind, conflict: Conflict, record: SyncedMixin, choice: str
+) -> Touched | None:
+    """What every kind but a duplicate does alike: keep the server's side as it is, or take the
+    device's deletion. None when the kind's own resolver decides."""
+    if kind is ConflictKind.DUPLICATE:
+        return None
     if choice == "server":
         return [(record, [])]
     if _is_deletion(conflict):
         return _take_deletion(record, choice)
+    return None
+
+
+def _resolve_delete(
+    caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
+) -> Touched:
+    """Delete: the device's deletion makes a tombstone; its edit of a tombstone undeletes it."""
     if getattr(record, "merged_into", None):
         raise StateConflict(
             "merged-client", "This client was merged into another; apply the edit to that one."
@@ -151,10 +159,6 @@ def _resolve_locked(
     caller: Caller, conflict: Conflict, record: SyncedMixin, choice: str, fields: dict[str, Any]
 ) -> Touched:
     """Locked: the amendment is applied and the session goes back to review, or it is dropped."""
-    if choice == "server":
-        return [(record, [])]
-    if _is_deletion(conflict):
-        return _take_deletion(record, choice)
     wire = _chosen_values(conflict, choice, fields)
     wire.pop("status", None)  # an amended session is always reviewed again
     values = _validated(record, wire)
@@ -282,9 +286,10 @@ def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any
     if record is None:
         raise NotFound("not-found", "The record of this conflict is gone.")
     try:
-        touched = RESOLVERS[ConflictKind(conflict.kind)](
+        kind = ConflictKind(conflict.kind)  # 2
+        touched = _settled(kind, conflict, record, choice) or RESOLVERS[kind](
             caller, conflict, record, choice, fields
-        )  # 2
+        )
         conflict.status, conflict.resolution = "resolved", choice
         conflict.resolved_by, conflict.resolved_at = caller.user.id, utcnow()
         db.session.flush()
@@ -292,17 +297,20 @@ def resolve(caller: Caller, conflict_id: str, choice: str, fields: dict[str, Any
     except (IntegrityError, DataError):
         # The unit of work rolls back: a refused resolution leaves nothing half-written.
         raise _invalid({"_schema": ["The database refused these values."]}) from None
+    audit_conflict("resolve", conflict, kind=conflict.kind, choice=choice, versions=len(touched))
+    return conflict
+
+
+def audit_conflict(action: str, conflict: Conflict, **detail: Any) -> None:
+    """An audit event about a conflict and its record."""
     audit(
-        "resolve",
+        action,
         entity=conflict.entity,
         record_id=conflict.record_id,
         facility_id=conflict.facility_id,
         conflict_id=conflict.id,
-        kind=conflict.kind,
-        choice=choice,
-        versions=len(touched),
+        **detail,
     )
-    return conflict
 
 
 def describe(conflicts: list[Conflict], *, with_current: bool = False) -> list[dict[str, Any]]:

@@ -10,12 +10,13 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests import helpers
 from tests.e2e.conftest import PASSWORD, LiveServer
+from tests.helpers import change, client_fields
 
 
 def new_id() -> str:
@@ -46,23 +47,26 @@ def _request(
         return error.code, json.loads(raw) if raw else None
 
 
+def log_in(
+    live_server: LiveServer, username: str, password: str, device_id: str, device_name: str
+) -> tuple[int, Any]:
+    """POST /auth/login; the status and the body."""
+    body = {
+        "username": username,
+        "password": password,
+        "device_id": device_id,
+        "device_name": device_name,
+    }
+    return _request(live_server, "POST", "/api/v1/auth/login", body)
+
+
 class ApiDevice:
     """A device of one user, speaking the sync protocol like a tablet would."""
 
     def __init__(self, live_server: LiveServer, username: str, device_id: str | None = None):
         self.live_server = live_server
         self.device_id = device_id or new_id()
-        status, body = _request(
-            live_server,
-            "POST",
-            "/api/v1/auth/login",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "device_id": self.device_id,
-                "device_name": f"tablet {username}",
-            },
-        )
+        status, body = log_in(live_server, username, PASSWORD, self.device_id, f"tablet {username}")
         assert status == 200, body
         self.token: str = body["access_token"]
         self.user: dict[str, Any] = body["user"]
@@ -98,49 +102,20 @@ class ApiDevice:
                 return got
 
 
-def change(
-    entity: str, record_id: str, fields: dict[str, Any], *, base: int | None = None
-) -> dict[str, Any]:
-    """An upsert change with a fresh change_id."""
-    return {
-        "change_id": new_id(),
-        "entity": entity,
-        "id": record_id,
-        "op": "upsert",
-        "base_version": base,
-        "fields": fields,
-        "hlc": None,
-    }
-
-
-def client_fields(facility_id: str, **overrides: Any) -> dict[str, Any]:
-    """Every field of a valid new client."""
-    return {
-        "facility_id": facility_id,
-        "registration_number": f"B.I-{uuid.uuid4().hex[:6]}",
-        "full_name": "Budi Santoso",
-        "sex": "M",
-        "birth_date": "1990-05-01",
-        "case_type": "user",
-        "admission_date": "2022-01-10",
-    } | overrides
-
-
 def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[str, Any]:
     """Every field of a valid individual session, submitted for review."""
-    return {
-        "facility_id": facility_id,
-        "client_id": client_id,
-        "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
-        "duration_minutes": 45,
-        "kind": "individual",
-        "attendance": "attended",
-        "note_data": "Klien hadir tepat waktu dan terbuka bercerita.",
-        "note_assessment": "Motivasi berubah baik; keinginan memakai menurun.",
-        "note_plan": "Lanjutkan sesi mingguan; latihan menolak tawaran.",
-        "risk_flags": ["relapse"],
-        "status": "submitted",
-    } | overrides
+    return (
+        helpers.session_fields(
+            facility_id,
+            client_id,
+            note_data="Klien hadir tepat waktu dan terbuka bercerita.",
+            note_assessment="Motivasi berubah baik; keinginan memakai menurun.",
+            note_plan="Lanjutkan sesi mingguan; latihan menolak tawaran.",
+            risk_flags=["relapse"],
+            status="submitted",
+        )
+        | overrides
+    )
 
 
 def submitted_session(device: ApiDevice, facility_id: str, **overrides: Any) -> tuple[str, str]:

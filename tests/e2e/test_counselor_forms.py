@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     ui_register_client,
     wait_for_sync_after,
 )
+from tests.helpers import change
 
 
 def test_every_form_writes_changes_the_server_accepts(
@@ -134,21 +135,17 @@ def test_a_sync_that_lands_while_typing_never_resets_the_form(
         {
             "device_id": other_device,
             "changes": [
-                {
-                    "change_id": str(uuid.uuid4()),
-                    "entity": "client",
-                    "id": str(uuid.uuid4()),
-                    "op": "upsert",
-                    "base_version": None,
-                    "hlc": None,
-                    "fields": {
+                change(
+                    "client",
+                    str(uuid.uuid4()),
+                    {
                         "facility_id": e2e_world.facility_id,
                         "registration_number": "REG-2024-401",
                         "full_name": "Dedi Kurniawan",
                         "sex": "M",
                         "case_type": "user",
                     },
-                }
+                )
             ],
         },
         token,

@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PASSWORD, E2EWorld, LiveServer
-from tests.e2e.staff_support import _request, browser_device_id, ui_login
+from tests.e2e.staff_support import browser_device_id, log_in, ui_login
 
 USER_DB_NAMES = "async () => (await indexedDB.databases()).map((d) => d.name)"
 
@@ -51,33 +51,13 @@ def test_revoked_device_wipes_itself_at_its_next_sync(
 
 
 def _user_id(live_server: LiveServer, username: str) -> str:
-    status, body = _request(
-        live_server,
-        "POST",
-        "/api/v1/auth/login",
-        {
-            "username": username,
-            "password": PASSWORD,
-            "device_id": str(uuid.uuid4()),
-            "device_name": "id lookup",
-        },
-    )
+    status, body = log_in(live_server, username, PASSWORD, str(uuid.uuid4()), "id lookup")
     assert status == 200, body
     return str(body["user"]["id"])
 
 
 def _can_log_in(live_server: LiveServer, username: str, password: str) -> int:
-    status, _ = _request(
-        live_server,
-        "POST",
-        "/api/v1/auth/login",
-        {
-            "username": username,
-            "password": password,
-            "device_id": str(uuid.uuid4()),
-            "device_name": "login check",
-        },
-    )
+    status, _ = log_in(live_server, username, password, str(uuid.uuid4()), "login check")
     return status
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ChangeLog, Client
-from tests.helpers import PASSWORD, client_fields
+from tests.helpers import PASSWORD, change, client_fields
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -118,15 +118,7 @@ def _device(
     try:
         for _ in range(BATCHES):
             changes = [
-                {
-                    "change_id": str(uuid.uuid4()),
-                    "entity": "client",
-                    "id": str(uuid.uuid4()),
-                    "op": "upsert",
-                    "base_version": None,
-                    "hlc": None,
-                    "fields": client_fields(facility_id),
-                }
+                change("client", str(uuid.uuid4()), client_fields(facility_id))
                 for _ in range(PER_BATCH)
             ]
             body = {"device_id": device_id, "changes": changes}

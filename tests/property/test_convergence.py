@@ -222,14 +222,7 @@ class Convergence(RuleBasedStateMachine):
     @precondition(lambda self: True)
     @rule(choice=st.sampled_from(["server", "client"]))
     def resolve_a_conflict(self, choice: str) -> None:
-        open_ids = list(
-            db.session.scalars(
-                select(Conflict.id)
-                .where(Conflict.facility_id == self.facility.id, Conflict.status == "open")
-                .order_by(Conflict.created_at)
-            )
-        )
-        db.session.rollback()
+        open_ids = self._open_conflicts()
         if not open_ids:
             return
         response = self.admin.post(
@@ -272,9 +265,22 @@ class Convergence(RuleBasedStateMachine):
 
     def _assert_converged(self) -> None:
         server = _server_state(self.facility.id)
+        rejected = {
+            (entity, record_id)
+            for entity, record_id in db.session.execute(
+                select(ChangeLog.entity, ChangeLog.record_id).where(ChangeLog.status == "rejected")
+            )
+        }
+        db.session.rollback()
         for device in self.devices:
             assert device.replica.pending_count == 0
-            assert device.replica.records == server
+            # A record whose create the server refused stays on its device, as the counselor
+            # typed it, and the refusal is in the log for admins; everything else is the server's.
+            local_only = device.replica.unsent
+            assert local_only <= rejected
+            assert not local_only & set(server)
+            shown = {k: v for k, v in device.replica.records.items() if k not in local_only}
+            assert shown == server
 
     def teardown(self) -> None:
         self._quiesce()

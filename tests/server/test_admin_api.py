@@ -225,15 +225,7 @@ def test_password_reset_needs_ten_characters(admin):
 
 def test_device_list_shows_last_user_and_what_it_reported(client, world, admin):
     device = DeviceSession(client, "konselor.a")
-    device.post(
-        "/api/v1/sync/push",
-        json={
-            "device_id": device.device_id,
-            "changes": [],
-            "app_version": "1.2.3",
-            "pending_count": 4,
-        },
-    )
+    device.report(app_version="1.2.3", pending_count=4)
     body = admin.get("/api/v1/admin/devices").get_json()
     [row] = [d for d in body["items"] if d["id"] == device.device_id]
     assert row["last_user"] == {

@@ -340,15 +340,7 @@ def test_push_records_what_the_device_reports(client, world):
     from server.models import Device
 
     device = DeviceSession(client, "konselor.a")
-    device.post(
-        "/api/v1/sync/push",
-        json={
-            "device_id": device.device_id,
-            "changes": [],
-            "app_version": "1.2.3",
-            "pending_count": 4,
-        },
-    )
+    device.report(app_version="1.2.3", pending_count=4)
     stored = db.session.get(Device, device.device_id)
     assert (stored.app_version, stored.pending_count) == ("1.2.3", 4)
     assert stored.last_sync_at is not None

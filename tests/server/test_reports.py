@@ -21,18 +21,11 @@ from server.models import (
     Enrollment,
 )
 from server.models.common import utcnow
+from server.schemas.rules import ENROLLMENT_STATUSES, PROGRAMS, REPORT_TABLES
 from server.services.feed import allocate
 from tests.helpers import DeviceSession, login, new_id
 
-PROGRAMS = ("rehab_medis", "rehab_sosial", "pasca_rehab")
-TABLES = (
-    "rehabilitated",
-    "enrollments",
-    "sessions_by_kind_month",
-    "attendance",
-    "pipeline",
-    "assist_risk_at_intake",
-)
+TABLES = REPORT_TABLES
 
 
 def _insert(model: type, facility_id: str, **fields: Any) -> str:
@@ -254,19 +247,7 @@ def test_an_enrollment_counts_in_every_year_it_touches(client, dataset, year, to
 
 def test_enrollments_are_counted_by_status_and_program(client, dataset):
     body = _get(DeviceSession(client, "admin"), "/api/v1/reports/summary?year=2023")
-    statuses = dict.fromkeys(
-        (
-            "active",
-            "completed",
-            "withdrew",
-            "expelled",
-            "transferred",
-            "released",
-            "referred",
-            "died",
-        ),
-        0,
-    )
+    statuses = dict.fromkeys(ENROLLMENT_STATUSES, 0)
     section = body["enrollments"]
     assert (section["total"], section["by_status"]) == (
         6,

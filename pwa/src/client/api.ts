@@ -29,25 +29,16 @@ export function isDeviceRevoked(e: unknown): boolean {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Send JSON, get JSON back; throws HttpError or NetworkError. */
-export async function requestJson<T>(
+/** Fetch and hand back a successful answer: no answer is a NetworkError, an error status an
+ * HttpError with the problem details the server sent. */
+export async function fetchOk(
   fetchFn: FetchLike,
-  method: string,
   url: string,
-  body?: unknown,
-  token?: string | null,
-): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers['Authorization'] = `Bearer ${token}`;
+  init: RequestInit,
+): Promise<Response> {
   let res: Response;
   try {
-    res = await fetchFn(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-    });
+    res = await fetchFn(url, init);
   } catch (e) {
     throw new NetworkError(e instanceof Error ? e.message : String(e));
   }
@@ -60,6 +51,26 @@ export async function requestJson<T>(
     }
     throw new HttpError(res.status, problem);
   }
+  return res;
+}
+
+/** Send JSON, get JSON back; throws HttpError or NetworkError. */
+export async function requestJson<T>(
+  fetchFn: FetchLike,
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  const res = await fetchOk(fetchFn, url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }

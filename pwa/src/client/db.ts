@@ -81,6 +81,16 @@ export function userDbName(userId: string): string {
   return `pulih-${userId}`;
 }
 
+/** The stores of a user database at version 1 (the upgrade test builds one from it). */
+export const USER_DB_V1: Readonly<Record<string, string>> = {
+  records:
+    '[entity+id], entity, facility_id, client_id, session_id, registration_number, name_key, [entity+status]',
+  outbox: '++seq, [entity+id], &change_id',
+  rejected: 'change_id, [entity+id]',
+  meta: 'key',
+  drafts: 'key',
+};
+
 export class UserDb extends Dexie {
   records!: Table<LocalRecord, [string, string]>;
   outbox!: Table<OutboxEntry, number>;
@@ -90,14 +100,7 @@ export class UserDb extends Dexie {
 
   constructor(userId: string) {
     super(userDbName(userId));
-    this.version(1).stores({
-      records:
-        '[entity+id], entity, facility_id, client_id, session_id, registration_number, name_key, [entity+status]',
-      outbox: '++seq, [entity+id], &change_id',
-      rejected: 'change_id, [entity+id]',
-      meta: 'key',
-      drafts: 'key',
-    });
+    this.version(1).stores(USER_DB_V1);
     // v2: every index costs each of tens of thousands of writes in a first sync, so only the
     // ones a query walks stay. An entity's records are a range of the primary key [entity+id];
     // `_task` is sparse: only records waiting for the counselor carry it.

@@ -4,8 +4,8 @@
 // Around each call (authorized.ts): a 401 refreshes the token pair once and retries; a refused
 // refresh means the user must log in again (AuthLostError); a revoked device is reported as
 // DeviceRevokedError so the view can let the sync loop wipe the device.
-import type { BaseRecord, Problem, Role } from '../shared/types';
-import { HttpError, NetworkError, requestJson, type FetchLike } from './api';
+import type { BaseRecord, Role } from '../shared/types';
+import { fetchOk, NetworkError, requestJson, type FetchLike } from './api';
 import { authorized, type AuthPort } from './authorized';
 
 const API = '/api/v1';
@@ -299,21 +299,7 @@ async function requestFile(
 ): Promise<DownloadedFile> {
   const headers: Record<string, string> = {};
   if (token) headers['Authorization'] = `Bearer ${token}`;
-  let res: Response;
-  try {
-    res = await fetchFn(url, { method: 'GET', headers, cache: 'no-store' });
-  } catch (e) {
-    throw new NetworkError(e instanceof Error ? e.message : String(e));
-  }
-  if (!res.ok) {
-    let problem: Problem = { status: res.status };
-    try {
-      problem = { status: res.status, ...((await res.json()) as Problem) };
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    throw new HttpError(res.status, problem);
-  }
+  const res = await fetchOk(fetchFn, url, { method: 'GET', headers, cache: 'no-store' });
   let blob: Blob;
   try {
     blob = await res.blob();

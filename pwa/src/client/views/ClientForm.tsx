@@ -2,13 +2,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { findLikelyDuplicates } from '../../shared/duplicates';
 import { uuid4 } from '../../shared/ids';
-import { label, t, type MessageKey } from '../../shared/i18n';
+import { t, type MessageKey } from '../../shared/i18n';
 import { todayIn, zoneOf } from '../../shared/time';
 import { CASE_TYPES, SEXES } from '../../shared/types';
 import { isValid, validateClient, type Errors } from '../../shared/validation';
 import { useApp, useQuery } from '../context';
 import { navigate, type RouteProps } from '../router';
-import { describe, Field } from './common';
+import { CodeOptions, describe, Field } from './common';
 
 const TEXT = ['registration_number', 'full_name', 'nik'] as const;
 const DATES = ['birth_date', 'admission_date', 'release_date'] as const;
@@ -130,11 +130,7 @@ export function ClientForm({ params }: RouteProps) {
               onChange={set(k)}
             >
               <option value="">{t('common.choose')}</option>
-              {options.map((v) => (
-                <option key={v} value={v}>
-                  {label(kind, v)}
-                </option>
-              ))}
+              <CodeOptions codes={options} group={kind} />
             </select>
           </Field>
         ))}

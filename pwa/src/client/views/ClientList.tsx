@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../shared/i18n';
 import { useApp, useQuery } from '../context';
-import { RecordNotices, useRejectedKeys } from './common';
+import { Field, RecordNotices, useRejectedKeys } from './common';
 
 /** Rows on screen at most: a search narrows a facility of thousands down to these. */
 const SHOWN = 200;
@@ -38,8 +38,7 @@ export function ClientList() {
           </a>
         </p>
       ) : null}
-      <div class="field">
-        <label for="client-search">{t('clients.search')}</label>
+      <Field id="client-search" label={t('clients.search')}>
         <input
           id="client-search"
           data-testid="client-search"
@@ -48,7 +47,7 @@ export function ClientList() {
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
-      </div>
+      </Field>
       {clients === undefined ? (
         <p>{t('common.loading')}</p>
       ) : clients.length === 0 ? (

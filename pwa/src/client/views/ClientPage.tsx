@@ -2,7 +2,7 @@ import { label, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
 import type { RouteProps } from '../router';
-import { RecordNotices, StatusLabel, useRejectedKeys } from './common';
+import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -64,10 +64,9 @@ export function ClientPage({ params }: RouteProps) {
       <RecordNotices record={client} />
       <dl class="details">
         {fields.map(([k, v]) => (
-          <div key={k}>
-            <dt>{t(k as 'client.sex')}</dt>
-            <dd>{v}</dd>
-          </div>
+          <DetailRow key={k} term={t(k as 'client.sex')}>
+            {v}
+          </DetailRow>
         ))}
       </dl>
       <p class="actions">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../shared/i18n';
 import type { PinLock } from '../auth';
+import { PinField } from './common';
 
 export function PinUnlock(props: {
   pin: PinLock;
@@ -23,18 +24,7 @@ export function PinUnlock(props: {
     <main id="main" class="login">
       <h1>{t('pin.title')}</h1>
       <form onSubmit={submit}>
-        <div class="field">
-          <label for="pin-unlock">{t('pin.label')}</label>
-          <input
-            id="pin-unlock"
-            data-testid="pin-unlock-input"
-            type="password"
-            inputMode="numeric"
-            autocomplete="off"
-            value={value}
-            onInput={(e) => setValue(e.currentTarget.value)}
-          />
-        </div>
+        <PinField id="pin-unlock" testid="pin-unlock-input" value={value} onValue={setValue} />
         <p class="error" role="alert" data-testid="pin-error">
           {error}
         </p>

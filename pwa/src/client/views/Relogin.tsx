@@ -3,6 +3,7 @@ import { t } from '../../shared/i18n';
 import { mapLoginError } from '../auth';
 import { useApp } from '../context';
 import { navigate } from '../router';
+import { Field } from './common';
 
 export function Relogin() {
   const app = useApp();
@@ -28,8 +29,7 @@ export function Relogin() {
       <h1 id="relogin-h">{t('status.relogin')}</h1>
       <p>{t('status.auth_needed')}</p>
       <form onSubmit={submit}>
-        <div class="field">
-          <label for="relogin-password">{t('login.password')}</label>
+        <Field id="relogin-password" label={t('login.password')}>
           <input
             id="relogin-password"
             data-testid="relogin-password"
@@ -38,7 +38,7 @@ export function Relogin() {
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
-        </div>
+        </Field>
         <p class="error" role="alert">
           {error}
         </p>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { label, t } from '../../shared/i18n';
 import { useApp } from '../context';
-import { LangSwitch } from './common';
+import { LangSwitch, PinField } from './common';
 
 export function Settings() {
   const app = useApp();
@@ -25,19 +25,13 @@ export function Settings() {
       <form onSubmit={savePin}>
         <h2>{t('pin.set_title')}</h2>
         <p id="pin-help">{t('pin.set_help')}</p>
-        <div class="field">
-          <label for="pin-new">{t('pin.label')}</label>
-          <input
-            id="pin-new"
-            data-testid="pin-input"
-            type="password"
-            inputMode="numeric"
-            autocomplete="off"
-            aria-describedby="pin-help"
-            value={pin}
-            onInput={(e) => setPin(e.currentTarget.value)}
-          />
-        </div>
+        <PinField
+          id="pin-new"
+          testid="pin-input"
+          describedBy="pin-help"
+          value={pin}
+          onValue={setPin}
+        />
         <p role="status" data-testid="pin-message">
           {message}
         </p>

@@ -1,6 +1,7 @@
 import { label, t } from '../../shared/i18n';
 import { formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
+import { ReviewComment } from './common';
 
 export function Tasks() {
   const { user, lang } = useApp();
@@ -34,11 +35,7 @@ export function Tasks() {
               {label('kind', sess['kind'])} ·{' '}
               {formatDateTime(sess['occurred_at'] as string, zoneOf(facility?.['timezone']), lang)}
             </a>
-            {sess['review_comment'] ? (
-              <p class="comment">
-                {t('session.review_comment', { comment: String(sess['review_comment']) })}
-              </p>
-            ) : null}
+            <ReviewComment record={sess} />
           </li>
         ))}
       </ul>

@@ -1,4 +1,5 @@
-// Small pieces shared by the views: labelled fields, language switch, record notices.
+// Small pieces shared by the views: labelled fields, language switch, record notices, the rows of a
+// details list, a supervisor's comment.
 import type { ComponentChildren } from 'preact';
 import { errorText, getLang, label, LANGS, setLang, t, type Lang } from '../../shared/i18n';
 import type { FieldError } from '../../shared/validation';
@@ -28,6 +29,43 @@ export function Field(props: {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** The PIN input of the lock screen and of the settings: digits, hidden, never autofilled. */
+export function PinField(props: {
+  id: string;
+  testid: string;
+  value: string;
+  onValue: (value: string) => void;
+  describedBy?: string;
+}) {
+  return (
+    <Field id={props.id} label={t('pin.label')}>
+      <input
+        id={props.id}
+        data-testid={props.testid}
+        type="password"
+        inputMode="numeric"
+        autocomplete="off"
+        aria-describedby={props.describedBy}
+        value={props.value}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+/** One `<option>` per code, in the words of its label group (`label(group, code)`). */
+export function CodeOptions({ codes, group }: { codes: readonly string[]; group: string }) {
+  return (
+    <>
+      {codes.map((code) => (
+        <option key={code} value={code}>
+          {label(group, code)}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -127,6 +165,33 @@ export function RecordNotices({
 export function fieldLabel(entity: string, field: string): string {
   const text = label(entity, field);
   return text === field ? field : text;
+}
+
+/** One term and its value in a details list (`<dl>`); `testid` and `class` go on the value. */
+export function DetailRow(props: {
+  term: string;
+  testid?: string;
+  class?: string | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <div>
+      <dt>{props.term}</dt>
+      <dd class={props.class} data-testid={props.testid}>
+        {props.children}
+      </dd>
+    </div>
+  );
+}
+
+/** The comment a supervisor sent back with a session, when there is one. */
+export function ReviewComment({ record }: { record: Record<string, unknown> }) {
+  if (!record['review_comment']) return null;
+  return (
+    <p class="comment">
+      {t('session.review_comment', { comment: String(record['review_comment']) })}
+    </p>
+  );
 }
 
 export function StatusLabel({ status }: { status: unknown }) {

@@ -1,11 +1,13 @@
 // The audit trail, newest first, filtered by user, action, entity and a date range.
 import { label, t } from '../../../shared/i18n';
 import { formatDateTime } from '../../../shared/time';
+import { SYNCED_ENTITIES } from '../../../shared/types';
 import { useApp } from '../../context';
-import { navigate, type RouteProps } from '../../router';
+import type { RouteProps } from '../../router';
 import { allPages } from '../staff/facilities';
-import { Pager } from '../staff/nav';
-import { Loaded, useRemote, useStaffApi } from '../staff/remote';
+import { FilterSelect } from '../staff/filters';
+import { goListParam, Pager } from '../staff/nav';
+import { Loaded, usePage, useRemote, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export const AUDIT_ACTIONS = [
@@ -24,16 +26,8 @@ export const AUDIT_ACTIONS = [
   'create_facility',
   'refresh_reuse',
 ];
-export const AUDIT_ENTITIES = [
-  'facility',
-  'client',
-  'enrollment',
-  'assessment',
-  'session',
-  'attendance',
-  'user',
-  'device',
-];
+/** The entities of audit events: the synced ones, and users and devices. */
+export const AUDIT_ENTITIES: readonly string[] = [...SYNCED_ENTITIES, 'user', 'device'];
 
 /** The instant a local calendar day starts, as ISO 8601 (the browser's own zone). */
 export function dayStart(date: string, addDays = 0): string | null {
@@ -48,45 +42,30 @@ export function Audit({ query }: RouteProps) {
   const api = useStaffApi();
   const { lang } = useApp();
   const f = (name: string) => query.get(name) ?? '';
-  const page = Math.max(1, Number(f('page')) || 1);
   const users = useRemote(() => allPages((q) => api.users(q)), []);
-  const events = useRemote(
-    () =>
+  const events = usePage(
+    query,
+    (q) =>
       api.audit({
         user_id: f('user') || null,
         action: f('action') || null,
         entity: f('entity') || null,
         since: dayStart(f('from')),
         until: dayStart(f('to'), 1),
-        page,
-        per_page: 50,
+        ...q,
       }),
     [query.toString()],
   );
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'page') next.delete('page');
-    navigate(`/admin/audit?${next.toString()}`);
-  };
-  const select = (name: string, text: string, options: [string, string][], all: string) => (
-    <div class="field">
-      <label for={`audit-${name}`}>{text}</label>
-      <select
-        id={`audit-${name}`}
-        data-testid={`audit-${name}`}
-        value={f(name)}
-        onChange={(e) => setParam(name, e.currentTarget.value)}
-      >
-        <option value="">{all}</option>
-        {options.map(([value, words]) => (
-          <option key={value} value={value}>
-            {words}
-          </option>
-        ))}
-      </select>
-    </div>
+  const setParam = (name: string, value: string) => goListParam('/admin/audit', query, name, value);
+  const select = (name: string, text: string, options: [string, string][]) => (
+    <FilterSelect
+      id={`audit-${name}`}
+      label={text}
+      value={f(name)}
+      all={t('audit.all')}
+      options={options}
+      onChange={(v) => setParam(name, v)}
+    />
   );
   return (
     <section aria-labelledby="au-h" class="staff-wide">
@@ -97,19 +76,16 @@ export function Audit({ query }: RouteProps) {
           'user',
           t('audit.user'),
           (users.data ?? []).map((u) => [u.id, `${u.display_name} (${u.username})`]),
-          t('audit.all'),
         )}
         {select(
           'action',
           t('audit.action'),
           AUDIT_ACTIONS.map((a) => [a, label('audit.act', a)]),
-          t('audit.all'),
         )}
         {select(
           'entity',
           t('audit.entity'),
           AUDIT_ENTITIES.map((e) => [e, label('entity', e)]),
-          t('audit.all'),
         )}
         {(['from', 'to'] as const).map((name) => (
           <div class="field" key={name}>
@@ -162,12 +138,7 @@ export function Audit({ query }: RouteProps) {
               </table>
             </div>
             {data.items.length === 0 && <p data-testid="audit-empty">{t('audit.empty')}</p>}
-            <Pager
-              page={data.page}
-              perPage={data.per_page}
-              total={data.total}
-              onPage={(n) => setParam('page', String(n))}
-            />
+            <Pager of={data} onPage={(n) => setParam('page', String(n))} />
           </>
         )}
       </Loaded>

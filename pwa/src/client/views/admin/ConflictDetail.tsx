@@ -8,6 +8,7 @@ import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
 import { problemFieldErrors, type ConflictDetail as Detail } from '../../staff-api';
 import { HttpError } from '../../api';
+import { DetailRow } from '../common';
 import { useDraft } from '../staff/draft';
 import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import {
@@ -89,6 +90,10 @@ function Resolver({ initial }: { initial: Detail }) {
   }
 
   const [serverWords, clientWords] = ONE_CLICK[c.kind];
+  const oneClick: ['server' | 'client', MessageKey][] = [
+    ['server', serverWords],
+    ['client', deletion ? 'conflict.delete_as_device' : clientWords],
+  ];
   return (
     <>
       <p class="muted">
@@ -106,25 +111,19 @@ function Resolver({ initial }: { initial: Detail }) {
           ` ${t(deletion ? 'conflict.device_deleted' : 'conflict.device_edited_deleted')}`}
       </p>
       <dl class="details">
-        <div>
-          <dt>{t('conflict.server_side')}</dt>
-          <dd data-testid="conflict-server-who">
-            {t('conflict.server_version', {
-              version: String(current['version'] ?? t('common.none')),
-              time: when(current['updated_at']),
-            })}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('conflict.device_side')}</dt>
-          <dd data-testid="conflict-device-who">
-            {t('conflict.by', {
-              user: c.user?.display_name ?? t('common.none'),
-              device: c.device?.name ?? t('common.none'),
-              time: when(c.created_at),
-            })}
-          </dd>
-        </div>
+        <DetailRow term={t('conflict.server_side')} testid="conflict-server-who">
+          {t('conflict.server_version', {
+            version: String(current['version'] ?? t('common.none')),
+            time: when(current['updated_at']),
+          })}
+        </DetailRow>
+        <DetailRow term={t('conflict.device_side')} testid="conflict-device-who">
+          {t('conflict.by', {
+            user: c.user?.display_name ?? t('common.none'),
+            device: c.device?.name ?? t('common.none'),
+            time: when(c.created_at),
+          })}
+        </DetailRow>
       </dl>
       {!open && (
         <p class="alert alert-ok" role="status" data-testid="conflict-resolved">
@@ -164,24 +163,18 @@ function Resolver({ initial }: { initial: Detail }) {
       />
       {open && (
         <div class="buttons">
-          <button
-            type="button"
-            class="primary"
-            data-testid="resolve-server"
-            disabled={busy}
-            onClick={() => void send({ ok: true, choice: 'server', fields: {} })}
-          >
-            {t(serverWords)}
-          </button>
-          <button
-            type="button"
-            class="primary"
-            data-testid="resolve-client"
-            disabled={busy}
-            onClick={() => void send({ ok: true, choice: 'client', fields: {} })}
-          >
-            {t(deletion ? 'conflict.delete_as_device' : clientWords)}
-          </button>
+          {oneClick.map(([choice, words]) => (
+            <button
+              key={choice}
+              type="button"
+              class="primary"
+              data-testid={`resolve-${choice}`}
+              disabled={busy}
+              onClick={() => void send({ ok: true, choice, fields: {} })}
+            >
+              {t(words)}
+            </button>
+          ))}
           {!deletion && (
             <button
               type="button"

@@ -6,15 +6,15 @@ import { formatDateTime } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { DeviceInfo } from '../../staff-api';
+import { DetailRow } from '../common';
 import { useDraft } from '../staff/draft';
 import { Pager } from '../staff/nav';
-import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
+import { ErrorBox, Loaded, usePage, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export function Devices({ query }: RouteProps) {
   const api = useStaffApi();
-  const page = Math.max(1, Number(query.get('page')) || 1);
-  const list = useRemote(() => api.devices({ page, per_page: 50 }), [page]);
+  const list = usePage(query, (q) => api.devices(q));
   return (
     <section aria-labelledby="dv-h">
       <AdminTabs current="/admin/devices" />
@@ -27,12 +27,7 @@ export function Devices({ query }: RouteProps) {
                 <DeviceRow key={d.id} device={d} onRevoked={list.reload} />
               ))}
             </ul>
-            <Pager
-              page={data.page}
-              perPage={data.per_page}
-              total={data.total}
-              onPage={(n) => navigate(`/admin/devices?page=${n}`)}
-            />
+            <Pager of={data} onPage={(n) => navigate(`/admin/devices?page=${n}`)} />
           </>
         )}
       </Loaded>
@@ -51,28 +46,22 @@ function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: ()
         <div>
           <strong>{d.name}</strong> {d.id === deviceId && <em>({t('devices.this_one')})</em>}
           <dl class="details compact">
-            <div>
-              <dt>{t('devices.last_user')}</dt>
-              <dd data-testid="device-user">
-                {d.last_user
-                  ? `${d.last_user.display_name} (${d.last_user.username})`
-                  : t('common.none')}
-              </dd>
-            </div>
-            <div>
-              <dt>{t('devices.last_sync')}</dt>
-              <dd>{when(d.last_sync_at)}</dd>
-            </div>
-            <div>
-              <dt>{t('devices.app_version')}</dt>
-              <dd>{d.app_version ?? t('common.none')}</dd>
-            </div>
-            <div>
-              <dt>{t('devices.pending')}</dt>
-              <dd class={pending > 0 ? 'warn' : undefined} data-testid="device-pending">
-                {d.pending_count === null ? t('common.none') : pending}
-              </dd>
-            </div>
+            <DetailRow term={t('devices.last_user')} testid="device-user">
+              {d.last_user
+                ? `${d.last_user.display_name} (${d.last_user.username})`
+                : t('common.none')}
+            </DetailRow>
+            <DetailRow term={t('devices.last_sync')}>{when(d.last_sync_at)}</DetailRow>
+            <DetailRow term={t('devices.app_version')}>
+              {d.app_version ?? t('common.none')}
+            </DetailRow>
+            <DetailRow
+              term={t('devices.pending')}
+              class={pending > 0 ? 'warn' : undefined}
+              testid="device-pending"
+            >
+              {d.pending_count === null ? t('common.none') : pending}
+            </DetailRow>
           </dl>
         </div>
         {d.revoked_at ? (

@@ -5,14 +5,13 @@ import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { problemFieldErrors } from '../../staff-api';
 import { Pager } from '../staff/nav';
-import { Loaded, useRemote, useStaffApi } from '../staff/remote';
+import { Loaded, usePage, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
 
 export function Rejected({ query }: RouteProps) {
   const api = useStaffApi();
   const { lang } = useApp();
-  const page = Math.max(1, Number(query.get('page')) || 1);
-  const list = useRemote(() => api.rejected({ page, per_page: 50 }), [page]);
+  const list = usePage(query, (q) => api.rejected(q));
   return (
     <section aria-labelledby="rj-h">
       <AdminTabs current="/admin/rejected" />
@@ -60,12 +59,7 @@ export function Rejected({ query }: RouteProps) {
                 );
               })}
             </ul>
-            <Pager
-              page={data.page}
-              perPage={data.per_page}
-              total={data.total}
-              onPage={(n) => navigate(`/admin/rejected?page=${n}`)}
-            />
+            <Pager of={data} onPage={(n) => navigate(`/admin/rejected?page=${n}`)} />
           </>
         )}
       </Loaded>

@@ -1,10 +1,11 @@
 // Create a user, or change one's name, role and facilities. Everything but the password is kept
 // as a draft until the server accepted it.
 import { useState } from 'preact/hooks';
-import { label, t } from '../../../shared/i18n';
+import { t } from '../../../shared/i18n';
 import type { Role } from '../../../shared/types';
 import { HttpError } from '../../api';
 import { problemFieldErrors, type AdminUser, type Facility } from '../../staff-api';
+import { CodeOptions } from '../common';
 import { useDraft } from '../staff/draft';
 import { ErrorBox, useStaffApi } from '../staff/remote';
 import { PASSWORD_MIN_LENGTH, ROLES as ROLE_CODES } from '../../../shared/rules.generated';
@@ -135,11 +136,7 @@ export function UserForm(props: {
             value={draft.role}
             onChange={(e) => set({ role: e.currentTarget.value as Role })}
           >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {label('role', r)}
-              </option>
-            ))}
+            <CodeOptions codes={ROLES} group="role" />
           </select>
         </div>
         {!editing && (

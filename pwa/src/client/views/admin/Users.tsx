@@ -63,6 +63,8 @@ function UserRow(props: { user: AdminUser; facilities: Facility[]; onChanged: ()
   const api = useStaffApi();
   const { notify, user: me } = useApp();
   const [mode, setMode] = useState<'view' | 'edit' | 'password'>('view');
+  /** A button's handler that opens its form, or closes it when it is open. */
+  const toggle = (form: 'edit' | 'password') => () => setMode(mode === form ? 'view' : form);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const codes = u.facility_ids
@@ -97,18 +99,10 @@ function UserRow(props: { user: AdminUser; facilities: Facility[]; onChanged: ()
           </p>
         </div>
         <div class="buttons compact">
-          <button
-            type="button"
-            data-testid="user-edit"
-            onClick={() => setMode(mode === 'edit' ? 'view' : 'edit')}
-          >
+          <button type="button" data-testid="user-edit" onClick={toggle('edit')}>
             {t('users.edit')}
           </button>
-          <button
-            type="button"
-            data-testid="user-reset"
-            onClick={() => setMode(mode === 'password' ? 'view' : 'password')}
-          >
+          <button type="button" data-testid="user-reset" onClick={toggle('password')}>
             {t('users.reset_password')}
           </button>
           {u.id !== me.id && (

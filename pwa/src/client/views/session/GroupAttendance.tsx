@@ -1,11 +1,12 @@
 // The attendance list of a group session: every client of the facility with their attendance
 // ('' = not taking part), and saving it as one attendance record per participant.
-import { label, t } from '../../../shared/i18n';
+import { t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
 import { ATTENDANCE } from '../../../shared/types';
 import { useQuery, type AppContextValue } from '../../context';
 import type { LocalRecord } from '../../db';
 import type { SessionDraft } from '../../session-form';
+import { CodeOptions } from '../common';
 import type { DraftProps } from './draft-props';
 
 /** One attendance select per client of the session's facility. */
@@ -31,11 +32,7 @@ export function GroupAttendance({ draft, update }: Pick<DraftProps, 'draft' | 'u
             }
           >
             <option value="">{t('session.not_participating')}</option>
-            {ATTENDANCE.map((a) => (
-              <option key={a} value={a}>
-                {label('attendance', a)}
-              </option>
-            ))}
+            <CodeOptions codes={ATTENDANCE} group="attendance" />
           </select>
         </div>
       ))}

@@ -6,7 +6,7 @@ import { ATTENDANCE, GROUP_KINDS, SESSION_KINDS, type Zone } from '../../../shar
 import { useApp, useQuery } from '../../context';
 import type { LocalRecord } from '../../db';
 import { isGroupKind, type SessionDraft } from '../../session-form';
-import { describe, Field } from '../common';
+import { CodeOptions, describe, Field } from '../common';
 import { onText, type DraftProps } from './draft-props';
 
 /** The first fields of the form; `zone` is the facility's, in which date and time are typed. */
@@ -53,11 +53,7 @@ export function SessionBasics({
           value={draft.kind}
           onChange={text('kind')}
         >
-          {kinds.map((k) => (
-            <option key={k} value={k}>
-              {label('kind', k)}
-            </option>
-          ))}
+          <CodeOptions codes={kinds} group="kind" />
         </select>
       </Field>
       <div class="row">
@@ -127,11 +123,7 @@ export function SessionBasics({
             onChange={text('attendance')}
           >
             <option value="">{t('common.choose')}</option>
-            {ATTENDANCE.map((a) => (
-              <option key={a} value={a}>
-                {label('attendance', a)}
-              </option>
-            ))}
+            <CodeOptions codes={ATTENDANCE} group="attendance" />
           </select>
         </Field>
       )}

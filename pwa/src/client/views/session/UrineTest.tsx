@@ -1,8 +1,8 @@
 // The urine test panel of a urine-test session: the panel's name and one row per analyte.
-import { label, t } from '../../../shared/i18n';
+import { t } from '../../../shared/i18n';
 import { URINE_RESULTS } from '../../../shared/types';
 import type { UrineRow } from '../../session-form';
-import { Field } from '../common';
+import { CodeOptions, Field } from '../common';
 import { onText, type DraftProps } from './draft-props';
 
 /** The panel field, the analyte rows, and the buttons that add or remove a row. */
@@ -43,11 +43,7 @@ export function UrineTest({ draft, update, err }: DraftProps) {
               value={row.result}
               onChange={(e) => setRow(i, { result: e.currentTarget.value })}
             >
-              {URINE_RESULTS.map((r) => (
-                <option key={r} value={r}>
-                  {label('urine', r)}
-                </option>
-              ))}
+              <CodeOptions codes={URINE_RESULTS} group="urine" />
             </select>
           </Field>
           <button

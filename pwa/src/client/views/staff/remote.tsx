@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../../../shared/i18n';
 import { DeviceRevokedError } from '../../authorized';
 import { useApp } from '../../context';
-import { createStaffApi, type StaffApi } from '../../staff-api';
+import { createStaffApi, type Page, type PageQuery, type StaffApi } from '../../staff-api';
 import { errorMessage } from './errors';
 import './staff.css';
 
@@ -51,6 +51,20 @@ export function useRemote<T>(load: () => Promise<T>, deps: unknown[]): Remote<T>
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { data, error, loading, reload: () => setTick((n) => n + 1) };
+}
+
+/** Rows on a page of a staff list. */
+const PER_PAGE = 50;
+
+/** The page of a staff list that the address asks for (`?page=`, 1 when none or nonsense),
+ * loaded again when it or `deps` change. */
+export function usePage<T>(
+  query: URLSearchParams,
+  load: (q: Required<PageQuery>) => Promise<Page<T>>,
+  deps: unknown[] = [],
+): Remote<Page<T>> {
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  return useRemote(() => load({ page, per_page: PER_PAGE }), [...deps, page]);
 }
 
 /** A failed request in plain words, with a retry; a revoked device lets the sync loop wipe it. */

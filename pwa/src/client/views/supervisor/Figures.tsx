@@ -8,7 +8,10 @@ import { ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { ExportFormat, ReportTable, Summary } from '../../staff-api';
+import { DetailRow } from '../common';
 import { useFacilities } from '../staff/facilities';
+import { FacilityFilter, FilterSelect } from '../staff/filters';
+import { withParam } from '../staff/nav';
 import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import type { BarSpec } from './charts';
 import {
@@ -21,7 +24,6 @@ import {
   monthNames,
   RISKS,
 } from './figure-format';
-import { FilterSelect, facilityOptions } from './filters';
 import { SupervisorTabs } from './tabs';
 
 const SECTIONS: { table: ReportTable; title: MessageKey; note?: MessageKey }[] = [
@@ -45,12 +47,8 @@ export function Figures({ query }: RouteProps) {
   const year = asked >= 2000 && asked <= 2100 ? asked : pickYear(years.data, thisYear);
   const summary = useRemote(() => api.summary(year, facility || null), [year, facility]);
 
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    navigate(`/supervisor/figures?${next.toString()}`);
-  };
+  const setParam = (name: string, value: string) =>
+    navigate(`/supervisor/figures?${withParam(query, name, value).toString()}`);
 
   return (
     <section aria-labelledby="fig-h" class="figures staff-wide">
@@ -59,19 +57,15 @@ export function Figures({ query }: RouteProps) {
       <form class="filters" aria-label={t('fig.filters')} onSubmit={(e) => e.preventDefault()}>
         <FilterSelect
           id="fig-year"
-          testid="fig-year"
           label={t('fig.year')}
           value={String(year)}
           options={choices.map((y) => [String(y), String(y)] as const)}
           onChange={(v) => setParam('year', v)}
         />
-        <FilterSelect
+        <FacilityFilter
           id="fig-facility"
-          testid="fig-facility"
-          label={t('staff.facility')}
+          facilities={facilities}
           value={facility}
-          all={t('staff.all_facilities')}
-          options={facilityOptions(facilities)}
           onChange={(v) => setParam('facility', v)}
         />
       </form>
@@ -117,10 +111,9 @@ function KeyFigures({ s, lang }: { s: Summary; lang: Lang }) {
   return (
     <dl class="keyfigures">
       {items.map(([key, value, testid]) => (
-        <div key={key}>
-          <dt>{t(key)}</dt>
-          <dd data-testid={testid}>{value}</dd>
-        </div>
+        <DetailRow key={key} term={t(key)} testid={testid}>
+          {value}
+        </DetailRow>
       ))}
     </dl>
   );

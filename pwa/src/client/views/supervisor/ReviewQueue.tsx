@@ -6,14 +6,13 @@ import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { QueueItem } from '../../staff-api';
 import { useFacilities } from '../staff/facilities';
-import { Pager } from '../staff/nav';
-import { Loaded, useRemote, useStaffApi } from '../staff/remote';
+import { FacilityFilter, FilterSelect } from '../staff/filters';
+import { goListParam, PagedList, withParam } from '../staff/nav';
+import { usePage, useStaffApi } from '../staff/remote';
 import { rememberQueueItems, knownCounselors } from './review-cache';
 import { SupervisorTabs } from './tabs';
 import { formatHours } from './figure-format';
-import { FilterSelect, facilityOptions } from './filters';
 
-const PER_PAGE = 50;
 export const AGE_CHOICES = [24, 48, 168] as const;
 
 export function ReviewQueue({ query }: RouteProps) {
@@ -23,32 +22,28 @@ export function ReviewQueue({ query }: RouteProps) {
   const facility = query.get('facility') ?? '';
   const counselor = query.get('counselor') ?? '';
   const age = query.get('age') ?? '';
-  const page = Math.max(1, Number(query.get('page')) || 1);
-  const queue = useRemote(async () => {
-    const answer = await api.reviewQueue({
-      facility_id: facility || null,
-      counselor_id: counselor || null,
-      min_age_hours: age ? Number(age) : null,
-      page,
-      per_page: PER_PAGE,
-    });
-    rememberQueueItems(answer.items);
-    return answer;
-  }, [facility, counselor, age, page]);
+  const queue = usePage(
+    query,
+    async (q) => {
+      const answer = await api.reviewQueue({
+        facility_id: facility || null,
+        counselor_id: counselor || null,
+        min_age_hours: age ? Number(age) : null,
+        ...q,
+      });
+      rememberQueueItems(answer.items);
+      return answer;
+    },
+    [facility, counselor, age],
+  );
 
   const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
+    const next = withParam(query, name, value);
     next.delete('page');
     const text = next.toString();
     navigate(`/supervisor${text ? `?${text}` : ''}`);
   };
-  const goPage = (n: number) => {
-    const next = new URLSearchParams(query);
-    next.set('page', String(n));
-    navigate(`/supervisor?${next.toString()}`);
-  };
+  const goPage = (n: number) => goListParam('/supervisor', query, 'page', String(n));
   const zoneFor = (id: string) => zoneOf(facilities?.find((f) => f.id === id)?.timezone);
 
   return (
@@ -61,13 +56,11 @@ export function ReviewQueue({ query }: RouteProps) {
         aria-label={t('review.filters')}
         onSubmit={(e) => e.preventDefault()}
       >
-        <FilterSelect
+        <FacilityFilter
           id="review-facility"
           testid="review-filter-facility"
-          label={t('staff.facility')}
+          facilities={facilities}
           value={facility}
-          all={t('staff.all_facilities')}
-          options={facilityOptions(facilities)}
           onChange={(v) => setFilter('facility', v)}
         />
         <FilterSelect
@@ -91,29 +84,11 @@ export function ReviewQueue({ query }: RouteProps) {
           onChange={(v) => setFilter('age', v)}
         />
       </form>
-      <Loaded remote={queue}>
-        {(data) => (
-          <>
-            <p class="muted" role="status" data-testid="review-total" data-count={data.total}>
-              {t('review.count', { n: data.total })}
-            </p>
-            {data.items.length === 0 ? (
-              <p data-testid="review-empty">{t('review.empty')}</p>
-            ) : (
-              <ul class="list" data-testid="review-queue">
-                {data.items.map((item) => (
-                  <QueueRow
-                    key={item.record.id}
-                    item={item}
-                    zone={zoneFor(item.record.facility_id)}
-                  />
-                ))}
-              </ul>
-            )}
-            <Pager page={data.page} perPage={data.per_page} total={data.total} onPage={goPage} />
-          </>
+      <PagedList remote={queue} name="review" listTestid="review-queue" onPage={goPage}>
+        {(item) => (
+          <QueueRow key={item.record.id} item={item} zone={zoneFor(item.record.facility_id)} />
         )}
-      </Loaded>
+      </PagedList>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { HttpError } from '../../api';
 import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
 import type { Decision, SessionRecord } from '../../staff-api';
+import { DetailRow, ReviewComment } from '../common';
 import { useDraft } from '../staff/draft';
 import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { queueItem } from './review-cache';
@@ -82,42 +83,22 @@ function SessionReview({
   return (
     <>
       <dl class="details">
-        <div>
-          <dt>{t('review.client')}</dt>
-          <dd data-testid="rs-client">{names.client ?? t('session.group')}</dd>
-        </div>
-        <div>
-          <dt>{t('session.kind')}</dt>
-          <dd>{label('kind', r['kind'])}</dd>
-        </div>
-        <div>
-          <dt>{t('session.date')}</dt>
-          <dd>{when(r['occurred_at'])}</dd>
-        </div>
-        <div>
-          <dt>{t('session.duration_minutes')}</dt>
-          <dd>{String(r['duration_minutes'] ?? '')}</dd>
-        </div>
-        <div>
-          <dt>{t('session.attendance')}</dt>
-          <dd>{label('attendance', r['attendance'])}</dd>
-        </div>
-        <div>
-          <dt>{t('review.counselor')}</dt>
-          <dd>{names.counselor ?? t('common.none')}</dd>
-        </div>
-        <div>
-          <dt>{t('staff.facility')}</dt>
-          <dd>{names.facility ?? t('common.none')}</dd>
-        </div>
-        <div>
-          <dt>{t('review.status')}</dt>
-          <dd>
-            <span class={`status status-${String(r['status'])}`} data-testid="rs-status">
-              {label('sstatus', r['status'])}
-            </span>
-          </dd>
-        </div>
+        <DetailRow term={t('review.client')} testid="rs-client">
+          {names.client ?? t('session.group')}
+        </DetailRow>
+        <DetailRow term={t('session.kind')}>{label('kind', r['kind'])}</DetailRow>
+        <DetailRow term={t('session.date')}>{when(r['occurred_at'])}</DetailRow>
+        <DetailRow term={t('session.duration_minutes')}>
+          {String(r['duration_minutes'] ?? '')}
+        </DetailRow>
+        <DetailRow term={t('session.attendance')}>{label('attendance', r['attendance'])}</DetailRow>
+        <DetailRow term={t('review.counselor')}>{names.counselor ?? t('common.none')}</DetailRow>
+        <DetailRow term={t('staff.facility')}>{names.facility ?? t('common.none')}</DetailRow>
+        <DetailRow term={t('review.status')}>
+          <span class={`status status-${String(r['status'])}`} data-testid="rs-status">
+            {label('sstatus', r['status'])}
+          </span>
+        </DetailRow>
       </dl>
       {r['amends_id'] ? (
         <p class="alert alert-info" data-testid="rs-addendum">
@@ -208,16 +189,15 @@ function Outcome({ record, when }: { record: SessionRecord; when: (iso: unknown)
             time: when(record['reviewed_at']),
           })}
         </p>
-        {record['review_comment'] ? (
-          <p class="comment">
-            {t('session.review_comment', { comment: String(record['review_comment']) })}
-          </p>
-        ) : null}
+        <ReviewComment record={record} />
       </div>
     );
   }
   return null;
 }
+
+/** The decisions in the order of their buttons; approving is the primary one. */
+const DECISIONS: readonly Decision[] = ['approve', 'return'];
 
 function DecisionForm({
   record,
@@ -300,23 +280,18 @@ function DecisionForm({
         }
       />
       <div class="buttons">
-        <button
-          type="button"
-          class="primary"
-          data-testid="review-approve"
-          disabled={busy !== null}
-          onClick={() => void decide('approve')}
-        >
-          {busy === 'approve' ? t('staff.sending') : t('review.approve')}
-        </button>
-        <button
-          type="button"
-          data-testid="review-return"
-          disabled={busy !== null}
-          onClick={() => void decide('return')}
-        >
-          {busy === 'return' ? t('staff.sending') : t('review.return')}
-        </button>
+        {DECISIONS.map((decision) => (
+          <button
+            key={decision}
+            type="button"
+            class={decision === 'approve' ? 'primary' : undefined}
+            data-testid={`review-${decision}`}
+            disabled={busy !== null}
+            onClick={() => void decide(decision)}
+          >
+            {busy === decision ? t('staff.sending') : t(`review.${decision}`)}
+          </button>
+        ))}
       </div>
     </form>
   );
