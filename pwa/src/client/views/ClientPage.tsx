@@ -1,6 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { label, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
+import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
 
@@ -19,6 +21,28 @@ export function scoreText(scores: unknown, lang: Lang): string {
     })
     .filter(Boolean)
     .join(', ');
+}
+
+/** The client's records of one kind under their heading (`client.<name>`): the words for none
+ * (`client.no_<name>`), or a row each; sessions are an ordered timeline, newest first. */
+function RecordList(props: {
+  name: 'enrollments' | 'assessments' | 'sessions';
+  records: LocalRecord[];
+  children: (record: LocalRecord) => ComponentChildren;
+}) {
+  const { name, records } = props;
+  return (
+    <>
+      <h2>{t(`client.${name}`)}</h2>
+      {records.length === 0 ? (
+        <p>{t(`client.no_${name}`)}</p>
+      ) : name === 'sessions' ? (
+        <ol class="list timeline">{records.map(props.children)}</ol>
+      ) : (
+        <ul class="list">{records.map(props.children)}</ul>
+      )}
+    </>
+  );
 }
 
 export function ClientPage({ params }: RouteProps) {
@@ -78,61 +102,46 @@ export function ClientPage({ params }: RouteProps) {
         </a>
       </p>
 
-      <h2>{t('client.enrollments')}</h2>
-      {enrollments.length === 0 ? (
-        <p>{t('client.no_enrollments')}</p>
-      ) : (
-        <ul class="list">
-          {enrollments.map((e) => (
-            <li key={e.id} data-testid="enrollment-row">
-              <strong>{label('program', e['program'])}</strong> · {label('enrollment', e['status'])}
-              {e['cohort'] ? ` · ${String(e['cohort'])}` : ''}
-              {e['phase'] ? ` · ${String(e['phase'])}` : ''} ·{' '}
-              {formatDate(e['start_date'] as string, lang)}
-              {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
-              <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <RecordList name="enrollments" records={enrollments}>
+        {(e) => (
+          <li key={e.id} data-testid="enrollment-row">
+            <strong>{label('program', e['program'])}</strong> · {label('enrollment', e['status'])}
+            {e['cohort'] ? ` · ${String(e['cohort'])}` : ''}
+            {e['phase'] ? ` · ${String(e['phase'])}` : ''} ·{' '}
+            {formatDate(e['start_date'] as string, lang)}
+            {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
+            <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />
+          </li>
+        )}
+      </RecordList>
 
-      <h2>{t('client.assessments')}</h2>
-      {assessments.length === 0 ? (
-        <p>{t('client.no_assessments')}</p>
-      ) : (
-        <ul class="list">
-          {assessments.map((a) => (
-            <li key={a.id} data-testid="assessment-row">
-              <strong>{label('instrument', a['instrument'])}</strong> ·{' '}
-              {formatDate(a['taken_on'] as string, lang)}
-              {scoreText(a['scores'], lang) ? (
-                <span class="muted">
-                  {' · '}
-                  {scoreText(a['scores'], lang)}
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
+      <RecordList name="assessments" records={assessments}>
+        {(a) => (
+          <li key={a.id} data-testid="assessment-row">
+            <strong>{label('instrument', a['instrument'])}</strong> ·{' '}
+            {formatDate(a['taken_on'] as string, lang)}
+            {scoreText(a['scores'], lang) ? (
+              <span class="muted">
+                {' · '}
+                {scoreText(a['scores'], lang)}
+              </span>
+            ) : null}
+          </li>
+        )}
+      </RecordList>
 
-      <h2>{t('client.sessions')}</h2>
-      {sessions.length === 0 ? (
-        <p>{t('client.no_sessions')}</p>
-      ) : (
-        <ol class="list timeline">
-          {sessions.map((s) => (
-            <li key={s.id} data-testid="session-row" data-id={s.id}>
-              <a href={`#/sessions/${s.id}`}>
-                <strong>{label('kind', s['kind'])}</strong> ·{' '}
-                {formatDateTime(s['occurred_at'] as string, zone, lang)}
-              </a>{' '}
-              <StatusLabel status={s['status']} />
-              <RecordNotices record={s} detailed={false} rejectedKeys={rejectedKeys} />
-            </li>
-          ))}
-        </ol>
-      )}
+      <RecordList name="sessions" records={sessions}>
+        {(s) => (
+          <li key={s.id} data-testid="session-row" data-id={s.id}>
+            <a href={`#/sessions/${s.id}`}>
+              <strong>{label('kind', s['kind'])}</strong> ·{' '}
+              {formatDateTime(s['occurred_at'] as string, zone, lang)}
+            </a>{' '}
+            <StatusLabel status={s['status']} />
+            <RecordNotices record={s} detailed={false} rejectedKeys={rejectedKeys} />
+          </li>
+        )}
+      </RecordList>
     </article>
   );
 }

@@ -1,5 +1,6 @@
 // The login form. What is typed stays in this component's state: nothing around it (service
 // worker install, language switch, a revoked notice arriving) resets it.
+import type { InputHTMLAttributes } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t, type Lang } from '../../shared/i18n';
 import { LoginError, type RevokedNotice, type Session } from '../auth';
@@ -8,6 +9,11 @@ import { describe, Field, LangSwitch } from './common';
 
 type LoginField = 'username' | 'password';
 const FIELDS: readonly LoginField[] = ['username', 'password'];
+/** What each input asks of the browser (password managers, keyboards). */
+const INPUTS: Record<LoginField, InputHTMLAttributes> = {
+  username: { autocomplete: 'username', autocapitalize: 'none' },
+  password: { type: 'password', autocomplete: 'current-password' },
+};
 
 /** Field errors of a failed login: the server's own words under the fields it named. */
 function serverFieldErrors(err: LoginError): Partial<Record<LoginField, string>> {
@@ -31,8 +37,7 @@ function failureText(err: unknown): string {
 }
 
 export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Promise<void> }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const [values, setValues] = useState<Record<LoginField, string>>({ username: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<LoginField, string>>>({});
@@ -46,6 +51,7 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;
+    const { username, password } = values;
     const missing: Partial<Record<LoginField, string>> = {};
     if (!username.trim()) missing.username = t('err.required');
     if (!password) missing.password = t('err.required');
@@ -81,30 +87,22 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
         </div>
       )}
       <form onSubmit={submit} noValidate>
-        <Field id="login-username" label={t('login.username')} messages={fieldError('username')}>
-          <input
-            id="login-username"
-            data-testid="login-username"
-            autocomplete="username"
-            autocapitalize="none"
-            required
-            value={username}
-            onInput={(e) => setUsername(e.currentTarget.value)}
-            {...describe('login-username', fieldError('username'))}
-          />
-        </Field>
-        <Field id="login-password" label={t('login.password')} messages={fieldError('password')}>
-          <input
-            id="login-password"
-            data-testid="login-password"
-            type="password"
-            autocomplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            {...describe('login-password', fieldError('password'))}
-          />
-        </Field>
+        {FIELDS.map((f) => (
+          <Field key={f} id={`login-${f}`} label={t(`login.${f}`)} messages={fieldError(f)}>
+            <input
+              id={`login-${f}`}
+              data-testid={`login-${f}`}
+              {...INPUTS[f]}
+              required
+              value={values[f]}
+              onInput={(e) => {
+                const value = e.currentTarget.value;
+                setValues((v) => ({ ...v, [f]: value }));
+              }}
+              {...describe(`login-${f}`, fieldError(f))}
+            />
+          </Field>
+        ))}
         <p class="error" role="alert" data-testid="login-error">
           {error}
         </p>

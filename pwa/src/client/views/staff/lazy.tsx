@@ -2,7 +2,8 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../../shared/i18n';
-import type { RouteProps } from '../../router';
+import type { Role } from '../../../shared/types';
+import type { RouteDef, RouteProps } from '../../router';
 
 /** A route view whose module is fetched the first time it is shown. */
 export function lazyView(
@@ -45,4 +46,19 @@ export function lazyView(
       </p>
     );
   };
+}
+
+/** The routes of a staff area, path → module of its view, each view loaded on first use (lazyView).
+ * The first route is the area's entry in the main navigation (`nav.<area>`, test id `nav-<area>`). */
+export function lazyRoutes(
+  area: 'supervisor' | 'admin',
+  roles: readonly Role[],
+  views: Record<string, () => Promise<ComponentType<RouteProps>>>,
+): RouteDef[] {
+  return Object.entries(views).map(([path, load], i) => ({
+    path,
+    roles,
+    view: lazyView(load),
+    ...(i === 0 ? { nav: { label: `nav.${area}` as const, testid: `nav-${area}` } } : {}),
+  }));
 }
