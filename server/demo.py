@@ -58,6 +58,7 @@ from .demo_data import (
     YEARS,
 )
 from .extensions import db
+from .instruments.assist import SUBSTANCES, score_assist
 from .models import (
     Assessment,
     Attendance,
@@ -72,7 +73,6 @@ from .models import (
 )
 from .models.wire import wire_columns, wire_value
 from .security import hash_password
-from .services.assist import SUBSTANCES, score_assist
 from .services.feed import allocate
 from .services.versions import change_log_row
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import Blueprint
-
 from ..extensions import db
+from ..json_body import Blueprint
 from ..models import Facility, User
+from ..models.wire import record_to_wire
 from ..schemas.admin import (
     AdminUserOut,
     AuditArgs,
@@ -19,6 +19,7 @@ from ..schemas.admin import (
     FacilityOut,
     FacilityPageOut,
     PasswordIn,
+    ReassignIn,
     RejectedPageOut,
     RevokeIn,
     UserIn,
@@ -26,9 +27,11 @@ from ..schemas.admin import (
     UserPatchIn,
 )
 from ..schemas.common import PageArgs
+from ..schemas.review import SessionOut
 from ..security import current_caller, login_required
 from ..services import listings, users
 from ..services.facilities import add_facility
+from ..services.sessions import reassign_session
 from ..services.unit import unit_of_work
 
 blp = Blueprint(
@@ -106,6 +109,20 @@ def revoke_device(body: dict[str, Any], device_id: UUID) -> dict[str, Any]:
         device = users.revoke_device(current_caller(), str(device_id), body["reason"])
     last_user = db.session.get(User, device.last_user_id or "")
     return listings.device_view(device, last_user, DEVICE_FIELDS)
+
+
+# Sessions
+
+
+@blp.post("/sessions/<uuid:session_id>/counselor")
+@login_required("admin")
+@blp.arguments(ReassignIn)
+@blp.response(200, SessionOut)
+def reassign(body: dict[str, Any], session_id: UUID) -> dict[str, Any]:
+    """Make another counselor of its facility a session's author (devices never can)."""
+    with unit_of_work():
+        session = reassign_session(current_caller(), str(session_id), str(body["counselor_id"]))
+        return record_to_wire(session)
 
 
 # Facilities

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from ..json_body import Blueprint
 from ..schemas.auth import LoginIn, RefreshIn, TokenPairOut, UserOut
 from ..security import (
     current_caller,

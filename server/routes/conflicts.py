@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..extensions import db
+from ..json_body import Blueprint
 from ..models import Conflict
 from ..schemas.conflicts import ConflictArgs, ConflictDetailOut, ConflictPageOut, ResolveIn
 from ..security import current_caller, login_required

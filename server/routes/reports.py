@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from ..extensions import db
+from ..json_body import Blueprint
 from ..schemas.reports import (
     ExportArgs,
     ScopeArgs,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from ..extensions import db
+from ..json_body import Blueprint
 from ..models.wire import record_to_wire
 from ..schemas.review import QueueArgs, QueueOut, ReviewIn, SessionOut
 from ..security import current_caller, login_required

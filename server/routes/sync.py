@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from ..errors import ApiProblem
 from ..extensions import db
+from ..json_body import Blueprint
 from ..models import Device
 from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut
 from ..security import current_caller, login_required

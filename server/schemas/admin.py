@@ -144,3 +144,7 @@ class RejectedOut(Schema):
 
 class RejectedPageOut(PageOut):
     items = fields.List(fields.Nested(RejectedOut))
+
+
+class ReassignIn(Schema):
+    counselor_id = fields.UUID(required=True)

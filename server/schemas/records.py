@@ -8,11 +8,12 @@ as it would be after a change. Each entity's rules live on its schema (`RecordFi
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..instruments.assist import validate_assist_answers
 from .common import Text, no_nul
 from .rules import (
     ATTENDANCE,
@@ -27,6 +28,8 @@ from .rules import (
     SESSION_STATUSES_BY_DEVICE,
     SEXES,
     URINE_RESULTS,
+    YEAR_MAX,
+    YEAR_MIN,
 )
 
 
@@ -46,6 +49,12 @@ class OffsetDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             raise ValidationError("Must carry a UTC offset, e.g. 2023-03-14T10:00:00+07:00.")
+        try:
+            in_utc = parsed.astimezone(UTC)
+        except OverflowError:  # year 1 at +14:00 has no UTC instant
+            in_utc = None
+        if in_utc is None or not YEAR_MIN <= in_utc.year <= YEAR_MAX:
+            raise ValidationError(f"Must be a time between {YEAR_MIN} and {YEAR_MAX}.")
         return parsed
 
 
@@ -141,6 +150,13 @@ class AssessmentFields(RecordFields):
     answers = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
     # Scores a device sends are ignored for ASSIST: the server computes them.
     scores = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """ASSIST answers are points of the WHO response card, per substance and question."""
+        if values.get("instrument") == "assist" and "answers" in values:
+            return validate_assist_answers(values["answers"])
+        return {}
 
 
 class SessionFields(RecordFields):

@@ -68,6 +68,10 @@ REPORT_TABLES: Final = (
 
 NOTE_MAX: Final = 20_000
 ID_MAX: Final = 64
+INT32_MAX: Final = 2**31 - 1  # versions and counts are 32-bit integer columns
+# Times a counselor records lie in this range: a typo of the year, not a real session, is refused.
+YEAR_MIN: Final = 1900
+YEAR_MAX: Final = 2100
 
 # One password policy for the API, the CLI and the PWA's forms.
 PASSWORD_MIN_LENGTH: Final = 10

@@ -10,7 +10,7 @@ from sync import Hlc, InvalidClock
 
 from ..models.records import WRITABLE_ENTITIES
 from .common import Text, no_nul
-from .rules import ID_MAX
+from .rules import ID_MAX, INT32_MAX
 
 HLC_MAX = 80
 
@@ -33,7 +33,10 @@ class PushIn(Schema):
     changes = fields.List(fields.Raw(), required=True)
     app_version = Text(load_default=None, allow_none=True, max_len=40)
     pending_count = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0)
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=0, max=INT32_MAX),
     )
 
 
@@ -83,7 +86,10 @@ class ChangeIn(Schema):
     id = Key(required=True)
     op = fields.String(required=True, validate=validate.OneOf(("upsert", "delete")))
     base_version = fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0)
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=INT32_MAX),
     )
     fields_ = fields.Dict(
         keys=fields.String(validate=no_nul),

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from ..extensions import db
+from ..instruments.assist import score_assist
 from ..models import Client, CounselingSession, Enrollment
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
 from ..security import Caller
-from .assist import score_assist
 
 # Reference fields: the record they name must exist, be live, and share the facility.
 REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
@@ -40,6 +40,26 @@ def check_references(
         if target is None or target.deleted or target.facility_id != facility_id:
             errors[field] = ["No such record in this facility."]
     return errors
+
+
+AUTHOR_IS_SERVER_SET = "Set by the server: a session's author is the counselor who records it."
+
+
+def take_authorship(
+    entity: str, values: dict[str, Any], record: SyncedMixin | None, caller: Caller
+) -> dict[str, list[str]]:
+    """A device never names a session's author: a new one is the caller's, an edit keeps it.
+
+    Removes `counselor_id` from `values`; errors when the device named anyone else. Admins
+    reassign through the admin API (services/sessions.py).
+    """
+    if entity != "session" or "counselor_id" not in values:
+        return {}
+    sent = values.pop("counselor_id")
+    author = record.counselor_id if record is not None else caller.user.id  # type: ignore[attr-defined]
+    if sent is not None and sent != author:
+        return {"counselor_id": [AUTHOR_IS_SERVER_SET]}
+    return {}
 
 
 def apply_values(record: SyncedMixin, values: dict[str, Any]) -> None:

@@ -16,9 +16,11 @@ import statistics
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import case, distinct, func, or_, select
 
 from ..extensions import db
+from ..instruments.assist import SUBSTANCES
 from ..models import Assessment, Attendance, Client, CounselingSession, Enrollment, Facility
 from ..models.common import utcnow
 from ..schemas.rules import (
@@ -30,7 +32,6 @@ from ..schemas.rules import (
     SESSION_KINDS,
 )
 from ..security import Caller, require_facility
-from .assist import SUBSTANCES
 
 WIB = timezone(timedelta(hours=7))
 RISKS = ("low", "moderate", "high")
@@ -360,11 +361,18 @@ def table_rows(figures: dict[str, Any], table: str) -> tuple[list[str], list[lis
     return header, rows
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
 def _cell(value: Any) -> Any:
-    """A value safe for a spreadsheet: text that looks like a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A value safe for a spreadsheet: no control characters a sheet cannot hold, and text that a
+    spreadsheet would read as a formula (even after leading spaces or line feeds) quoted."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.lstrip()[:1] in FORMULA_START or text[:1] in ("\t", "\r", "\n"):
+        return "'" + text
+    return text
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:

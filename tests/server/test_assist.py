@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server.services.assist import SUBSTANCES, score_assist, validate_assist_answers
+from server.instruments.assist import SUBSTANCES, score_assist, validate_assist_answers
 
 # Answers (points) that add up to a given score, built from valid points only.
 ANSWERS_BY_SCORE: dict[int, dict[str, int]] = {

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from server.demo import DEMO_PASSWORD, FACILITIES, load_demo
 from server.extensions import db
+from server.instruments.assist import score_assist
 from server.models import (
     ENTITY_MODELS,
     Assessment,
@@ -24,7 +25,6 @@ from server.models import (
 )
 from server.models.wire import record_to_wire
 from server.security import verify_password
-from server.services.assist import score_assist
 
 SYNCED_TABLES = ("facilities", "clients", "enrollments", "assessments", "sessions", "attendance")
 

@@ -32,7 +32,7 @@ from ...models.common import new_id
 from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import fields_to_wire, record_to_wire
 from ...schemas.records import check_record
-from ..records import apply_values, check_references, server_computed
+from ..records import apply_values, check_references, server_computed, take_authorship
 from ..versions import next_version
 from .batch import Batch
 from .check import Rejected, read_fields
@@ -68,7 +68,9 @@ def _create(batch: Batch, model: type[SyncedMixin], change: Change) -> Outcome:
     if values["facility_id"] not in batch.caller.facility_ids:
         raise Rejected({"facility_id": ["Not one of your facilities."]})
     # The rules between fields ran with the full load; the references are checked here.
-    errors = check_references(change.entity, values, find=batch.find)
+    errors = check_references(change.entity, values, find=batch.find) | take_authorship(
+        change.entity, values, None, batch.caller
+    )
     if errors:
         raise Rejected(errors)
     record = model(id=change.id, version=0, facility_id=values["facility_id"])  # type: ignore[call-arg]
@@ -162,6 +164,9 @@ def _update(batch: Batch, record: SyncedMixin, change: Change) -> Outcome:
     if "facility_id" in values and values["facility_id"] != record.facility_id:
         raise Rejected({"facility_id": ["A record cannot move to another facility."]})
     values.pop("facility_id", None)
+    authorship = take_authorship(entity, values, record, batch.caller)
+    if authorship:
+        raise Rejected(authorship)
     try:
         base_version = effective_base(change.base_version, record.version)
     except InvalidChange as invalid:

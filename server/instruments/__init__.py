@@ -1,0 +1,1 @@
+"""The program's instruments (WHO ASSIST, ...): pure scoring and validation, no I/O."""

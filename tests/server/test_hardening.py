@@ -1,0 +1,228 @@
+"""Inputs that once answered 500, and authorship a device could forge (issue: server hardening).
+
+Each case failed on the code before its fix: a 500 problem, or a session whose author was
+whoever the device named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import CounselingSession, User
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
+from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+
+DEEP = "[" * 1000 + "]" * 1000
+HUGE_NUMBER = "1" * 5000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/auth/refresh"])
+@pytest.mark.parametrize(
+    "body", [DEEP, '{"a": ' + DEEP + "}", HUGE_NUMBER, '{"n": ' + HUGE_NUMBER + "}"]
+)
+def test_unauthenticated_routes_refuse_deep_or_huge_json_with_400(client, path, body):
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.content_type == "application/problem+json"
+
+
+def test_push_refuses_deep_json_with_400(client, world):
+    device = DeviceSession(client, "konselor.a")
+    body = '{"device_id": "' + device.device_id + '", "changes": [' + DEEP + "]}"
+    response = device.post("/api/v1/sync/push", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("pending", [2**31, 2**63])
+def test_push_refuses_an_impossible_pending_count(client, world, pending):
+    device = DeviceSession(client, "konselor.a")
+    response = device.report(app_version="1.0", pending_count=pending)
+    assert response.status_code == 422
+    assert "pending_count" in response.get_json()["errors"]
+
+
+def test_a_huge_base_version_is_rejected_and_the_rest_applied(client, world):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    [created] = device.push(change("client", client_id, client_fields(world.facility_a)))
+    assert created["status"] == "applied"
+    results = device.push(
+        change("client", client_id, {"full_name": "Budi S."}, base=10**30),
+        change("client", new_id(), client_fields(world.facility_a)),
+    )
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "base_version" in results[0]["errors"]
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1066-10-14T09:00:00+00:00"],
+)
+def test_an_impossible_session_time_is_rejected_per_field(client, world, occurred_at):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    fields = session_fields(world.facility_a, client_id, occurred_at=occurred_at)
+    results = device.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change("session", new_id(), fields),
+    )
+    assert [r["status"] for r in results] == ["applied", "rejected"]
+    assert "occurred_at" in results[1]["errors"]
+
+
+def _assessment(facility_id: str, client_id: str, answers: Any) -> dict[str, Any]:
+    return {
+        "facility_id": facility_id,
+        "client_id": client_id,
+        "instrument": "assist",
+        "taken_on": "2024-01-10",
+        "answers": answers,
+    }
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"alcohol": {"q2": 7}},
+        {"heroin": {"q2": 2}},
+        {"alcohol": {"q9": 0}},
+        {"alcohol": {"q2": True}},
+        {"alcohol": {"q2": "2"}},
+        {"alcohol": 3},
+        [1, 2],
+    ],
+)
+def test_assist_answers_of_the_wrong_shape_are_rejected_and_the_batch_goes_on(
+    client, world, answers
+):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    results = device.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change("assessment", new_id(), _assessment(world.facility_a, client_id, answers)),
+        change("client", new_id(), client_fields(world.facility_a)),
+    )
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert any(name.startswith("answers") for name in results[1]["errors"])
+
+
+def test_xlsx_export_survives_a_control_character_in_a_facility_name(client, world):
+    with unit_of_work():
+        add_facility(code="LP-Z", name="Lapas\x07Z\x1b", kind="lapas", region="X", timezone="WIB")
+    admin = DeviceSession(client, "admin")
+    response = admin.get("/api/v1/reports/export?year=2023&table=rehabilitated&format=xlsx")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        (" =1+1", "' =1+1"),
+        ("\n@SUM(A1)", "'\n@SUM(A1)"),
+        ("\t-2", "'\t-2"),
+        ("  +62 811", "'  +62 811"),
+        ("Lapas\x07 A", "Lapas A"),
+        ("Lapas Kelas I", "Lapas Kelas I"),
+        (12, 12),
+    ],
+)
+def test_export_cells_are_neutralized(value, safe):
+    from server.services.reports import _cell
+
+    assert _cell(value) == safe
+
+
+# Authorship
+
+
+def _counselor_id(username: str) -> str:
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_a_new_session_is_authored_by_the_caller_whatever_the_device_names(client, world):
+    device = DeviceSession(client, "konselor.a")
+    other = _counselor_id("konselor.a2")
+    client_id, session_id = new_id(), new_id()
+    results = device.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change(
+            "session",
+            session_id,
+            session_fields(world.facility_a, client_id, counselor_id=other, status="submitted"),
+        ),
+    )
+    assert results[1]["status"] == "rejected"
+    assert "counselor_id" in results[1]["errors"]
+    results = device.push(
+        change("session", session_id, session_fields(world.facility_a, client_id))
+    )
+    assert results[0]["status"] == "applied"
+    stored = db.session.get(CounselingSession, session_id)
+    assert stored is not None and stored.counselor_id == device.user_id
+
+
+def test_a_random_counselor_id_is_not_stored(client, world):
+    device = DeviceSession(client, "konselor.a")
+    client_id, session_id = new_id(), new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    fields = session_fields(world.facility_a, client_id, counselor_id=new_id())
+    [result] = device.push(change("session", session_id, fields))
+    assert result["status"] == "rejected"
+    assert db.session.get(CounselingSession, session_id) is None
+
+
+def test_an_edit_from_a_device_never_takes_over_a_session(client, world):
+    author = DeviceSession(client, "konselor.a2")
+    thief = DeviceSession(client, "konselor.a")
+    client_id, session_id = new_id(), new_id()
+    author.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change("session", session_id, session_fields(world.facility_a, client_id)),
+    )
+    [result] = thief.push(change("session", session_id, {"counselor_id": thief.user_id}, base=1))
+    assert result["status"] == "rejected"
+    assert "counselor_id" in result["errors"]
+    db.session.expire_all()
+    stored = db.session.get(CounselingSession, session_id)
+    assert stored is not None and stored.counselor_id == author.user_id
+
+
+def test_an_admin_reassigns_a_session_through_the_admin_route_audited(client, world):
+    author = DeviceSession(client, "konselor.a2")
+    admin = DeviceSession(client, "admin")
+    client_id, session_id = new_id(), new_id()
+    author.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change("session", session_id, session_fields(world.facility_a, client_id)),
+    )
+    other = _counselor_id("konselor.a")
+    response = admin.post(
+        f"/api/v1/admin/sessions/{session_id}/counselor", json={"counselor_id": other}
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["counselor_id"] == other
+    assert response.get_json()["version"] == 2
+    # The counselor must work in the session's facility.
+    outsider = _counselor_id("konselor.b")
+    refused = admin.post(
+        f"/api/v1/admin/sessions/{session_id}/counselor", json={"counselor_id": outsider}
+    )
+    assert refused.status_code == 422
+    counselor = DeviceSession(client, "konselor.a")
+    forbidden = counselor.post(
+        f"/api/v1/admin/sessions/{session_id}/counselor", json={"counselor_id": other}
+    )
+    assert forbidden.status_code == 403
+    from server.models import AuditEvent
+
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "reassign_session")
+    ).all()
+    assert len(events) == 1 and events[0].record_id == session_id
