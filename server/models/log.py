@@ -27,7 +27,8 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
-    change_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    # Unique per device (uq_change_log_device_change): idempotency never crosses devices.
+    change_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     entity: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     facility_id: Mapped[str | None] = mapped_column(UUID, nullable=True, index=True)
@@ -49,7 +50,10 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (db.Index("ix_change_log_record_version", "entity", "record_id", "version"),)
+    __table_args__ = (
+        db.Index("ix_change_log_record_version", "entity", "record_id", "version"),
+        db.Index("uq_change_log_device_change", "device_id", "change_id", unique=True),
+    )
 
 
 class Conflict(db.Model):  # type: ignore[name-defined,misc]

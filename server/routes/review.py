@@ -32,7 +32,9 @@ def get_session(session_id: str) -> dict[str, Any]:
 @blp.response(200, SessionOut)
 def review(body: dict[str, Any], session_id: str) -> dict[str, Any]:
     """Approve or return a submitted session; answers its new state."""
-    record = review_session(current_caller(), session_id, body["decision"], body["comment"])
+    record = review_session(
+        current_caller(), session_id, body["decision"], body["comment"], body["version"]
+    )
     db.session.commit()
     return record_to_wire(record)
 

@@ -21,7 +21,10 @@ from .rules import (
     ENROLLMENT_STATUSES,
     GROUP_KINDS,
     INSTRUMENTS,
+    KINDS_WITH_PLAN,
     NOTE_MAX,
+    NOTES_TO_SUBMIT,
+    PLAN_TO_SUBMIT,
     PROGRAMS,
     RISK_FLAGS,
     SESSION_KINDS,
@@ -191,7 +194,8 @@ class SessionFields(RecordFields):
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Errors:
-        """Who a session is for by its kind, a urine panel for a urine test, plausible dates."""
+        """Who a session is for by its kind, a urine panel for a urine test, the DAP parts a
+        session sent for review needs, plausible dates."""
         errors: Errors = {}
         kind = values.get("kind")
         occurred = values.get("occurred_at")
@@ -211,6 +215,10 @@ class SessionFields(RecordFields):
                 _add(errors, "attendance", "Required for this kind of session.")
         if kind == "urine_test" and not values.get("urine_test"):
             _add(errors, "urine_test", "Required for a urine test session.")
+        if values.get("status") == "submitted":
+            for note in NOTES_TO_SUBMIT + (PLAN_TO_SUBMIT if kind in KINDS_WITH_PLAN else ()):
+                if not str(values.get(note) or "").strip():
+                    _add(errors, note, "Required to send the session for review.")
         if occurred is not None:
             now = datetime.now(occurred.tzinfo)
             if occurred > now + timedelta(days=1):

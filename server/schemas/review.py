@@ -18,6 +18,10 @@ SessionOut = Schema.from_dict(
 class ReviewIn(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(tuple(REVIEW_DECISIONS)))
     comment = Text(load_default=None, allow_none=True, max_len=4000)
+    # The version the reviewer saw: a decision on anything else is refused (409 stale).
+    version = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1)
+    )
 
     @validates_schema
     def _comment_to_return(self, data: dict[str, Any], **kwargs: Any) -> None:

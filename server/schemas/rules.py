@@ -52,6 +52,11 @@ RISK_FLAGS: Final = (
 URINE_RESULTS: Final = ("negative", "positive", "invalid")
 SESSION_STATUSES: Final = ("draft", "submitted", "approved", "returned")
 SESSION_STATUSES_BY_DEVICE: Final = ("draft", "submitted")
+# A session sent for review carries the Data and Assessment parts of its DAP note, and a Plan
+# when it is one client's own work (an individual or a family session).
+NOTES_TO_SUBMIT: Final = ("note_data", "note_assessment")
+PLAN_TO_SUBMIT: Final = ("note_plan",)
+KINDS_WITH_PLAN: Final = ("individual", "family")
 
 # A review decision and the session status it sets.
 REVIEW_DECISIONS: Final = {"approve": "approved", "return": "returned"}
@@ -94,6 +99,9 @@ EXPORTED: Final = {
     "URINE_RESULTS": URINE_RESULTS,
     "SESSION_STATUSES": SESSION_STATUSES,
     "NOTE_MAX": NOTE_MAX,
+    "NOTES_TO_SUBMIT": NOTES_TO_SUBMIT,
+    "PLAN_TO_SUBMIT": PLAN_TO_SUBMIT,
+    "KINDS_WITH_PLAN": KINDS_WITH_PLAN,
     "PASSWORD_MIN_LENGTH": PASSWORD_MIN_LENGTH,
     "PASSWORD_MAX_LENGTH": PASSWORD_MAX_LENGTH,
 }

@@ -20,7 +20,7 @@ from ..models.wire import wire_value
 from ..schemas.rules import REVIEW_DECISIONS
 from ..security import Caller, require_facility
 from .audit import audit
-from .errors import NotFound, StateConflict
+from .errors import Forbidden, NotFound, StateConflict
 from .feed import lock_feed
 from .versions import write_version
 
@@ -50,11 +50,26 @@ def read_session(session_id: str) -> CounselingSession:
 
 
 def review_session(
-    caller: Caller, session_id: str, decision: str, comment: str | None
+    caller: Caller,
+    session_id: str,
+    decision: str,
+    comment: str | None,
+    seen_version: int | None = None,
 ) -> CounselingSession:
-    """Approve or return a submitted session as a new version; the caller commits."""
+    """Approve or return a submitted session as a new version; the caller commits.
+
+    Nobody reviews a session they wrote, and a decision names the version it was made on.
+    """
     lock_feed(db.session)
     record = find_session(session_id, for_update=True)
+    if record.counselor_id == caller.user.id:
+        raise Forbidden("own-session", "Nobody approves or returns a session they wrote.")
+    if seen_version is not None and seen_version != record.version:
+        raise StateConflict(
+            "stale-version",
+            "This session changed since it was opened; reload it and decide again.",
+            {"version": [f"The session is at version {record.version}."]},
+        )
     if record.status != "submitted":
         raise StateConflict(
             "not-submitted",

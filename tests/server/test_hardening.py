@@ -226,3 +226,86 @@ def test_an_admin_reassigns_a_session_through_the_admin_route_audited(client, wo
         select(AuditEvent).where(AuditEvent.action == "reassign_session")
     ).all()
     assert len(events) == 1 and events[0].record_id == session_id
+
+
+# Separation of duties and decisions on what the reviewer saw
+
+
+def _submitted_by(device: DeviceSession, facility_id: str) -> str:
+    client_id, session_id = new_id(), new_id()
+    results = device.push(
+        change("client", client_id, client_fields(facility_id)),
+        change("session", session_id, session_fields(facility_id, client_id, status="submitted")),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    return session_id
+
+
+def test_nobody_approves_a_session_they_wrote(client, world):
+    admin = DeviceSession(client, "admin")
+    session_id = _submitted_by(admin, world.facility_a)
+    response = admin.post(f"/api/v1/sessions/{session_id}/review", json={"decision": "approve"})
+    assert response.status_code == 403
+    assert response.get_json()["type"].endswith("/own-session")
+    supervisor = DeviceSession(client, "supervisor.a")
+    ok = supervisor.post(f"/api/v1/sessions/{session_id}/review", json={"decision": "approve"})
+    assert ok.status_code == 200
+
+
+def test_a_decision_on_a_version_the_reviewer_did_not_see_is_refused(client, world):
+    counselor = DeviceSession(client, "konselor.a")
+    session_id = _submitted_by(counselor, world.facility_a)
+    supervisor = DeviceSession(client, "supervisor.a")
+    seen = supervisor.get(f"/api/v1/sessions/{session_id}").get_json()["version"]
+    counselor.push(change("session", session_id, {"note_plan": "Rencana baru."}, base=seen))
+    stale = supervisor.post(
+        f"/api/v1/sessions/{session_id}/review", json={"decision": "approve", "version": seen}
+    )
+    assert stale.status_code == 409
+    assert "version" in stale.get_json()["errors"]
+    current = supervisor.get(f"/api/v1/sessions/{session_id}").get_json()["version"]
+    fresh = supervisor.post(
+        f"/api/v1/sessions/{session_id}/review", json={"decision": "approve", "version": current}
+    )
+    assert fresh.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "missing"),
+    [("individual", {"note_plan"}), ("group", set()), ("family", {"note_plan"})],
+)
+def test_a_session_sent_for_review_needs_its_dap_parts(client, world, kind, missing):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    fields = session_fields(
+        world.facility_a, client_id, kind=kind, note_plan="", status="submitted"
+    )
+    if kind == "group":
+        fields |= {"client_id": None, "attendance": None}
+    results = device.push(
+        change("client", client_id, client_fields(world.facility_a)),
+        change("session", new_id(), fields),
+        change("session", new_id(), fields | {"note_data": "", "note_assessment": " "}),
+    )
+    assert results[0]["status"] == "applied"
+    assert (results[1]["status"] == "rejected") == bool(missing)
+    assert set(results[1]["errors"] or {}) == missing
+    assert set(results[2]["errors"]) == {"note_data", "note_assessment"} | missing
+
+
+def test_idempotency_is_per_device(client, world):
+    # konselor.b's change reuses the change_id konselor.a sent: b gets its own answer.
+    a, b = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.b")
+    shared = new_id()
+    mine = change("client", new_id(), client_fields(world.facility_a)) | {"change_id": shared}
+    theirs = change("client", new_id(), client_fields(world.facility_b)) | {"change_id": shared}
+    [first] = a.push(mine)
+    [second] = b.push(theirs)
+    assert first["status"] == second["status"] == "applied"
+    assert second["id"] == theirs["id"] != first["id"]
+    from server.models import Client
+
+    assert db.session.get(Client, theirs["id"]) is not None
+    # A retry by the same device is still answered from the log, never applied twice.
+    [again] = b.push(theirs)
+    assert again == second

@@ -11,6 +11,7 @@ import {
   SEXES,
   URINE_RESULTS,
 } from './types';
+import { KINDS_WITH_PLAN, NOTES_TO_SUBMIT, PLAN_TO_SUBMIT } from './rules.generated';
 
 export type ErrorCode =
   | 'required'
@@ -27,7 +28,8 @@ export type ErrorCode =
   | 'int_range'
   | 'nul_char'
   | 'facility_not_allowed'
-  | 'must_be_empty';
+  | 'must_be_empty'
+  | 'required_to_submit';
 
 export interface FieldError {
   code: ErrorCode;
@@ -232,5 +234,15 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   const status = f['status'];
   if (!isBlank(status) && status !== 'draft' && status !== 'submitted')
     c.add('status', { code: 'one_of' });
+  if (status === 'submitted') {
+    // The DAP parts a supervisor needs (the server's rule: schemas/rules.py NOTES_TO_SUBMIT).
+    const withPlan =
+      typeof kind === 'string' && (KINDS_WITH_PLAN as readonly string[]).includes(kind);
+    for (const note of [...NOTES_TO_SUBMIT, ...(withPlan ? PLAN_TO_SUBMIT : [])]) {
+      const text = f[note];
+      if (typeof text !== 'string' || text.trim() === '')
+        c.add(note, { code: 'required_to_submit' });
+    }
+  }
   return c.ok ? {} : c.errors;
 }

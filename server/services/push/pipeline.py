@@ -37,13 +37,15 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]
     """Apply a batch; returns one result per change, in order. The caller commits."""
     # P1: take the feed lock first: versions commit in seq order, and SQLite never upgrades a lock.
     lock_feed(db.session)
-    # P2: results of change_ids seen before are answered again, never re-applied.
+    # P2: results of change_ids this device sent before are answered again, never re-applied.
+    # Keyed by device: another device's change_id is never answered with its result.
     ids = [c.get("change_id") for c in raw_changes if isinstance(c, dict)]
     answered = {
         row.change_id: row.result
         for row in db.session.execute(
             select(ChangeLog.change_id, ChangeLog.result).where(
-                ChangeLog.change_id.in_([i for i in ids if isinstance(i, str)])
+                ChangeLog.device_id == device.id,
+                ChangeLog.change_id.in_([i for i in ids if isinstance(i, str)]),
             )
         )
     }
