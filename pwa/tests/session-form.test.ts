@@ -16,6 +16,8 @@ describe('session form', () => {
     const d = {
       ...emptyDraft({ id: 's1', clientId: 'c1', facilityId: 'f', zone: 'WITA', nowMs: NOW }),
       note_data: 'D',
+      note_assessment: 'A',
+      note_plan: 'P',
     };
     const fields = draftToFields(d, 'WITA', 'submitted', 'u1');
     expect(fields['occurred_at']).toBe('2024-05-01T11:30:00+08:00');

@@ -67,6 +67,8 @@ const goodSession = {
   duration_minutes: 60,
   attendance: 'attended',
   note_data: 'ok',
+  note_assessment: 'ok',
+  note_plan: 'ok',
   risk_flags: ['relapse'],
   status: 'submitted',
 };

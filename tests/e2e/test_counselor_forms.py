@@ -51,6 +51,7 @@ def test_every_form_writes_changes_the_server_accepts(
     # A group session with both clients, one of them sick.
     page.get_by_test_id("nav-group").click()
     page.get_by_test_id("session-note-data").fill("Morning meeting: topik kejujuran.")
+    page.get_by_test_id("session-note-assessment").fill("Kelompok aktif; dua klien diam.")
     statuses = page.get_by_test_id("participant-status")
     expect(statuses).to_have_count(2)
     statuses.nth(0).select_option("attended")
