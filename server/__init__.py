@@ -13,6 +13,7 @@ from werkzeug.routing import PathConverter
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import api, cors, db, migrate
+from .headers import install_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["CORS_ORIGINS"]:
         cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}})
     register_error_handlers(app)
+    install_security_headers(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
     from .routes import register_blueprints
 

@@ -38,6 +38,8 @@ class Config:
     PULL_MAX_LIMIT = 1000
     PWA_DIST = Path(os.environ.get("PULIH_PWA_DIST", str(ROOT / "pwa" / "dist")))
     CORS_ORIGINS = [o for o in os.environ.get("PULIH_CORS_ORIGINS", "").split(",") if o]
+    # How many reverse proxies stand in front; their X-Forwarded-For/-Proto are believed.
+    PROXY_COUNT = int(os.environ.get("PULIH_PROXY_COUNT", "0"))
     # Names that change with reorganisations are configuration, not code (docs/design.md).
     MINISTRY_NAME = os.environ.get("PULIH_MINISTRY_NAME", "Kementerian Imigrasi dan Pemasyarakatan")
     REGIONAL_OFFICE_NAME = os.environ.get(

@@ -23,6 +23,15 @@ class NewUserFields(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = Password(required=True)
 
+    @validates_schema
+    def _password_is_not_the_name(self, data: dict[str, Any], **kwargs: Any) -> None:
+        from ..passwords import password_problems
+
+        names = [data.get("username", ""), data.get("display_name", "")]
+        problems = password_problems(data.get("password", ""), user_inputs=names)
+        if problems and "password" in data:
+            raise ValidationError(problems, "password")
+
 
 class UserIn(NewUserFields):
     facility_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=1000))

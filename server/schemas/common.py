@@ -6,7 +6,7 @@ from typing import Any, TypeGuard
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from .rules import ID_MAX, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from .rules import ID_MAX, PASSWORD_MAX_LENGTH
 
 
 def is_storable(value: str) -> bool:
@@ -31,9 +31,21 @@ def Text(*, max_len: int, min_len: int = 0, **kwargs: Any) -> fields.String:  # 
     return fields.String(validate=[validate.Length(min=min_len, max=max_len), no_nul], **kwargs)
 
 
+def _strong(password: str) -> None:
+    from ..passwords import password_problems
+
+    problems = password_problems(password)
+    if problems:
+        raise ValidationError(problems)
+
+
 def Password(**kwargs: Any) -> fields.String:  # noqa: N802
-    """A new password under the one password policy (rules.PASSWORD_MIN_LENGTH)."""
-    return Text(min_len=PASSWORD_MIN_LENGTH, max_len=PASSWORD_MAX_LENGTH, load_only=True, **kwargs)
+    """A new password under the one password policy (server/passwords.py)."""
+    return fields.String(
+        validate=[validate.Length(max=PASSWORD_MAX_LENGTH), no_nul, _strong],
+        load_only=True,
+        **kwargs,
+    )
 
 
 def is_key(value: Any) -> TypeGuard[str]:

@@ -79,7 +79,9 @@ YEAR_MIN: Final = 1900
 YEAR_MAX: Final = 2100
 
 # One password policy for the API, the CLI and the PWA's forms.
-PASSWORD_MIN_LENGTH: Final = 10
+PASSWORD_MIN_LENGTH: Final = 12
+# zxcvbn score 0-4 (server/passwords.py); 3 = "safely unguessable" for an online attack.
+PASSWORD_MIN_SCORE: Final = 3
 PASSWORD_MAX_LENGTH: Final = 200
 
 # What the PWA receives, by the names it uses (pwa/src/shared/rules.generated.ts).
@@ -103,6 +105,7 @@ EXPORTED: Final = {
     "PLAN_TO_SUBMIT": PLAN_TO_SUBMIT,
     "KINDS_WITH_PLAN": KINDS_WITH_PLAN,
     "PASSWORD_MIN_LENGTH": PASSWORD_MIN_LENGTH,
+    "PASSWORD_MIN_SCORE": PASSWORD_MIN_SCORE,
     "PASSWORD_MAX_LENGTH": PASSWORD_MAX_LENGTH,
 }
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Device, Facility, Token, User
 from ..models.common import utcnow
+from ..passwords import password_problems
 from ..security import Caller, hash_password
 from .audit import audit
 from .errors import Invalid, NotFound, StateConflict
@@ -128,6 +129,9 @@ def update_user(caller: Caller, user_id: str, body: dict[str, Any]) -> User:
 def reset_password(user_id: str, password: str) -> User:
     """Set a new password; every session of the user ends."""
     user = get_user(user_id)
+    problems = password_problems(password, user_inputs=[user.username, user.display_name])
+    if problems:
+        raise Invalid("validation", "The password breaks the policy.", {"password": problems})
     user.password_hash = hash_password(password)
     revoked = revoke_user_tokens(user.id)
     audit("reset_password", entity="user", record_id=user.id, tokens_revoked=revoked)

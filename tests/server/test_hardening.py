@@ -309,3 +309,51 @@ def test_idempotency_is_per_device(client, world):
     # A retry by the same device is still answered from the log, never applied twice.
     [again] = b.push(theirs)
     assert again == second
+
+
+# One password policy
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("aaaaaaaaaa", "At least 12"),
+        ("aaaaaaaaaaaa", "Too easy"),
+        ("1234567890ab", "Too easy"),
+        ("password1234", "Too easy"),
+        ("petugas.baru0000", "Must not contain"),
+        ("pulih-demo-2024", "published"),
+    ],
+)
+def test_the_admin_api_refuses_weak_passwords(client, world, password, why):
+    admin = DeviceSession(client, "admin")
+    body = {
+        "username": "petugas.baru",
+        "display_name": "Petugas Baru",
+        "role": "counselor",
+        "password": password,
+        "facility_ids": [world.facility_a],
+    }
+    response = admin.post("/api/v1/admin/users", json=body)
+    assert response.status_code == 422
+    assert any(why in message for message in response.get_json()["errors"]["password"])
+    if why != "Must not contain":  # konselor.a's name is not in it
+        reset = admin.post(
+            f"/api/v1/admin/users/{_counselor_id('konselor.a')}/password",
+            json={"password": password},
+        )
+        assert reset.status_code == 422
+
+
+def test_a_password_reset_may_not_hold_the_username(client, world):
+    admin = DeviceSession(client, "admin")
+    response = admin.post(
+        f"/api/v1/admin/users/{_counselor_id('konselor.a')}/password",
+        json={"password": "Konselor.A-rahasia-77"},
+    )
+    assert response.status_code == 422
+    ok = admin.post(
+        f"/api/v1/admin/users/{_counselor_id('konselor.a')}/password",
+        json={"password": "pohon-jambu-di-blok-c"},
+    )
+    assert ok.status_code == 204

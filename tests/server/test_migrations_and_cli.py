@@ -105,8 +105,13 @@ def test_cli_holds_new_users_to_the_api_password_policy(app):
     assert short.exit_code != 0
     assert "password" in short.output
     assert "aaaaaaaa" not in short.output
+    for weak in ("aaaaaaaaaaaa", "admin.baru2024", "pulih-demo-2024"):
+        refused = runner.invoke(
+            args=["create-user", "admin.baru", "--role", "admin", "--password", weak]
+        )
+        assert refused.exit_code != 0, weak
     ok = runner.invoke(
-        args=["create-user", "admin.baru", "--role", "admin", "--password", "aaaaaaaaaa"]
+        args=["create-user", "admin.baru", "--role", "admin", "--password", "kata-sandi-kanwil-77"]
     )
     assert ok.exit_code == 0, ok.output
 

@@ -422,6 +422,9 @@ const id = {
   'users.all_facilities': 'semua fasilitas',
   'users.username_rule': '3–60 huruf, angka, titik, tanda hubung atau garis bawah.',
   'users.password_rule': 'Minimal {n} karakter.',
+  'users.password_has_name': 'Kata sandi tidak boleh memuat nama pengguna atau nama.',
+  'users.password_easy':
+    'Terlalu mudah ditebak: pakai frasa panjang dari kata-kata yang tidak berhubungan.',
   'users.username_taken': 'Nama pengguna ini sudah dipakai.',
   'users.create': 'Buat pengguna',
   'users.save': 'Simpan perubahan',
@@ -906,6 +909,8 @@ const en: Record<MessageKey, string> = {
   'users.all_facilities': 'all facilities',
   'users.username_rule': '3–60 letters, digits, dots, dashes or underscores.',
   'users.password_rule': 'At least {n} characters.',
+  'users.password_has_name': 'Must not contain the username or the name.',
+  'users.password_easy': 'Too easy to guess: use a longer phrase of unrelated words.',
   'users.username_taken': 'This username is taken.',
   'users.create': 'Create user',
   'users.save': 'Save changes',

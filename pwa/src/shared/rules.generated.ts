@@ -19,5 +19,6 @@ export const NOTE_MAX = 20000;
 export const NOTES_TO_SUBMIT = ['note_data', 'note_assessment'] as const;
 export const PLAN_TO_SUBMIT = ['note_plan'] as const;
 export const KINDS_WITH_PLAN = ['individual', 'family'] as const;
-export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MIN_SCORE = 3;
 export const PASSWORD_MAX_LENGTH = 200;

@@ -9,6 +9,7 @@ import { CodeOptions } from '../common';
 import { useDraft } from '../staff/draft';
 import { ErrorBox, useStaffApi } from '../staff/remote';
 import { PASSWORD_MIN_LENGTH, ROLES as ROLE_CODES } from '../../../shared/rules.generated';
+import { passwordProblems } from './password-policy';
 
 export const ROLES: readonly Role[] = ROLE_CODES;
 
@@ -51,8 +52,10 @@ export function UserForm(props: {
       local['username'] = [t('users.username_rule')];
     }
     if (!draft.display_name.trim()) local['display_name'] = [t('err.required')];
-    if (!editing && password.length < PASSWORD_MIN_LENGTH)
-      local['password'] = [t('users.password_rule', { n: PASSWORD_MIN_LENGTH })];
+    if (!editing) {
+      const problems = await passwordProblems(password, [draft.username, draft.display_name]);
+      if (problems.length) local['password'] = problems;
+    }
     setErrors(local);
     if (Object.keys(local).length) return;
     setBusy(true);
