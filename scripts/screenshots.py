@@ -41,7 +41,7 @@ def shoot(page: Page, name: str) -> None:
 def take_screens(page: Page) -> None:
     """Walk a counselor's main screens and save each."""
     page.goto("/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.get_by_test_id("login-username").fill(COUNSELOR)
     shoot(page, "01-login")
 

@@ -263,7 +263,7 @@ def wait_for_sync_after(page: Any, before_ms: str) -> None:
 
 def wait_for_controller(page: Any) -> None:
     """The service worker controls the page (clients.claim), so an offline reload works."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def api_post(live_server: LiveServer, path: str, body: Any, headers: dict[str, str]) -> Any:

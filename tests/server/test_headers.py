@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server import create_app
+from server.extensions import db
 from tests.helpers import PASSWORD, new_id
 
 
@@ -39,5 +40,9 @@ def test_hsts_over_https_and_behind_a_trusted_proxy(app):
     untrusted = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in untrusted.headers
     proxied_app = create_app({**app.config, "PROXY_COUNT": 1})
-    proxied = proxied_app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
-    assert proxied.headers["Strict-Transport-Security"].startswith("max-age=")
+    try:
+        proxied = proxied_app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+        assert proxied.headers["Strict-Transport-Security"].startswith("max-age=")
+    finally:
+        with proxied_app.app_context():
+            db.engine.dispose()  # its own connection pool: closed, not left to the collector
