@@ -36,3 +36,10 @@ def test_docs_page_is_readable_html_without_outside_scripts(client):
     page = response.get_data(as_text=True)
     assert "/api/v1/sync/push" in page and "ClientFields" in page
     assert "<script" not in page
+
+
+def test_error_answers_are_documented_as_problem_details(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    responses = document["components"]["responses"]
+    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR", "NOT_FOUND"):
+        assert list(responses[name]["content"]) == ["application/problem+json"], name
