@@ -41,5 +41,7 @@ def test_docs_page_is_readable_html_without_outside_scripts(client):
 def test_error_answers_are_documented_as_problem_details(client):
     document = client.get("/api/v1/openapi.json").get_json()
     responses = document["components"]["responses"]
-    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR", "NOT_FOUND"):
+    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR"):
         assert list(responses[name]["content"]) == ["application/problem+json"], name
+    for name, response in responses.items():
+        assert "application/json" not in response.get("content", {}), name
