@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from ..json_body import Blueprint
 from ..schemas.auth import LoginIn, RefreshIn, TokenPairOut, UserOut
 from ..security import (
@@ -23,7 +25,11 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     """Log in on a device; registers the device on first use."""
     with unit_of_work():
         return auth.login(
-            body["username"], body["password"], str(body["device_id"]), body["device_name"]
+            body["username"],
+            body["password"],
+            str(body["device_id"]),
+            body["device_name"],
+            address=request.remote_addr or "",
         )
 
 

@@ -5,61 +5,36 @@ Every function adds to the current transaction and never commits; the route's un
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any, cast
 
-from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
 from ..extensions import db
-from ..models import Device, LoginThrottle, Token, User
+from ..models import Device, Token, User
 from ..models.common import utcnow
 from ..security import Caller, issue_pair, revoked_device_problem, token_digest, verify_password
+from . import login_limits
 from .audit import audit
-from .errors import TooManyAttempts, Unauthorized
+from .errors import Unauthorized
 from .tokens import revoke_tokens
 
 
-def _throttle_row(username: str) -> LoginThrottle:
-    row = db.session.get(LoginThrottle, username, with_for_update=True)
-    if row is None:
-        row = LoginThrottle(username=username, failures=0, window_started_at=utcnow())
-        db.session.add(row)
-        db.session.flush()
-    return row
+def login(
+    username: str, password: str, device_id: str, device_name: str, *, address: str = ""
+) -> dict[str, Any]:
+    """Check a password and answer a token pair; registers the device on first use.
 
-
-def _check_not_locked(username: str) -> None:
-    row = db.session.get(LoginThrottle, username)
-    now = utcnow()
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        retry = int((row.locked_until - now).total_seconds()) + 1
-        raise TooManyAttempts(
-            "login-limit", "Too many failed logins for this account; try again later.", retry
-        )
-
-
-def _record_failure(username: str) -> None:
-    config = current_app.config
-    now = utcnow()
-    row = _throttle_row(username)
-    if now - row.window_started_at > timedelta(seconds=config["LOGIN_LOCK_SECONDS"]):
-        row.failures, row.window_started_at = 0, now
-    row.failures += 1
-    if row.failures >= config["LOGIN_MAX_FAILURES"]:
-        row.locked_until = now + timedelta(seconds=config["LOGIN_LOCK_SECONDS"])
-        row.failures = 0
-
-
-def login(username: str, password: str, device_id: str, device_name: str) -> dict[str, Any]:
-    """Check a password and answer a token pair; registers the device on first use."""
+    The attempt is counted before the password is checked (services/login_limits.py).
+    """
     username = username.strip().lower()
-    _check_not_locked(username)
+    keys = login_limits.keys_for(username, address)
+    login_limits.check_and_count(keys)
     user = db.session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        _record_failure(username)
+        login_limits.prune()
         raise Unauthorized("invalid-credentials", "Wrong username or password.", keep_changes=True)
+    login_limits.forget_failures(keys)
     device = db.session.get(Device, device_id)
     if device is not None and device.revoked_at is not None:
         raise revoked_device_problem(device)
@@ -69,11 +44,6 @@ def login(username: str, password: str, device_id: str, device_name: str) -> dic
     device.last_user_id, device.last_seen_at = user.id, utcnow()
     if device_name:
         device.name = device_name
-    db.session.execute(
-        update(LoginThrottle)
-        .where(LoginThrottle.username == username)
-        .values(failures=0, locked_until=None)
-    )
     db.session.flush()
     pair = issue_pair(user, device)
     audit("login", user_id=user.id, device_id=device.id)

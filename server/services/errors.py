@@ -82,6 +82,8 @@ class Invalid(DomainError):
 class TooManyAttempts(DomainError):
     """Too many tries in a window; `retry_after` is the wait in seconds."""
 
+    keep_changes = True  # the attempt was counted: the count must stay
+
     def __init__(self, slug: str, detail: str, retry_after: int) -> None:
         super().__init__(slug, detail)
         self.retry_after = retry_after
