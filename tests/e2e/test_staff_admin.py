@@ -102,3 +102,20 @@ def test_audit_trail_filters_by_action(page: Page, e2e_world: E2EWorld) -> None:
     expect(page).to_have_url(f"{page.url.split('#')[0]}#/admin/audit?action=login")
     expect(page.locator('[data-testid="audit-row"]:not([data-action="login"])')).to_have_count(0)
     expect(page.locator('[data-testid="audit-row"][data-action="login"]').first).to_be_visible()
+
+
+def test_an_admin_revoking_their_own_device_is_asked_to_confirm(
+    page: Page, e2e_world: E2EWorld
+) -> None:
+    ui_login(page, e2e_world.admin)
+    own = browser_device_id(page)
+    page.get_by_test_id("nav-admin").click()
+    page.get_by_test_id("tab-devices").click()
+    row = page.locator(f'[data-testid="device-row"][data-id="{own}"]')
+    row.get_by_test_id("device-revoke").click()
+    expect(row.get_by_test_id("revoke-own")).to_be_visible()
+    expect(row.get_by_test_id("revoke-confirm")).to_be_disabled()
+    row.get_by_test_id("revoke-own-ack").check()
+    expect(row.get_by_test_id("revoke-confirm")).to_be_enabled()
+    row.get_by_test_id("revoke-cancel").click()
+    expect(row.get_by_test_id("revoke-form")).to_have_count(0)

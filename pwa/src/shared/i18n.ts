@@ -444,6 +444,8 @@ const id = {
   'devices.tab': 'Perangkat',
   'devices.title': 'Perangkat',
   'devices.this_one': 'perangkat ini',
+  'devices.own_warning':
+    'Ini perangkat yang sedang Anda pakai. Mencabutnya mengakhiri sesi Anda sekarang dan menghapus data di perangkat ini. Saya mengerti.',
   'devices.last_user': 'Pengguna terakhir',
   'devices.last_sync': 'Sinkron terakhir',
   'devices.app_version': 'Versi aplikasi',
@@ -930,6 +932,8 @@ const en: Record<MessageKey, string> = {
   'devices.tab': 'Devices',
   'devices.title': 'Devices',
   'devices.this_one': 'this device',
+  'devices.own_warning':
+    'This is the device you are using. Revoking it ends your session now and erases the data on it. I understand.',
   'devices.last_user': 'Last user',
   'devices.last_sync': 'Last sync',
   'devices.app_version': 'App version',

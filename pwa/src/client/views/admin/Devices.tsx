@@ -87,9 +87,12 @@ function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: ()
 function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: () => void }) {
   const { device: d } = props;
   const api = useStaffApi();
-  const { notify } = useApp();
+  const { notify, deviceId } = useApp();
   const [reason, setReason, clearReason] = useDraft(`revoke:${d.id}`, '');
   const [busy, setBusy] = useState(false);
+  // Revoking the device this admin works on ends their own session and wipes it: asked twice.
+  const own = d.id === deviceId;
+  const [ownUnderstood, setOwnUnderstood] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => box.current?.focus(), []);
@@ -118,6 +121,17 @@ function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: (
     >
       <h2 id={`${id}-h`}>{t('devices.confirm_title', { name: d.name })}</h2>
       <p>{t('devices.confirm_text')}</p>
+      {own && (
+        <label class="alert alert-danger" data-testid="revoke-own">
+          <input
+            type="checkbox"
+            data-testid="revoke-own-ack"
+            checked={ownUnderstood}
+            onChange={(e) => setOwnUnderstood(e.currentTarget.checked)}
+          />{' '}
+          {t('devices.own_warning')}
+        </label>
+      )}
       {(d.pending_count ?? 0) > 0 && (
         <p>
           <strong>{t('devices.pending_warning', { n: d.pending_count ?? 0 })}</strong>
@@ -137,7 +151,12 @@ function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: (
       </div>
       <ErrorBox error={error} testid="revoke-error" onRetry={() => void revoke()} />
       <div class="buttons">
-        <button type="submit" class="danger" data-testid="revoke-confirm" disabled={busy}>
+        <button
+          type="submit"
+          class="danger"
+          data-testid="revoke-confirm"
+          disabled={busy || (own && !ownUnderstood)}
+        >
           {busy ? t('staff.sending') : t('devices.confirm')}
         </button>
         <button type="button" data-testid="revoke-cancel" onClick={props.onCancel}>
