@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     open_tablet,
     ui_log_session,
     ui_register_client,
+    ui_send_session,
     wait_for_sync_after,
 )
 from tests.helpers import change
@@ -55,7 +56,7 @@ def test_every_form_writes_changes_the_server_accepts(
     expect(statuses).to_have_count(2)
     statuses.nth(0).select_option("attended")
     statuses.nth(1).select_option("sick")
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     expect(page.get_by_test_id("session-status")).to_be_visible()
 
     # A session the supervisor returns comes back as a task; edited and sent again.
@@ -79,7 +80,7 @@ def test_every_form_writes_changes_the_server_accepts(
     expect(page.get_by_test_id("returned-badge")).to_contain_text("Lengkapi rencana.")
     page.get_by_test_id("session-note-plan").fill("Rencana: relaksasi, lalu rujuk ke psikolog.")
     before = last_sync_ms(page)
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     wait_for_sync_after(page, before)
     page.get_by_test_id("nav-tasks").click()
     expect(page.get_by_test_id("tasks-empty")).to_be_visible()

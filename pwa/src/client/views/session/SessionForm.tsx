@@ -16,6 +16,7 @@ import { GroupAttendance, saveAttendance } from './GroupAttendance';
 import { loadSession, type LoadedSession, type SessionTarget } from './load';
 import { RiskFlags } from './RiskFlags';
 import { SessionBasics } from './SessionBasics';
+import { SendButtons } from './SendButtons';
 import { SessionHeader } from './SessionHeader';
 import { UrineTest } from './UrineTest';
 
@@ -37,7 +38,14 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const [busy, setBusy] = useState(false);
   // 'saved' once the last keystroke is on disk: the counselor can see that nothing is at risk.
   const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [confirming, setConfirming] = useState(false);
+  // Bumped by each check that found errors: the first marked field then takes the focus.
+  const [failedChecks, setFailedChecks] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
   const edits = useRef(0);
+  useEffect(() => {
+    if (failedChecks) focusFirstError(form.current);
+  }, [failedChecks]);
 
   useEffect(() => {
     let alive = true;
@@ -84,16 +92,29 @@ export function SessionForm({ target }: { target: SessionTarget }) {
     });
   }
 
-  async function save(status: 'draft' | 'submitted') {
-    if (!draft || !loaded) return;
+  /** The record fields of the form, or null after marking what must be fixed first. */
+  function checked(status: 'draft' | 'submitted'): Record<string, unknown> | null {
+    if (!draft) return null;
     const counselor = (current?.['counselor_id'] as string | undefined) ?? app.user.id;
     const fields = draftToFields(draft, zone, status, counselor);
     const errs = validateSession(fields, { nowMs: Date.now() });
     setErrors(errs);
-    if (!isValid(errs)) {
-      app.notify(t('session.fix_errors'));
-      return;
-    }
+    if (isValid(errs)) return fields;
+    app.notify(t('session.fix_errors'));
+    setFailedChecks((n) => n + 1);
+    return null;
+  }
+
+  /** "Kirim": check the form first, then ask once before sending it to the supervisor. */
+  function askToSend() {
+    if (checked('submitted')) setConfirming(true);
+  }
+
+  async function save(status: 'draft' | 'submitted') {
+    setConfirming(false);
+    if (!draft || !loaded) return;
+    const fields = checked(status);
+    if (!fields) return;
     setBusy(true);
     try {
       await app.save('session', draft.id, fields);
@@ -137,11 +158,9 @@ export function SessionForm({ target }: { target: SessionTarget }) {
         restored={loaded.restored}
         onDiscard={() => void discard()}
       />
-      <form
-        onSubmit={(e) => (e.preventDefault(), void save('submitted'))}
-        noValidate
-        data-testid="session-form"
-      >
+      {/* Enter (a phone keyboard's Go key) in a one-line field submits nothing: the form
+          has no submit button, and a submit event is ignored. */}
+      <form ref={form} onSubmit={(e) => e.preventDefault()} noValidate data-testid="session-form">
         <fieldset disabled={locked || busy}>
           <SessionBasics {...parts} facilities={facilities} zone={zone} />
           <DapNote {...parts} />
@@ -163,7 +182,7 @@ export function SessionForm({ target }: { target: SessionTarget }) {
             />
           </Field>
           {Object.keys(errors).length > 0 && (
-            <p class="error" role="alert" data-testid="session-errors">
+            <p class="error" role="alert" tabIndex={-1} data-testid="session-errors">
               {t('session.fix_errors')}
             </p>
           )}
@@ -171,21 +190,25 @@ export function SessionForm({ target }: { target: SessionTarget }) {
             {draftState === 'saved' ? t('session.draft_saved') : ''}
           </p>
           {!locked && (
-            <div class="buttons">
-              <button
-                type="button"
-                data-testid="session-save-draft"
-                onClick={() => void save('draft')}
-              >
-                {t('session.save_draft')}
-              </button>
-              <button type="submit" class="primary" data-testid="session-submit">
-                {t('session.submit')}
-              </button>
-            </div>
+            <SendButtons
+              confirming={confirming}
+              onDraft={() => void save('draft')}
+              onAsk={askToSend}
+              onConfirm={() => void save('submitted')}
+              onCancel={() => setConfirming(false)}
+            />
           )}
         </fieldset>
       </form>
     </section>
   );
+}
+
+/** Put the focus on the first marked field of the form (it scrolls into view on a phone), or on
+ * the form's error line when the error belongs to no field on screen. */
+function focusFirstError(form: HTMLFormElement | null): void {
+  const marked = form?.querySelector<HTMLElement>(
+    '.field.invalid :is(input, select, textarea), [data-testid="urine-results-error"], [data-testid="session-errors"]',
+  );
+  marked?.focus();
 }

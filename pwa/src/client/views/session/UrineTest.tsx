@@ -55,7 +55,7 @@ export function UrineTest({ draft, update, err }: DraftProps) {
         </div>
       ))}
       {err('urine_test.results') && (
-        <p class="error" data-testid="urine-results-error">
+        <p class="error" tabIndex={-1} data-testid="urine-results-error">
           {t('err.required')}
         </p>
       )}

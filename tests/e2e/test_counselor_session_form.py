@@ -1,0 +1,81 @@
+"""The session and client forms guard a counselor's work on a cheap phone: the keyboard's Go key
+never sends a session, sending asks first, the usual choices are made for them, a time in the
+future is pointed out, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import (
+    api_get,
+    api_login,
+    last_sync_ms,
+    open_tablet,
+    ui_register_client,
+    wait_for_sync,
+    wait_for_sync_after,
+)
+
+WIB = timezone(timedelta(hours=7))
+
+
+def pulled_sessions(live_server: Any, username: str) -> list[dict[str, Any]]:
+    """Every session the server holds in the test's facility, as a supervisor pulls them."""
+    headers = api_login(live_server, username)
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", headers)["changes"]
+    return [c["record"] for c in pulled if c["entity"] == "session"]
+
+
+def fill_note(page: Page) -> None:
+    page.get_by_test_id("session-note-data").fill("Klien hadir, tenang.")
+    page.get_by_test_id("session-note-assessment").fill("Motivasi baik.")
+    page.get_by_test_id("session-note-plan").fill("Sesi minggu depan.")
+
+
+def test_the_go_key_never_sends_and_sending_asks_first(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    ui_register_client(page, "REG-2024-500", "Eko Prasetyo")
+    page.get_by_test_id("session-new").click()
+    fill_note(page)
+    for field in ("session-duration", "session-date", "session-time", "session-next"):
+        page.get_by_test_id(field).press("Enter")
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("session-form")).to_be_visible()
+    expect(page.get_by_test_id("session-submit-confirm")).to_have_count(0)
+
+    # Sending asks once; "Batal" keeps the form as it is.
+    page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id("session-confirm")).to_contain_text("supervisor")
+    page.get_by_test_id("session-submit-cancel").click()
+    expect(page.get_by_test_id("session-confirm")).to_have_count(0)
+    expect(page.get_by_test_id("session-note-plan")).to_have_value("Sesi minggu depan.")
+    before = last_sync_ms(page)
+    page.get_by_test_id("session-submit").click()
+    page.get_by_test_id("session-submit-confirm").click()
+    expect(page.get_by_test_id("client-page")).to_be_visible()
+    wait_for_sync_after(page, before)
+    context.close()
+    sessions = pulled_sessions(live_server, e2e_world.supervisor)
+    assert [s["status"] for s in sessions] == ["submitted"]
+
+
+def test_sending_an_incomplete_session_marks_the_field_and_asks_nothing(
+    browser: Browser, base_url: str, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    ui_register_client(page, "REG-2024-505", "Kurnia Sari")
+    wait_for_sync(page)
+    page.get_by_test_id("session-new").click()
+    fill_note(page)
+    page.get_by_test_id("session-duration").fill("")
+    page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id("session-duration-error")).to_have_text("Wajib diisi.")
+    expect(page.get_by_test_id("session-duration")).to_be_focused()
+    expect(page.get_by_test_id("session-confirm")).to_have_count(0)
+    expect(page.get_by_test_id("session-form")).to_be_visible()
+    context.close()
