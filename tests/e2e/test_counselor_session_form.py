@@ -64,6 +64,25 @@ def test_the_go_key_never_sends_and_sending_asks_first(
     assert [s["status"] for s in sessions] == ["submitted"]
 
 
+def test_sending_says_what_is_true_online_and_offline(
+    browser: Browser, base_url: str, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    client_id = ui_register_client(page, "REG-2024-502", "Hadi Susanto")
+    for offline, words, absent in (
+        (False, "sedang dikirim", "saat ada sinyal"),
+        (True, "saat ada sinyal", "sedang dikirim"),
+    ):
+        context.set_offline(offline)
+        page.goto(f"/#/clients/{client_id}/sessions/new")
+        fill_note(page)
+        page.get_by_test_id("session-submit").click()
+        page.get_by_test_id("session-submit-confirm").click()
+        expect(page.get_by_test_id("notice")).to_contain_text(words)
+        expect(page.get_by_test_id("notice")).not_to_contain_text(absent)
+    context.close()
+
+
 def test_sending_an_incomplete_session_marks_the_field_and_asks_nothing(
     browser: Browser, base_url: str, e2e_world: Any
 ) -> None:

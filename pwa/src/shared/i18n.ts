@@ -183,7 +183,9 @@ const id = {
     'Kirim sesi ini ke supervisor untuk diperiksa? Periksa dulu catatannya: setelah disetujui, sesi terkunci.',
   'session.confirm_yes': 'Ya, kirim',
   'session.saved_draft': 'Draf disimpan di perangkat.',
-  'session.submitted': 'Dikirim untuk review. Akan tersinkron saat ada sinyal.',
+  'session.submitted_online': 'Tersimpan di perangkat dan sedang dikirim ke supervisor.',
+  'session.submitted_offline':
+    'Tersimpan di perangkat. Akan dikirim ke supervisor saat ada sinyal; tidak perlu menunggu di sini.',
   'session.draft_restored': 'Isian yang belum disimpan dipulihkan.',
   'session.draft_saved': 'Isian tersimpan otomatis di perangkat.',
   'session.discard_draft': 'Buang isian yang belum disimpan',
@@ -677,7 +679,9 @@ const en: Record<MessageKey, string> = {
     'Send this session to the supervisor for review? Check the note first: once approved, the session is locked.',
   'session.confirm_yes': 'Yes, send it',
   'session.saved_draft': 'Draft saved on this device.',
-  'session.submitted': 'Submitted for review. It will sync when there is a signal.',
+  'session.submitted_online': 'Saved on this device and being sent to the supervisor.',
+  'session.submitted_offline':
+    'Saved on this device. It goes to the supervisor when there is a signal; no need to wait here.',
   'session.draft_restored': 'Unsaved input was restored.',
   'session.draft_saved': 'What you typed is saved on this device.',
   'session.discard_draft': 'Discard unsaved input',

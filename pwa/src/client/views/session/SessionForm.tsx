@@ -120,7 +120,9 @@ export function SessionForm({ target }: { target: SessionTarget }) {
       await app.save('session', draft.id, fields);
       if (isGroupKind(draft.kind)) await saveAttendance(app, draft, loaded.attendance);
       await store.deleteDraft(loaded.key);
-      app.notify(status === 'submitted' ? t('session.submitted') : t('session.saved_draft'));
+      // Say what is true now: with a signal the change is already on its way (sync.nudge).
+      const sent = navigator.onLine ? 'session.submitted_online' : 'session.submitted_offline';
+      app.notify(t(status === 'submitted' ? sent : 'session.saved_draft'));
       navigate(
         draft.client_id && !isGroupKind(draft.kind)
           ? `/clients/${draft.client_id}`
