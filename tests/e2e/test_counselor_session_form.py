@@ -18,6 +18,8 @@ from tests.e2e.conftest import (
     wait_for_sync,
     wait_for_sync_after,
 )
+from tests.e2e.staff_support import ApiDevice, new_id
+from tests.helpers import change, client_fields
 
 WIB = timezone(timedelta(hours=7))
 
@@ -62,6 +64,27 @@ def test_the_go_key_never_sends_and_sending_asks_first(
     context.close()
     sessions = pulled_sessions(live_server, e2e_world.supervisor)
     assert [s["status"] for s in sessions] == ["submitted"]
+
+
+def test_the_one_active_program_of_a_client_is_preselected(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    tablet = ApiDevice(live_server, e2e_world.counselor2)
+    client_id, active, ended = new_id(), new_id(), new_id()
+    client = client_fields(e2e_world.facility_id, full_name="Fajar Nugroho")
+    enrollment = {"facility_id": e2e_world.facility_id, "client_id": client_id, "cohort": "2024"}
+    ended_fields = {"program": "rehab_medis", "start_date": "2024-01-02", "status": "completed"}
+    active_fields = {"program": "rehab_sosial", "start_date": "2024-03-01", "phase": "primary"}
+    results = tablet.push(
+        change("client", client_id, client),
+        change("enrollment", ended, enrollment | ended_fields),
+        change("enrollment", active, enrollment | active_fields),
+    )
+    assert {r["status"] for r in results} == {"applied"}, results
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    page.goto(f"/#/clients/{client_id}/sessions/new")
+    expect(page.get_by_test_id("session-enrollment")).to_have_value(active)
+    context.close()
 
 
 def test_sending_says_what_is_true_online_and_offline(

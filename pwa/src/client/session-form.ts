@@ -42,13 +42,15 @@ export function emptyDraft(args: {
   facilityId: string;
   zone: Zone;
   nowMs: number;
+  /** the client's program to log the session under, when there is an obvious one */
+  enrollmentId?: string;
 }): SessionDraft {
   const { date, time } = localParts(args.nowMs, args.zone);
   return {
     id: args.id,
     client_id: args.clientId,
     facility_id: args.facilityId,
-    enrollment_id: '',
+    enrollment_id: args.enrollmentId ?? '',
     kind: args.clientId ? 'individual' : 'group',
     date,
     time,
