@@ -4,7 +4,7 @@ future is pointed out, and nothing typed is lost."""
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
@@ -85,6 +85,26 @@ def test_the_one_active_program_of_a_client_is_preselected(
     page.goto(f"/#/clients/{client_id}/sessions/new")
     expect(page.get_by_test_id("session-enrollment")).to_have_value(active)
     context.close()
+
+
+def test_a_session_time_later_than_now_is_pointed_out_but_kept(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    ui_register_client(page, "REG-2024-501", "Gilang Ramadhan")
+    page.get_by_test_id("session-new").click()
+    expect(page.get_by_test_id("session-future")).to_have_count(0)
+    later = datetime.now(WIB) + timedelta(hours=3)
+    page.get_by_test_id("session-date").fill(later.strftime("%Y-%m-%d"))
+    page.get_by_test_id("session-time").fill(later.strftime("%H:%M"))
+    expect(page.get_by_test_id("session-future")).to_contain_text("lebih lambat dari sekarang")
+    before = last_sync_ms(page)
+    page.get_by_test_id("session-save-draft").click()
+    expect(page.get_by_test_id("session-row")).to_have_count(1)
+    wait_for_sync_after(page, before)
+    context.close()
+    [session] = pulled_sessions(live_server, e2e_world.supervisor)
+    assert session["occurred_at"] == later.strftime("%Y-%m-%dT%H:%M:00+07:00")
 
 
 def test_sending_says_what_is_true_online_and_offline(

@@ -161,6 +161,8 @@ const id = {
   'session.date': 'Tanggal',
   'session.time': 'Jam ({zone})',
   'session.duration_minutes': 'Durasi (menit)',
+  'session.future_warning':
+    'Waktu sesi ini lebih lambat dari sekarang. Periksa tanggal dan jamnya; sesi tetap bisa disimpan.',
   'session.attendance': 'Kehadiran',
   'session.note_data': 'Data (D) — apa yang terlihat dan terdengar',
   'session.note_assessment': 'Asesmen (A) — penilaian Anda',
@@ -657,6 +659,8 @@ const en: Record<MessageKey, string> = {
   'session.date': 'Date',
   'session.time': 'Time ({zone})',
   'session.duration_minutes': 'Duration (minutes)',
+  'session.future_warning':
+    'This session is later than now. Check its date and time; it can still be saved.',
   'session.attendance': 'Attendance',
   'session.note_data': 'Data (D) — what was seen and heard',
   'session.note_assessment': 'Assessment (A) — your judgement',
