@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     api_login,
     last_sync_ms,
     open_tablet,
+    ui_log_in,
     ui_register_client,
     wait_for_sync,
     wait_for_sync_after,
@@ -123,6 +124,32 @@ def test_sending_says_what_is_true_online_and_offline(
         page.get_by_test_id("session-submit-confirm").click()
         expect(page.get_by_test_id("notice")).to_contain_text(words)
         expect(page.get_by_test_id("notice")).not_to_contain_text(absent)
+    context.close()
+
+
+def test_the_client_form_keeps_a_draft_through_a_reload(
+    browser: Browser, base_url: str, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    page.goto("/#/clients/new")
+    page.get_by_test_id("client-registration_number").fill("REG-2024-503")
+    page.get_by_test_id("client-full_name").press_sequentially("Irfan Hakim")
+    page.get_by_test_id("client-case_type").select_option("courier")
+    expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
+    page.reload()
+    ui_log_in(page, e2e_world.counselor)
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Irfan Hakim")
+    expect(page.get_by_test_id("client-registration_number")).to_have_value("REG-2024-503")
+    expect(page.get_by_test_id("client-case_type")).to_have_value("courier")
+
+    # Saved, the draft is gone: the next new client starts empty.
+    page.get_by_test_id("client-sex").select_option("M")
+    page.get_by_test_id("client-save").click()
+    expect(page.get_by_test_id("client-name")).to_have_text("Irfan Hakim")
+    page.goto("/#/clients/new")
+    expect(page.get_by_test_id("client-full_name")).to_have_value("")
+    expect(page.get_by_test_id("draft-restored")).to_have_count(0)
     context.close()
 
 

@@ -10,6 +10,7 @@ import { useApp, useQuery } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { draftToFields, isGroupKind, type SessionDraft } from '../../session-form';
 import { describe, Field } from '../common';
+import { DraftStatus, useDraftWriter } from '../draft';
 import { DapNote } from './DapNote';
 import { onText } from './draft-props';
 import { GroupAttendance, saveAttendance } from './GroupAttendance';
@@ -36,13 +37,12 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const [draft, setDraft] = useState<SessionDraft | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
-  // 'saved' once the last keystroke is on disk: the counselor can see that nothing is at risk.
-  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  // Saved on every keystroke under the key loadSession found (the draft of this target).
+  const drafts = useDraftWriter(loaded?.key ?? '');
   const [confirming, setConfirming] = useState(false);
   // Bumped by each check that found errors: the first marked field then takes the focus.
   const [failedChecks, setFailedChecks] = useState(0);
   const form = useRef<HTMLFormElement>(null);
-  const edits = useRef(0);
   useEffect(() => {
     if (failedChecks) focusFirstError(form.current);
   }, [failedChecks]);
@@ -77,17 +77,10 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const group = isGroupKind(draft.kind);
 
   function update(patch: Partial<SessionDraft>) {
-    const edit = ++edits.current;
-    setDraftState('saving');
     setDraft((d) => {
       if (!d) return d;
       const next = { ...d, ...patch };
-      // Saved on every keystroke; not awaited so typing never waits for the disk. IndexedDB runs
-      // write transactions on one store in order, so the last put holds the last keystroke.
-      void store.putDraft(loaded!.key, next).then(
-        () => edit === edits.current && setDraftState('saved'),
-        () => undefined,
-      );
+      drafts.write(next);
       return next;
     });
   }
@@ -188,9 +181,7 @@ export function SessionForm({ target }: { target: SessionTarget }) {
               {t('session.fix_errors')}
             </p>
           )}
-          <p class="muted" data-testid="draft-status" data-state={draftState} aria-live="polite">
-            {draftState === 'saved' ? t('session.draft_saved') : ''}
-          </p>
+          <DraftStatus state={drafts.state} />
           {!locked && (
             <SendButtons
               confirming={confirming}
