@@ -41,9 +41,9 @@ def test_every_form_writes_changes_the_server_accepts(
     page.get_by_test_id("session-new").click()
     page.get_by_test_id("session-kind").select_option("urine_test")
     page.get_by_test_id("urine-panel").fill("6 parameter")
-    for i, (analyte, result) in enumerate((("amfetamin", "negative"), ("THC", "positive"))):
+    for i, (analyte, result) in enumerate((("amphetamine", "negative"), ("thc", "positive"))):
         page.get_by_test_id("urine-add").click()
-        page.get_by_test_id("urine-analyte").nth(i).fill(analyte)
+        page.get_by_test_id("urine-analyte").nth(i).select_option(analyte)
         page.get_by_test_id("urine-result").nth(i).select_option(result)
     page.get_by_test_id("risk-use_inside").check()
     page.get_by_test_id("session-save-draft").click()
@@ -96,7 +96,7 @@ def test_every_form_writes_changes_the_server_accepts(
     urine = next(r for r in by_id.values() if r.get("kind") == "urine_test")
     assert urine["urine_test"] == {
         "panel": "6 parameter",
-        "results": {"amfetamin": "negative", "THC": "positive"},
+        "results": {"amphetamine": "negative", "thc": "positive"},
     }
     assert urine["status"] == "draft" and urine["risk_flags"] == ["use_inside"]
     assert urine["occurred_at"].endswith("+07:00")

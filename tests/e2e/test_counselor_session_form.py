@@ -153,6 +153,40 @@ def test_the_client_form_keeps_a_draft_through_a_reload(
     context.close()
 
 
+def test_a_urine_test_offers_the_usual_panel_and_stores_codes(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    ui_register_client(page, "REG-2024-504", "Joko Santoso")
+    page.get_by_test_id("session-new").click()
+    page.get_by_test_id("session-kind").select_option("urine_test")
+    page.get_by_test_id("urine-panel").fill("6 parameter")
+    page.get_by_test_id("urine-add").click()
+    analyte = page.get_by_test_id("urine-analyte").nth(0)
+    expect(analyte.locator("option")).to_contain_text(
+        ["Amfetamin", "Metamfetamin", "THC (ganja)", "Morfin/opiat", "Benzodiazepin", "Kokain"]
+    )
+    analyte.select_option("thc")
+    page.get_by_test_id("urine-result").nth(0).select_option("positive")
+    page.get_by_test_id("urine-add").click()
+    page.get_by_test_id("urine-analyte").nth(1).select_option("other")
+    page.get_by_test_id("urine-other").nth(0).fill("Ganja sintetis")
+    before = last_sync_ms(page)
+    page.get_by_test_id("session-save-draft").click()
+    expect(page.get_by_test_id("session-row")).to_have_count(1)
+    wait_for_sync_after(page, before)
+
+    page.get_by_test_id("session-row").get_by_role("link").click()
+    expect(page.get_by_test_id("urine-analyte").nth(0)).to_have_value("thc")
+    expect(page.get_by_test_id("urine-other").nth(0)).to_have_value("Ganja sintetis")
+    context.close()
+    [session] = pulled_sessions(live_server, e2e_world.supervisor)
+    assert session["urine_test"] == {
+        "panel": "6 parameter",
+        "results": {"thc": "positive", "Ganja sintetis": "negative"},
+    }
+
+
 def test_sending_an_incomplete_session_marks_the_field_and_asks_nothing(
     browser: Browser, base_url: str, e2e_world: Any
 ) -> None:

@@ -5,9 +5,23 @@ import { GROUP_KINDS, type Zone } from '../shared/types';
 import type { LocalRecord } from './db';
 
 export interface UrineRow {
+  /** a code of the usual panel (URINE_PANEL), or what the counselor typed for another one */
   analyte: string;
   result: string;
+  /** true once "Lainnya" is chosen: the analyte is typed, not picked */
+  other?: boolean;
 }
+
+/** The usual urine panel, as the codes stored in `urine_test.results` (translated in the
+ * catalog under `analyte.`); any other analyte is stored as typed. */
+export const URINE_PANEL = [
+  'amphetamine',
+  'methamphetamine',
+  'thc',
+  'morphine',
+  'benzodiazepine',
+  'cocaine',
+] as const;
 
 export interface SessionDraft {
   id: string;

@@ -207,7 +207,7 @@ function SessionReview({
             <tbody>
               {Object.entries(urine.results ?? {}).map(([analyte, result]) => (
                 <tr key={analyte}>
-                  <th scope="row">{analyte}</th>
+                  <th scope="row">{label('analyte', analyte)}</th>
                   <td class={`urine-${result}`}>{label('urine', result)}</td>
                 </tr>
               ))}
