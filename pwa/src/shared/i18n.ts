@@ -64,7 +64,8 @@ const id = {
   'status.error': 'Sinkron gagal. Dicoba lagi otomatis.',
   'status.offline_wait': 'Tidak ada sinyal. Data aman di perangkat dan akan dikirim nanti.',
   'status.first_sync': 'Sinkron pertama: {n} data diterima…',
-  'status.auth_needed': 'Sesi habis — masuk lagi untuk sinkron. Data Anda tetap aman di perangkat.',
+  'status.auth_needed':
+    'Untuk sinkron, masukkan kata sandi sekali lagi (perlu sinyal). Data Anda tetap aman di perangkat.',
   'status.relogin': 'Masuk lagi',
   'storage.not_persisted':
     'Peramban belum menjamin penyimpanan data ini. Jangan hapus data situs, dan sinkronkan sesering mungkin.',
@@ -258,7 +259,8 @@ const id = {
   'staff.no': 'Tidak',
   'staff.err_network':
     'Server tidak dapat dihubungi. Isian Anda tetap tersimpan di sini — coba lagi saat koneksi kembali.',
-  'staff.err_auth': 'Sesi habis. Masuk lagi untuk melanjutkan; isian Anda tetap tersimpan.',
+  'staff.err_auth':
+    'Masa masuk Anda berakhir. Masukkan kata sandi lagi untuk melanjutkan; isian Anda tetap tersimpan.',
   'staff.err_revoked': 'Perangkat ini telah dicabut.',
   'staff.err_forbidden': 'Anda tidak berwenang untuk tindakan ini.',
   'staff.err_not_found': 'Data tidak ditemukan (mungkin di luar fasilitas Anda).',
@@ -573,7 +575,7 @@ const en: Record<MessageKey, string> = {
   'status.offline_wait': 'No signal. Your data is safe on this device and will be sent later.',
   'status.first_sync': 'First sync: {n} records received…',
   'status.auth_needed':
-    'Session expired — log in again to sync. Your data stays safe on this device.',
+    'To sync, enter your password once more (needs a signal). Your data stays safe on this device.',
   'status.relogin': 'Log in again',
   'storage.not_persisted':
     'The browser does not guarantee to keep this data. Do not clear site data, and sync often.',
@@ -768,7 +770,8 @@ const en: Record<MessageKey, string> = {
   'staff.no': 'No',
   'staff.err_network':
     'The server cannot be reached. Your input is kept here — try again when the connection is back.',
-  'staff.err_auth': 'Your session expired. Log in again to continue; your input is kept.',
+  'staff.err_auth':
+    'Your login expired. Enter your password again to continue; your input is kept.',
   'staff.err_revoked': 'This device was revoked.',
   'staff.err_forbidden': 'You are not allowed to do this.',
   'staff.err_not_found': 'Not found (it may be outside your facilities).',
