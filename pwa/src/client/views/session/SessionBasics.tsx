@@ -1,6 +1,6 @@
 // What, when and for whom: the facility of a group session, the kind, date, time and duration,
 // the client's enrollment, and whether the client attended.
-import { label, t } from '../../../shared/i18n';
+import { label, phaseLabel, t } from '../../../shared/i18n';
 import { toOffsetIso, ZONES } from '../../../shared/time';
 import { ATTENDANCE, GROUP_KINDS, SESSION_KINDS, type Zone } from '../../../shared/types';
 import { useApp, useQuery } from '../../context';
@@ -113,7 +113,9 @@ export function SessionBasics({
             <option value="">{t('common.none')}</option>
             {enrollments?.map((e) => (
               <option key={e.id} value={e.id}>
-                {label('program', e['program'])} · {label('enrollment', e['status'])}
+                {label('program', e['program'])}
+                {e['phase'] ? ` · ${phaseLabel(e['phase'])}` : ''} ·{' '}
+                {label('enrollment', e['status'])}
               </option>
             ))}
           </select>

@@ -137,11 +137,14 @@ export function SessionForm({ target }: { target: SessionTarget }) {
 
   const err = (k: string) => errors[k];
   const parts = { draft, update, err };
-  const title = current
-    ? t('session.edit_title')
-    : draft.client_id
-      ? t('session.new_title')
-      : t('session.group');
+  // An approved session is locked: it is read here, not edited.
+  const title = locked
+    ? t('session.view_title')
+    : current
+      ? t('session.edit_title')
+      : draft.client_id
+        ? t('session.new_title')
+        : t('session.group');
 
   return (
     <section aria-labelledby="session-h">
