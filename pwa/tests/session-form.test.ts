@@ -3,6 +3,7 @@ import { draftFromRecord, draftToFields, emptyDraft } from '../src/client/sessio
 import { CATALOG } from '../src/shared/i18n';
 import { formatDateTime, localParts, toOffsetIso } from '../src/shared/time';
 import { validateSession } from '../src/shared/validation';
+import { isLaterThanNow } from '../src/client/views/session/SessionBasics';
 
 const NOW = Date.parse('2024-05-01T03:30:00Z');
 
@@ -85,6 +86,18 @@ describe('time zones', () => {
   it('formats_in_the_facility_zone', () => {
     expect(formatDateTime('2024-05-01T03:30:00Z', 'WIT', 'en')).toContain('12:30');
     expect(formatDateTime('2024-05-01T03:30:00Z', 'WIT', 'en')).toContain('WIT');
+  });
+});
+
+describe('a session time later than now', () => {
+  it.each([
+    ['2024-05-01', '10:30', false], // now, in WIB
+    ['2024-05-01', '10:31', true],
+    ['2024-05-02', '08:00', true],
+    ['2024-04-30', '23:59', false],
+    ['', '10:31', false],
+  ])('%s %s WIB is later than now: %s', (date, time, later) => {
+    expect(isLaterThanNow({ date, time }, 'WIB', NOW)).toBe(later);
   });
 });
 

@@ -304,8 +304,14 @@ def ui_log_session(page: Any, notes: tuple[str, str, str]) -> None:
     page.get_by_test_id("session-note-data").fill(notes[0])
     page.get_by_test_id("session-note-assessment").fill(notes[1])
     page.get_by_test_id("session-note-plan").fill(notes[2])
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     expect(page.get_by_test_id("client-page")).to_be_visible()
+
+
+def ui_send_session(page: Any) -> None:
+    """Send the open session form to the supervisor: "Kirim", then "Ya, kirim"."""
+    page.get_by_test_id("session-submit").click()
+    page.get_by_test_id("session-submit-confirm").click()
 
 
 def open_tablet(browser: Any, base_url: str, username: str) -> tuple[Any, Any, PushLog]:

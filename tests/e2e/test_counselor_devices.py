@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     ui_log_in,
     ui_log_session,
     ui_register_client,
+    ui_send_session,
     wait_for_sync,
     wait_for_sync_after,
 )
@@ -29,7 +30,7 @@ def edit_note_plan(page: Page, session_id: str, text: str) -> None:
     """Open a session's form, replace its plan note and submit it."""
     page.goto(f"/#/sessions/{session_id}")
     page.get_by_test_id("session-note-plan").fill(text)
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     expect(page.get_by_test_id("client-page")).to_be_visible()
 
 

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     open_tablet,
     ui_log_session,
     ui_register_client,
+    ui_send_session,
     wait_for_sync_after,
 )
 from tests.helpers import change
@@ -40,9 +41,9 @@ def test_every_form_writes_changes_the_server_accepts(
     page.get_by_test_id("session-new").click()
     page.get_by_test_id("session-kind").select_option("urine_test")
     page.get_by_test_id("urine-panel").fill("6 parameter")
-    for i, (analyte, result) in enumerate((("amfetamin", "negative"), ("THC", "positive"))):
+    for i, (analyte, result) in enumerate((("amphetamine", "negative"), ("thc", "positive"))):
         page.get_by_test_id("urine-add").click()
-        page.get_by_test_id("urine-analyte").nth(i).fill(analyte)
+        page.get_by_test_id("urine-analyte").nth(i).select_option(analyte)
         page.get_by_test_id("urine-result").nth(i).select_option(result)
     page.get_by_test_id("risk-use_inside").check()
     page.get_by_test_id("session-save-draft").click()
@@ -56,7 +57,7 @@ def test_every_form_writes_changes_the_server_accepts(
     expect(statuses).to_have_count(2)
     statuses.nth(0).select_option("attended")
     statuses.nth(1).select_option("sick")
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     expect(page.get_by_test_id("session-status")).to_be_visible()
 
     # A session the supervisor returns comes back as a task; edited and sent again.
@@ -80,7 +81,7 @@ def test_every_form_writes_changes_the_server_accepts(
     expect(page.get_by_test_id("returned-badge")).to_contain_text("Lengkapi rencana.")
     page.get_by_test_id("session-note-plan").fill("Rencana: relaksasi, lalu rujuk ke psikolog.")
     before = last_sync_ms(page)
-    page.get_by_test_id("session-submit").click()
+    ui_send_session(page)
     wait_for_sync_after(page, before)
     page.get_by_test_id("nav-tasks").click()
     expect(page.get_by_test_id("tasks-empty")).to_be_visible()
@@ -96,7 +97,7 @@ def test_every_form_writes_changes_the_server_accepts(
     urine = next(r for r in by_id.values() if r.get("kind") == "urine_test")
     assert urine["urine_test"] == {
         "panel": "6 parameter",
-        "results": {"amfetamin": "negative", "THC": "positive"},
+        "results": {"amphetamine": "negative", "thc": "positive"},
     }
     assert urine["status"] == "draft" and urine["risk_flags"] == ["use_inside"]
     assert urine["occurred_at"].endswith("+07:00")

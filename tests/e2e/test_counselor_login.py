@@ -7,7 +7,14 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import wait_for_controller
+from tests.e2e.conftest import api_login, api_post, ui_log_in, wait_for_controller
+from tests.e2e.staff_support import browser_device_id
+
+
+def ui_log_in_at_home(page: Page, username: str) -> None:
+    page.goto("/")
+    ui_log_in(page, username)
+
 
 UNREACHABLE = "tidak dapat dihubungi"
 
@@ -70,3 +77,24 @@ def test_a_first_login_without_signal_says_what_to_do(
     expect(page.get_by_test_id("login-error")).to_contain_text(
         "belum pernah masuk di perangkat ini"
     )
+
+
+def test_a_fresh_login_never_opens_on_the_expired_login_page(page: Page, e2e_world: Any) -> None:
+    # The tab was closed on "Masuk lagi"; the counselor opens it again and logs in.
+    page.goto("/#/relogin")
+    ui_log_in(page, e2e_world.counselor)
+    expect(page.get_by_test_id("client-search")).to_be_visible()
+    expect(page.get_by_text("Sesi habis")).to_have_count(0)
+    expect(page.get_by_test_id("relogin-password")).to_have_count(0)
+
+
+def test_a_revoked_phone_offers_no_offline_login(
+    page: Page, live_server: Any, e2e_world: Any
+) -> None:
+    ui_log_in_at_home(page, e2e_world.counselor)
+    device_id = browser_device_id(page)
+    admin = api_login(live_server, e2e_world.admin)
+    api_post(live_server, f"/api/v1/admin/devices/{device_id}/revoke", {"reason": None}, admin)
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("revoked-message")).to_be_visible()
+    expect(page.get_by_text("Anda tetap bisa masuk")).to_have_count(0)

@@ -71,6 +71,9 @@ export function App({
     const onOnline = () => void sync.syncNow();
     addEventListener('online', onOnline);
     teardown.current = close;
+    // A fresh login has fresh tokens: an address left on "Masuk lagi" (the tab was closed
+    // there) would greet the counselor with a login that expired, right after logging in.
+    if (location.hash.startsWith('#/relogin')) history.replaceState(null, '', location.pathname);
     setCtx({
       user: session.user,
       session,

@@ -5,9 +5,23 @@ import { GROUP_KINDS, type Zone } from '../shared/types';
 import type { LocalRecord } from './db';
 
 export interface UrineRow {
+  /** a code of the usual panel (URINE_PANEL), or what the counselor typed for another one */
   analyte: string;
   result: string;
+  /** true once "Lainnya" is chosen: the analyte is typed, not picked */
+  other?: boolean;
 }
+
+/** The usual urine panel, as the codes stored in `urine_test.results` (translated in the
+ * catalog under `analyte.`); any other analyte is stored as typed. */
+export const URINE_PANEL = [
+  'amphetamine',
+  'methamphetamine',
+  'thc',
+  'morphine',
+  'benzodiazepine',
+  'cocaine',
+] as const;
 
 export interface SessionDraft {
   id: string;
@@ -42,13 +56,15 @@ export function emptyDraft(args: {
   facilityId: string;
   zone: Zone;
   nowMs: number;
+  /** the client's program to log the session under, when there is an obvious one */
+  enrollmentId?: string;
 }): SessionDraft {
   const { date, time } = localParts(args.nowMs, args.zone);
   return {
     id: args.id,
     client_id: args.clientId,
     facility_id: args.facilityId,
-    enrollment_id: '',
+    enrollment_id: args.enrollmentId ?? '',
     kind: args.clientId ? 'individual' : 'group',
     date,
     time,

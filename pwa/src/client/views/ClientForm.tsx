@@ -9,6 +9,7 @@ import { isValid, validateClient, type Errors } from '../../shared/validation';
 import { useApp, useQuery } from '../context';
 import { navigate, type RouteProps } from '../router';
 import { CodeOptions, describe, Field } from './common';
+import { DraftRestored, DraftStatus, useDraftWriter } from './draft';
 
 const TEXT = ['registration_number', 'full_name', 'nik'] as const;
 const DATES = ['birth_date', 'admission_date', 'release_date'] as const;
@@ -18,6 +19,24 @@ const CHOICES = [
   ['case_type', CASE_TYPES, 'case'],
 ] as const;
 type Form = Record<string, string>;
+const EMPTY: Form = {
+  registration_number: '',
+  full_name: '',
+  sex: '',
+  birth_date: '',
+  case_type: '',
+  admission_date: '',
+  release_date: '',
+  nik: '',
+  facility_id: '',
+};
+
+/** The form's values of a stored client. */
+function fromRecord(record: Record<string, unknown>): Form {
+  const form: Form = {};
+  for (const k of Object.keys(EMPTY)) form[k] = record[k] == null ? '' : String(record[k]);
+  return form;
+}
 
 /** Blank optional inputs become null, as the server expects. */
 export function clientFields(form: Form): Record<string, unknown> {
@@ -36,31 +55,44 @@ export function ClientForm({ params }: RouteProps) {
     [editId],
   );
   const others = useQuery((s) => s.list('client'), []);
-  const [form, setForm] = useState<Form>({
-    registration_number: '',
-    full_name: '',
-    sex: '',
-    birth_date: '',
-    case_type: '',
-    admission_date: '',
-    release_date: '',
-    nik: '',
-    facility_id: app.user.facility_ids[0] ?? '',
-  });
+  const blank = (): Form => ({ ...EMPTY, facility_id: app.user.facility_ids[0] ?? '' });
+  const [form, setForm] = useState<Form>(blank);
   const [errors, setErrors] = useState<Errors>({});
   const [confirmed, setConfirmed] = useState(false);
+  // Every keystroke is kept as a draft, like the session form's: a reload loses nothing.
+  const draftKey = `client:${editId ?? 'new'}`;
+  const drafts = useDraftWriter(draftKey);
+  const [restored, setRestored] = useState(false);
 
   // The form takes the stored record once: a sync that lands while the counselor types must
   // never reset what was typed (the save sends only what changed, and merges on the server).
+  // A draft of an earlier visit wins over the record; typing wins over both.
   const filled = useRef(false);
+  const typed = useRef(false);
   useEffect(() => {
     if (!existing || filled.current) return;
     filled.current = true;
-    const next: Form = {};
-    for (const k of Object.keys(form)) next[k] = existing[k] == null ? '' : String(existing[k]);
-    setForm(next);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    setForm(fromRecord(existing));
   }, [existing]);
+  useEffect(() => {
+    let alive = true;
+    void app.store.getDraft<Form>(draftKey).then((saved) => {
+      if (!alive || !saved || typed.current) return;
+      filled.current = true;
+      setForm({ ...EMPTY, ...saved });
+      setRestored(true);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [app.store, draftKey]);
+
+  async function discard() {
+    await app.store.deleteDraft(draftKey);
+    setForm(existing ? fromRecord(existing) : blank());
+    setRestored(false);
+    setErrors({});
+  }
 
   const duplicates = useMemo(
     () => findLikelyDuplicates({ id, ...clientFields(form) }, others ?? []),
@@ -69,7 +101,12 @@ export function ClientForm({ params }: RouteProps) {
 
   const set = (k: string) => (e: Event) => {
     const value = (e.currentTarget as HTMLInputElement).value;
-    setForm((f) => ({ ...f, [k]: value }));
+    typed.current = true;
+    setForm((f) => {
+      const next = { ...f, [k]: value };
+      drafts.write(next);
+      return next;
+    });
     setConfirmed(false);
   };
 
@@ -88,6 +125,7 @@ export function ClientForm({ params }: RouteProps) {
     }
     if (duplicates.length > 0 && !confirmed) return;
     await app.save('client', id, fields);
+    await app.store.deleteDraft(draftKey);
     app.notify(t('client.saved'));
     navigate(`/clients/${id}`);
   }
@@ -114,6 +152,7 @@ export function ClientForm({ params }: RouteProps) {
   return (
     <section aria-labelledby="client-form-h">
       <h1 id="client-form-h">{editId ? t('client.edit_title') : t('client.new_title')}</h1>
+      {restored && <DraftRestored onDiscard={() => void discard()} />}
       <form onSubmit={submit} noValidate data-testid="client-form">
         {TEXT.map((k) =>
           textInput(k, {
@@ -177,6 +216,7 @@ export function ClientForm({ params }: RouteProps) {
             </label>
           </div>
         )}
+        <DraftStatus state={drafts.state} />
         <button
           type="submit"
           class="primary"

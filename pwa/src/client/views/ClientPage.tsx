@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { label, t, type Lang } from '../../shared/i18n';
+import { label, phaseLabel, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
@@ -107,7 +107,7 @@ export function ClientPage({ params }: RouteProps) {
           <li key={e.id} data-testid="enrollment-row">
             <strong>{label('program', e['program'])}</strong> · {label('enrollment', e['status'])}
             {e['cohort'] ? ` · ${String(e['cohort'])}` : ''}
-            {e['phase'] ? ` · ${String(e['phase'])}` : ''} ·{' '}
+            {e['phase'] ? ` · ${phaseLabel(e['phase'], lang)}` : ''} ·{' '}
             {formatDate(e['start_date'] as string, lang)}
             {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
             <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />

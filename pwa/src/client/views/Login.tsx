@@ -110,7 +110,8 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
           {busy ? t('login.busy') : t('login.submit')}
         </button>
       </form>
-      <p class="hint">{t('login.offline_note')}</p>
+      {/* A revoked device keeps nothing to unlock offline: the note would promise too much. */}
+      {!revoked && <p class="hint">{t('login.offline_note')}</p>}
       <LangSwitch />
     </main>
   );

@@ -1,7 +1,9 @@
 // Always visible: online or not, what is not yet synced, when the last sync was, and a button.
 import { useEffect, useState } from 'preact/hooks';
 import { getLang, t } from '../../shared/i18n';
-import { useApp } from '../context';
+import { formatDateTime, zoneOf } from '../../shared/time';
+import type { Zone } from '../../shared/types';
+import { useApp, useQuery } from '../context';
 import type { SyncState } from '../sync';
 
 function useOnline(): boolean {
@@ -30,19 +32,25 @@ function phaseText(s: SyncState, online: boolean): string {
   return t('status.idle');
 }
 
-function timeText(ms: number | null): string {
+/** "Sinkron terakhir: 2 Des 2026, 01.46 WIB": written like the lists, in the zone of the user's
+ * (first) facility. */
+function timeText(ms: number | null, zone: Zone): string {
   if (ms === null) return t('status.never');
-  const time = new Intl.DateTimeFormat(getLang() === 'en' ? 'en-GB' : 'id-ID', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(new Date(ms));
-  return t('status.last_sync', { time });
+  return t('status.last_sync', {
+    time: formatDateTime(new Date(ms).toISOString(), zone, getLang()),
+  });
 }
 
 export function StatusBar() {
-  const { sync } = useApp();
+  const { sync, user } = useApp();
   const [state, setState] = useState<SyncState>(sync.state);
   const online = useOnline();
+  const firstFacility = user.facility_ids[0];
+  const facility = useQuery(
+    (s) => (firstFacility ? s.get('facility', firstFacility) : Promise.resolve(undefined)),
+    [firstFacility],
+  );
+  const zone = zoneOf(facility?.['timezone']);
   useEffect(() => sync.subscribe(setState), [sync]);
   const busy = state.phase === 'syncing';
   return (
@@ -62,7 +70,7 @@ export function StatusBar() {
         {t('status.pending', { n: state.pending })}
       </span>
       <span data-testid="last-sync" data-ms={state.lastSyncAt ?? ''}>
-        {timeText(state.lastSyncAt)}
+        {timeText(state.lastSyncAt, zone)}
       </span>
       <span role="status" aria-live="polite" data-testid="sync-status" data-phase={state.phase}>
         {phaseText(state, online)}

@@ -8,6 +8,7 @@ import { allPages } from '../staff/facilities';
 import { FilterSelect } from '../staff/filters';
 import { goListParam, Pager } from '../staff/nav';
 import { Loaded, usePage, useRemote, useStaffApi } from '../staff/remote';
+import { auditDetailText } from './audit-detail';
 import { AdminTabs } from './tabs';
 
 export const AUDIT_ACTIONS = [
@@ -25,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'revoke_device',
   'create_facility',
   'refresh_reuse',
+  'reassign_session',
 ];
 /** The entities of audit events: the synced ones, and users and devices. */
 export const AUDIT_ENTITIES: readonly string[] = [...SYNCED_ENTITIES, 'user', 'device'];
@@ -43,6 +45,7 @@ export function Audit({ query }: RouteProps) {
   const { lang } = useApp();
   const f = (name: string) => query.get(name) ?? '';
   const users = useRemote(() => allPages((q) => api.users(q)), []);
+  const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.display_name;
   const events = usePage(
     query,
     (q) =>
@@ -127,10 +130,8 @@ export function Audit({ query }: RouteProps) {
                         {ev.entity ? label('entity', ev.entity) : t('common.none')}
                         {ev.record_id ? <code> {ev.record_id.slice(0, 8)}</code> : null}
                       </td>
-                      <td>
-                        <code class="detail">
-                          {Object.keys(ev.detail ?? {}).length ? JSON.stringify(ev.detail) : ''}
-                        </code>
+                      <td class="detail" data-testid="audit-detail">
+                        {auditDetailText(ev.detail, lang, nameOf)}
                       </td>
                     </tr>
                   ))}

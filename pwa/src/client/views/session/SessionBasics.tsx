@@ -1,7 +1,7 @@
 // What, when and for whom: the facility of a group session, the kind, date, time and duration,
 // the client's enrollment, and whether the client attended.
-import { label, t } from '../../../shared/i18n';
-import { ZONES } from '../../../shared/time';
+import { label, phaseLabel, t } from '../../../shared/i18n';
+import { toOffsetIso, ZONES } from '../../../shared/time';
 import { ATTENDANCE, GROUP_KINDS, SESSION_KINDS, type Zone } from '../../../shared/types';
 import { useApp, useQuery } from '../../context';
 import type { LocalRecord } from '../../db';
@@ -97,6 +97,11 @@ export function SessionBasics({
           />
         </Field>
       </div>
+      {isLaterThanNow(draft, zone) && (
+        <p class="alert alert-warn" role="status" data-testid="session-future">
+          {t('session.future_warning')}
+        </p>
+      )}
       {!group && draft.client_id && (enrollments?.length ?? 0) > 0 && (
         <Field id="session-enrollment" label={t('client.enrollments')}>
           <select
@@ -108,7 +113,9 @@ export function SessionBasics({
             <option value="">{t('common.none')}</option>
             {enrollments?.map((e) => (
               <option key={e.id} value={e.id}>
-                {label('program', e['program'])} · {label('enrollment', e['status'])}
+                {label('program', e['program'])}
+                {e['phase'] ? ` · ${phaseLabel(e['phase'])}` : ''} ·{' '}
+                {label('enrollment', e['status'])}
               </option>
             ))}
           </select>
@@ -129,4 +136,16 @@ export function SessionBasics({
       )}
     </>
   );
+}
+
+/** True when the date and time typed are later than now: likely a slip of the finger. Only a
+ * warning — the server takes up to a day ahead, and the counselor may mean it. */
+export function isLaterThanNow(
+  draft: Pick<SessionDraft, 'date' | 'time'>,
+  zone: Zone,
+  nowMs = Date.now(),
+): boolean {
+  if (!draft.date || !draft.time) return false;
+  const ms = Date.parse(toOffsetIso(draft.date, draft.time, zone));
+  return !Number.isNaN(ms) && ms > nowMs;
 }

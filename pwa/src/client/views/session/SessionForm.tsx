@@ -10,12 +10,14 @@ import { useApp, useQuery } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { draftToFields, isGroupKind, type SessionDraft } from '../../session-form';
 import { describe, Field } from '../common';
+import { DraftStatus, useDraftWriter } from '../draft';
 import { DapNote } from './DapNote';
 import { onText } from './draft-props';
 import { GroupAttendance, saveAttendance } from './GroupAttendance';
 import { loadSession, type LoadedSession, type SessionTarget } from './load';
 import { RiskFlags } from './RiskFlags';
 import { SessionBasics } from './SessionBasics';
+import { SendButtons } from './SendButtons';
 import { SessionHeader } from './SessionHeader';
 import { UrineTest } from './UrineTest';
 
@@ -35,9 +37,15 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const [draft, setDraft] = useState<SessionDraft | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
-  // 'saved' once the last keystroke is on disk: the counselor can see that nothing is at risk.
-  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const edits = useRef(0);
+  // Saved on every keystroke under the key loadSession found (the draft of this target).
+  const drafts = useDraftWriter(loaded?.key ?? '');
+  const [confirming, setConfirming] = useState(false);
+  // Bumped by each check that found errors: the first marked field then takes the focus.
+  const [failedChecks, setFailedChecks] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (failedChecks) focusFirstError(form.current);
+  }, [failedChecks]);
 
   useEffect(() => {
     let alive = true;
@@ -69,37 +77,45 @@ export function SessionForm({ target }: { target: SessionTarget }) {
   const group = isGroupKind(draft.kind);
 
   function update(patch: Partial<SessionDraft>) {
-    const edit = ++edits.current;
-    setDraftState('saving');
     setDraft((d) => {
       if (!d) return d;
       const next = { ...d, ...patch };
-      // Saved on every keystroke; not awaited so typing never waits for the disk. IndexedDB runs
-      // write transactions on one store in order, so the last put holds the last keystroke.
-      void store.putDraft(loaded!.key, next).then(
-        () => edit === edits.current && setDraftState('saved'),
-        () => undefined,
-      );
+      drafts.write(next);
       return next;
     });
   }
 
-  async function save(status: 'draft' | 'submitted') {
-    if (!draft || !loaded) return;
+  /** The record fields of the form, or null after marking what must be fixed first. */
+  function checked(status: 'draft' | 'submitted'): Record<string, unknown> | null {
+    if (!draft) return null;
     const counselor = (current?.['counselor_id'] as string | undefined) ?? app.user.id;
     const fields = draftToFields(draft, zone, status, counselor);
     const errs = validateSession(fields, { nowMs: Date.now() });
     setErrors(errs);
-    if (!isValid(errs)) {
-      app.notify(t('session.fix_errors'));
-      return;
-    }
+    if (isValid(errs)) return fields;
+    app.notify(t('session.fix_errors'));
+    setFailedChecks((n) => n + 1);
+    return null;
+  }
+
+  /** "Kirim": check the form first, then ask once before sending it to the supervisor. */
+  function askToSend() {
+    if (checked('submitted')) setConfirming(true);
+  }
+
+  async function save(status: 'draft' | 'submitted') {
+    setConfirming(false);
+    if (!draft || !loaded) return;
+    const fields = checked(status);
+    if (!fields) return;
     setBusy(true);
     try {
       await app.save('session', draft.id, fields);
       if (isGroupKind(draft.kind)) await saveAttendance(app, draft, loaded.attendance);
       await store.deleteDraft(loaded.key);
-      app.notify(status === 'submitted' ? t('session.submitted') : t('session.saved_draft'));
+      // Say what is true now: with a signal the change is already on its way (sync.nudge).
+      const sent = navigator.onLine ? 'session.submitted_online' : 'session.submitted_offline';
+      app.notify(t(status === 'submitted' ? sent : 'session.saved_draft'));
       navigate(
         draft.client_id && !isGroupKind(draft.kind)
           ? `/clients/${draft.client_id}`
@@ -121,11 +137,14 @@ export function SessionForm({ target }: { target: SessionTarget }) {
 
   const err = (k: string) => errors[k];
   const parts = { draft, update, err };
-  const title = current
-    ? t('session.edit_title')
-    : draft.client_id
-      ? t('session.new_title')
-      : t('session.group');
+  // An approved session is locked: it is read here, not edited.
+  const title = locked
+    ? t('session.view_title')
+    : current
+      ? t('session.edit_title')
+      : draft.client_id
+        ? t('session.new_title')
+        : t('session.group');
 
   return (
     <section aria-labelledby="session-h">
@@ -137,11 +156,9 @@ export function SessionForm({ target }: { target: SessionTarget }) {
         restored={loaded.restored}
         onDiscard={() => void discard()}
       />
-      <form
-        onSubmit={(e) => (e.preventDefault(), void save('submitted'))}
-        noValidate
-        data-testid="session-form"
-      >
+      {/* Enter (a phone keyboard's Go key) in a one-line field submits nothing: the form
+          has no submit button, and a submit event is ignored. */}
+      <form ref={form} onSubmit={(e) => e.preventDefault()} noValidate data-testid="session-form">
         <fieldset disabled={locked || busy}>
           <SessionBasics {...parts} facilities={facilities} zone={zone} />
           <DapNote {...parts} />
@@ -163,29 +180,31 @@ export function SessionForm({ target }: { target: SessionTarget }) {
             />
           </Field>
           {Object.keys(errors).length > 0 && (
-            <p class="error" role="alert" data-testid="session-errors">
+            <p class="error" role="alert" tabIndex={-1} data-testid="session-errors">
               {t('session.fix_errors')}
             </p>
           )}
-          <p class="muted" data-testid="draft-status" data-state={draftState} aria-live="polite">
-            {draftState === 'saved' ? t('session.draft_saved') : ''}
-          </p>
+          <DraftStatus state={drafts.state} />
           {!locked && (
-            <div class="buttons">
-              <button
-                type="button"
-                data-testid="session-save-draft"
-                onClick={() => void save('draft')}
-              >
-                {t('session.save_draft')}
-              </button>
-              <button type="submit" class="primary" data-testid="session-submit">
-                {t('session.submit')}
-              </button>
-            </div>
+            <SendButtons
+              confirming={confirming}
+              onDraft={() => void save('draft')}
+              onAsk={askToSend}
+              onConfirm={() => void save('submitted')}
+              onCancel={() => setConfirming(false)}
+            />
           )}
         </fieldset>
       </form>
     </section>
   );
+}
+
+/** Put the focus on the first marked field of the form (it scrolls into view on a phone), or on
+ * the form's error line when the error belongs to no field on screen. */
+function focusFirstError(form: HTMLFormElement | null): void {
+  const marked = form?.querySelector<HTMLElement>(
+    '.field.invalid :is(input, select, textarea), [data-testid="urine-results-error"], [data-testid="session-errors"]',
+  );
+  marked?.focus();
 }

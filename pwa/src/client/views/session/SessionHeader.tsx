@@ -3,6 +3,7 @@
 import { t } from '../../../shared/i18n';
 import type { LocalRecord } from '../../db';
 import { RecordNotices, StatusLabel } from '../common';
+import { DraftRestored } from '../draft';
 
 /** The title and notices; `onDiscard` throws a restored draft away. */
 export function SessionHeader({
@@ -41,14 +42,7 @@ export function SessionHeader({
           {t('session.locked')}
         </p>
       )}
-      {restored && (
-        <p class="alert alert-info" data-testid="draft-restored">
-          {t('session.draft_restored')}{' '}
-          <button type="button" class="link" data-testid="draft-discard" onClick={onDiscard}>
-            {t('session.discard_draft')}
-          </button>
-        </p>
-      )}
+      {restored && <DraftRestored onDiscard={onDiscard} />}
     </>
   );
 }

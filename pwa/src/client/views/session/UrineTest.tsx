@@ -1,14 +1,32 @@
-// The urine test panel of a urine-test session: the panel's name and one row per analyte.
-import { t } from '../../../shared/i18n';
+// The urine test panel of a urine-test session: the panel's name and one row per analyte, each
+// picked from the usual panel (stored as its code) or typed under "Lainnya".
+import { errorText, label, t, type MessageKey } from '../../../shared/i18n';
 import { URINE_RESULTS } from '../../../shared/types';
-import type { UrineRow } from '../../session-form';
+import { URINE_PANEL, type UrineRow } from '../../session-form';
 import { CodeOptions, Field } from '../common';
 import { onText, type DraftProps } from './draft-props';
+
+const OTHER = 'other';
+
+/** True when an analyte is one of the choices: a panel code, or a code the catalog words (older
+ * records name analytes like `cannabis` or `opiates`). */
+function isChoice(analyte: string): boolean {
+  return (
+    (URINE_PANEL as readonly string[]).includes(analyte) || label('analyte', analyte) !== analyte
+  );
+}
+
+/** What the row's select shows: its code, "Lainnya" for a typed analyte, '' before a choice. */
+function choiceOf(row: UrineRow): string {
+  if (row.other || (row.analyte && !isChoice(row.analyte))) return OTHER;
+  return row.analyte;
+}
 
 /** The panel field, the analyte rows, and the buttons that add or remove a row. */
 export function UrineTest({ draft, update, err }: DraftProps) {
   const setRow = (i: number, patch: Partial<UrineRow>) =>
     update({ urine_rows: draft.urine_rows.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+  const resultsError = err('urine_test.results');
   return (
     <fieldset data-testid="urine-test">
       <legend>{t('session.urine_test')}</legend>
@@ -26,37 +44,68 @@ export function UrineTest({ draft, update, err }: DraftProps) {
         />
       </Field>
       <p id="urine-results-h">{t('session.urine_results')}</p>
-      {draft.urine_rows.map((row, i) => (
-        <div class="row" key={i} data-testid="urine-row">
-          <Field id={`urine-analyte-${i}`} label={t('session.analyte')}>
-            <input
-              id={`urine-analyte-${i}`}
-              data-testid="urine-analyte"
-              value={row.analyte}
-              onInput={(e) => setRow(i, { analyte: e.currentTarget.value })}
-            />
-          </Field>
-          <Field id={`urine-result-${i}`} label={t('session.result')}>
-            <select
-              id={`urine-result-${i}`}
-              data-testid="urine-result"
-              value={row.result}
-              onChange={(e) => setRow(i, { result: e.currentTarget.value })}
+      {draft.urine_rows.map((row, i) => {
+        const choice = choiceOf(row);
+        // A code of an older record stays a choice of its own row.
+        const codes =
+          choice && choice !== OTHER && !(URINE_PANEL as readonly string[]).includes(choice)
+            ? [...URINE_PANEL, choice]
+            : URINE_PANEL;
+        return (
+          <div class="row" key={i} data-testid="urine-row">
+            <Field id={`urine-analyte-${i}`} label={t('session.analyte')}>
+              <select
+                id={`urine-analyte-${i}`}
+                data-testid="urine-analyte"
+                value={choice}
+                onChange={(e) => {
+                  const value = e.currentTarget.value;
+                  setRow(
+                    i,
+                    value === OTHER
+                      ? { analyte: '', other: true }
+                      : { analyte: value, other: false },
+                  );
+                }}
+              >
+                <option value="">{t('common.choose')}</option>
+                <CodeOptions codes={codes} group="analyte" />
+                <option value={OTHER}>{t('urine.other')}</option>
+              </select>
+            </Field>
+            {choice === OTHER && (
+              <Field id={`urine-other-${i}`} label={t('session.analyte_other')}>
+                <input
+                  id={`urine-other-${i}`}
+                  data-testid="urine-other"
+                  maxLength={40}
+                  value={row.analyte}
+                  onInput={(e) => setRow(i, { analyte: e.currentTarget.value })}
+                />
+              </Field>
+            )}
+            <Field id={`urine-result-${i}`} label={t('session.result')}>
+              <select
+                id={`urine-result-${i}`}
+                data-testid="urine-result"
+                value={row.result}
+                onChange={(e) => setRow(i, { result: e.currentTarget.value })}
+              >
+                <CodeOptions codes={URINE_RESULTS} group="urine" />
+              </select>
+            </Field>
+            <button
+              type="button"
+              onClick={() => update({ urine_rows: draft.urine_rows.filter((_, j) => j !== i) })}
             >
-              <CodeOptions codes={URINE_RESULTS} group="urine" />
-            </select>
-          </Field>
-          <button
-            type="button"
-            onClick={() => update({ urine_rows: draft.urine_rows.filter((_, j) => j !== i) })}
-          >
-            {t('session.remove_analyte')}
-          </button>
-        </div>
-      ))}
-      {err('urine_test.results') && (
-        <p class="error" data-testid="urine-results-error">
-          {t('err.required')}
+              {t('session.remove_analyte')}
+            </button>
+          </div>
+        );
+      })}
+      {resultsError && (
+        <p class="error" tabIndex={-1} data-testid="urine-results-error">
+          {resultsError.map((e) => errorText(e)).join(' ')}
         </p>
       )}
       <button

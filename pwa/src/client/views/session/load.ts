@@ -51,6 +51,14 @@ export async function loadSession(
           facilityId,
           zone,
           nowMs: Date.now(),
+          enrollmentId: clientId ? await onlyActiveEnrollment(store, clientId) : '',
         }));
   return { key, draft, restored: Boolean(saved), record, client, attendance };
+}
+
+/** The id of the client's one active program, or '' when there is none or more than one (the
+ * counselor chooses then). */
+async function onlyActiveEnrollment(store: Store, clientId: string): Promise<string> {
+  const active = await store.list('enrollment', { client_id: clientId, status: 'active' });
+  return active.length === 1 ? (active[0]?.id ?? '') : '';
 }

@@ -2,7 +2,7 @@
 // a request's data, its error in plain words with a retry. Every staff view uses these, so the
 // staff stylesheet comes with them.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '../../../shared/i18n';
 import { DeviceRevokedError } from '../../authorized';
 import { useApp } from '../../context';
@@ -23,25 +23,47 @@ export interface Remote<T> {
   reload(): void;
 }
 
-/** Load something from the server; again when `deps` change or on reload(). */
-export function useRemote<T>(load: () => Promise<T>, deps: unknown[]): Remote<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
+/** A number that changes whenever one of `deps` changes (compared with Object.is), known
+ * during the very render in which they changed. */
+function useGeneration(deps: unknown[]): number {
+  const ref = useRef({ deps, n: 0 });
+  const prev = ref.current.deps;
+  if (prev.length !== deps.length || prev.some((d, i) => !Object.is(d, deps[i]))) {
+    ref.current = { deps, n: ref.current.n + 1 };
+  }
+  return ref.current.n;
+}
+
+interface Settled<T> {
+  generation: number;
+  data?: T;
+  error?: unknown;
+}
+
+/**
+ * Load something from the server; again when `deps` change or on reload(). What was loaded for
+ * other `deps` is never handed out, not even for the one render before the new load starts: a
+ * view of the record named in the address must not show, or act on, the previous record.
+ * `load` null: not yet (something it needs is still loading).
+ */
+export function useRemote<T>(load: (() => Promise<T>) | null, deps: unknown[]): Remote<T> {
+  const generation = useGeneration([...deps, load === null]);
+  const [settled, setSettled] = useState<Settled<T> | null>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    if (load === null) return;
     let alive = true;
     setLoading(true);
-    setError(null);
     load().then(
-      (value) => {
+      (data) => {
         if (!alive) return;
-        setData(() => value);
+        setSettled({ generation, data });
         setLoading(false);
       },
-      (e: unknown) => {
+      (error: unknown) => {
         if (!alive) return;
-        setError(e);
+        setSettled({ generation, error });
         setLoading(false);
       },
     );
@@ -49,8 +71,15 @@ export function useRemote<T>(load: () => Promise<T>, deps: unknown[]): Remote<T>
       alive = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
-  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+  }, [generation, tick]);
+  const current = settled?.generation === generation ? settled : null;
+  return {
+    data: current?.data,
+    // A reload that is under way hides the error it retries.
+    error: current && !loading ? (current.error ?? null) : null,
+    loading: loading || current === null,
+    reload: () => setTick((n) => n + 1),
+  };
 }
 
 /** Rows on a page of a staff list. */

@@ -44,8 +44,17 @@ export function Figures({ query }: RouteProps) {
   const years = useRemote(() => api.reportYears(facility || null), [facility]);
   const choices = [...new Set([...(years.data ?? []), thisYear])].sort((a, b) => b - a);
   const asked = Number(query.get('year'));
-  const year = asked >= 2000 && asked <= 2100 ? asked : pickYear(years.data, thisYear);
-  const summary = useRemote(() => api.summary(year, facility || null), [year, facility]);
+  // Without a year in the address, the figures wait for the years that have any.
+  const year =
+    asked >= 2000 && asked <= 2100
+      ? asked
+      : years.data || years.error
+        ? pickYear(years.data, thisYear)
+        : null;
+  const summary = useRemote(year === null ? null : () => api.summary(year, facility || null), [
+    year,
+    facility,
+  ]);
 
   const setParam = (name: string, value: string) =>
     navigate(`/supervisor/figures?${withParam(query, name, value).toString()}`);
@@ -58,7 +67,7 @@ export function Figures({ query }: RouteProps) {
         <FilterSelect
           id="fig-year"
           label={t('fig.year')}
-          value={String(year)}
+          value={year === null ? '' : String(year)}
           options={choices.map((y) => [String(y), String(y)] as const)}
           onChange={(v) => setParam('year', v)}
         />

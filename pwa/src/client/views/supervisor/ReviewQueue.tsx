@@ -9,9 +9,10 @@ import { useFacilities } from '../staff/facilities';
 import { FacilityFilter, FilterSelect } from '../staff/filters';
 import { goListParam, PagedList, withParam } from '../staff/nav';
 import { usePage, useStaffApi } from '../staff/remote';
+import { filterSuffix, queueFilters } from './queue-position';
 import { rememberQueueItems, knownCounselors } from './review-cache';
 import { SupervisorTabs } from './tabs';
-import { formatHours } from './figure-format';
+import { formatHours, formatWaiting } from './figure-format';
 
 export const AGE_CHOICES = [24, 48, 168] as const;
 
@@ -25,12 +26,7 @@ export function ReviewQueue({ query }: RouteProps) {
   const queue = usePage(
     query,
     async (q) => {
-      const answer = await api.reviewQueue({
-        facility_id: facility || null,
-        counselor_id: counselor || null,
-        min_age_hours: age ? Number(age) : null,
-        ...q,
-      });
+      const answer = await api.reviewQueue({ ...queueFilters(query), ...q });
       rememberQueueItems(answer.items);
       return answer;
     },
@@ -86,14 +82,28 @@ export function ReviewQueue({ query }: RouteProps) {
       </form>
       <PagedList remote={queue} name="review" listTestid="review-queue" onPage={goPage}>
         {(item) => (
-          <QueueRow key={item.record.id} item={item} zone={zoneFor(item.record.facility_id)} />
+          <QueueRow
+            key={item.record.id}
+            item={item}
+            zone={zoneFor(item.record.facility_id)}
+            suffix={filterSuffix(query)}
+          />
         )}
       </PagedList>
     </section>
   );
 }
 
-function QueueRow({ item, zone }: { item: QueueItem; zone: ReturnType<typeof zoneOf> }) {
+function QueueRow({
+  item,
+  zone,
+  suffix,
+}: {
+  item: QueueItem;
+  zone: ReturnType<typeof zoneOf>;
+  /** the queue's filters, kept by the review page for its back, previous and next links */
+  suffix: string;
+}) {
   const { lang } = useApp();
   const r = item.record;
   const who = item.client_name
@@ -101,7 +111,7 @@ function QueueRow({ item, zone }: { item: QueueItem; zone: ReturnType<typeof zon
     : t('session.group');
   return (
     <li data-testid="review-row" data-id={r.id}>
-      <a href={`#/supervisor/sessions/${r.id}`} data-testid="review-open">
+      <a href={`#/supervisor/sessions/${r.id}${suffix}`} data-testid="review-open">
         <strong>{who}</strong> · {label('kind', r['kind'])}
       </a>
       <p class="meta">
@@ -110,7 +120,7 @@ function QueueRow({ item, zone }: { item: QueueItem; zone: ReturnType<typeof zon
       </p>
       <p class="meta">
         <span class="badge badge-waiting" data-testid="review-age">
-          {t('review.waiting', { time: formatHours(item.age_hours, lang) })}
+          {t('review.waiting', { time: formatWaiting(item.age_hours, lang) })}
         </span>
         {Array.isArray(r['risk_flags']) && r['risk_flags'].length > 0 ? (
           <span class="badge badge-conflict">{t('review.has_risk')}</span>

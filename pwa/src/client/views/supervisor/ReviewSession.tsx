@@ -8,11 +8,12 @@ import type { Zone } from '../../../shared/types';
 import { HttpError } from '../../api';
 import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
-import type { Decision, SessionRecord } from '../../staff-api';
+import type { Decision, QueueItem, SessionRecord, StaffApi } from '../../staff-api';
 import { DetailRow, ReviewComment } from '../common';
 import { useDraft } from '../staff/draft';
 import { ErrorBox, Loaded, useRemote, useStaffApi } from '../staff/remote';
-import { queueItem } from './review-cache';
+import { filterSuffix, findInQueue, queueFilters, type QueuePosition } from './queue-position';
+import { knownCounselorName } from './review-cache';
 
 interface Names {
   client: string | null;
@@ -21,20 +22,49 @@ interface Names {
   zone: Zone;
 }
 
-export function ReviewSession({ params }: RouteProps) {
+/** The counselor's name: the queue names the author of every waiting session; a session that
+ * no longer waits is named by another of its author's waiting sessions, when there is one. */
+async function counselorName(
+  api: StaffApi,
+  record: SessionRecord,
+  item: QueueItem | null,
+): Promise<string | null> {
+  if (item?.counselor_name) return item.counselor_name;
+  const cid = record['counselor_id'];
+  if (typeof cid !== 'string' || !cid) return null;
+  const known = knownCounselorName(cid);
+  if (known) return known;
+  const other = await api
+    .reviewQueue({ counselor_id: cid, facility_id: record.facility_id, per_page: 1 })
+    .catch(() => null);
+  return other?.items[0]?.counselor_name ?? null;
+}
+
+export function ReviewSession({ params, query }: RouteProps) {
   const id = params['id'] ?? '';
+  const suffix = filterSuffix(query);
   const api = useStaffApi();
   const { store } = useApp();
+  // Everything is read again for each address: the page never shows one session's data under
+  // another's id, and its decision acts on the session shown.
   const remote = useRemote(async () => {
-    const record = await api.session(id);
-    const item = queueItem(id);
+    const filters = queueFilters(new URLSearchParams(suffix));
+    const [record, position] = await Promise.all([
+      api.session(id),
+      findInQueue((q) => api.reviewQueue({ ...filters, ...q }), id).catch((): QueuePosition => ({
+        item: null,
+        prev: null,
+        next: null,
+      })),
+    ]);
+    const { item } = position;
     const client = record['client_id']
       ? await store.get('client', String(record['client_id'])).catch(() => undefined)
       : undefined;
     const facility = await store.get('facility', record.facility_id).catch(() => undefined);
     const names: Names = {
       client: item?.client_name ?? (client ? String(client['full_name']) : null),
-      counselor: item?.counselor_name ?? null,
+      counselor: await counselorName(api, record, item),
       facility: item
         ? `${item.facility_code} — ${item.facility_name}`
         : facility
@@ -44,12 +74,12 @@ export function ReviewSession({ params }: RouteProps) {
     };
     const reg = item?.client_registration_number ?? client?.['registration_number'];
     if (names.client && reg) names.client = `${names.client} (${String(reg)})`;
-    return { record, names };
-  }, [id]);
+    return { record, names, position };
+  }, [id, suffix]);
   return (
     <article aria-labelledby="rs-h" data-testid="review-session">
       <p>
-        <a href="#/supervisor" data-testid="review-back">
+        <a href={`#/supervisor${suffix}`} data-testid="review-back">
           ← {t('review.back')}
         </a>
       </p>
@@ -57,11 +87,39 @@ export function ReviewSession({ params }: RouteProps) {
         {t('review.session_title')}
       </h1>
       <Loaded remote={remote}>
-        {({ record, names }) => (
-          <SessionReview initial={record} names={names} onStale={remote.reload} />
+        {({ record, names, position }) => (
+          <>
+            <SessionReview
+              key={`${record.id}:${String(record.version)}`}
+              initial={record}
+              names={names}
+              onStale={remote.reload}
+            />
+            <QueueSteps position={position} suffix={suffix} />
+          </>
         )}
       </Loaded>
     </article>
+  );
+}
+
+/** Previous and next session in the queue's order. */
+function QueueSteps({ position, suffix }: { position: QueuePosition; suffix: string }) {
+  const { prev, next } = position;
+  if (!prev && !next) return null;
+  return (
+    <nav class="pager" aria-label={t('review.steps')}>
+      {prev && (
+        <a class="button" href={`#/supervisor/sessions/${prev}${suffix}`} data-testid="review-prev">
+          ← {t('review.prev')}
+        </a>
+      )}
+      {next && (
+        <a class="button" href={`#/supervisor/sessions/${next}${suffix}`} data-testid="review-next">
+          {t('review.next')} →
+        </a>
+      )}
+    </nav>
   );
 }
 
@@ -88,11 +146,13 @@ function SessionReview({
         </DetailRow>
         <DetailRow term={t('session.kind')}>{label('kind', r['kind'])}</DetailRow>
         <DetailRow term={t('session.date')}>{when(r['occurred_at'])}</DetailRow>
-        <DetailRow term={t('session.duration_minutes')}>
+        <DetailRow term={t('session.duration_minutes')} testid="rs-duration">
           {String(r['duration_minutes'] ?? '')}
         </DetailRow>
         <DetailRow term={t('session.attendance')}>{label('attendance', r['attendance'])}</DetailRow>
-        <DetailRow term={t('review.counselor')}>{names.counselor ?? t('common.none')}</DetailRow>
+        <DetailRow term={t('review.counselor')} testid="rs-counselor">
+          {names.counselor ?? t('common.none')}
+        </DetailRow>
         <DetailRow term={t('staff.facility')}>{names.facility ?? t('common.none')}</DetailRow>
         <DetailRow term={t('review.status')}>
           <span class={`status status-${String(r['status'])}`} data-testid="rs-status">
@@ -147,7 +207,7 @@ function SessionReview({
             <tbody>
               {Object.entries(urine.results ?? {}).map(([analyte, result]) => (
                 <tr key={analyte}>
-                  <th scope="row">{analyte}</th>
+                  <th scope="row">{label('analyte', analyte)}</th>
                   <td class={`urine-${result}`}>{label('urine', result)}</td>
                 </tr>
               ))}

@@ -1,7 +1,7 @@
 // Pure helpers of the supervisor's views: numbers in the user's language, and the figure tables
 // flattened exactly as the server's export flattens them (server/services/reports.py
 // `table_rows`), so the screen and the CSV/XLSX files show the same numbers.
-import { label, t, type Lang } from '../../../shared/i18n';
+import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
 import { ATTENDANCE, ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
 import type { ReportTable, Summary } from '../../staff-api';
 
@@ -30,6 +30,20 @@ export function formatHours(hours: number | null | undefined, lang: Lang): strin
   if (hours === null || hours === undefined) return t('common.none', {}, lang);
   if (hours >= 72) return t('staff.days', { n: formatNumber(hours / 24, lang) }, lang);
   return t('staff.hours', { n: formatNumber(hours, lang) }, lang);
+}
+
+/** A waiting time in whole units, as a reviewer reads it: "kurang dari 1 jam", "5 jam" under two
+ * days, "3 hari" after; a dash for none. */
+export function formatWaiting(hours: number | null | undefined, lang: Lang): string {
+  if (hours === null || hours === undefined) return t('common.none', {}, lang);
+  if (hours < 1) return t('staff.under_hour', {}, lang);
+  const [n, one, many] =
+    hours < 48
+      ? [Math.floor(hours), 'staff.hour', 'staff.hours']
+      : [Math.floor(hours / 24), 'staff.day', 'staff.days'];
+  return n === 1
+    ? t(one as MessageKey, {}, lang)
+    : t(many as MessageKey, { n: formatNumber(n, lang) }, lang);
 }
 
 /** Short month names of the user's language, January first. */
