@@ -235,7 +235,13 @@ export interface AuditQuery extends PageQuery {
 export interface StaffApi {
   reviewQueue(q?: QueueQuery): Promise<Page<QueueItem>>;
   session(id: string): Promise<SessionRecord>;
-  review(id: string, decision: Decision, comment?: string): Promise<SessionRecord>;
+  /** A decision on the version the reviewer saw (`version`): the server refuses a stale one. */
+  review(
+    id: string,
+    decision: Decision,
+    comment?: string,
+    version?: number | null,
+  ): Promise<SessionRecord>;
   reportYears(facilityId?: string | null): Promise<number[]>;
   summary(year: number, facilityId?: string | null): Promise<Summary>;
   exportTable(
@@ -331,10 +337,11 @@ export function createStaffApi(
   return {
     reviewQueue: (q = {}) => get('/review/queue', q),
     session: (sid) => get(`/sessions/${id(sid)}`),
-    review: (sid, decision, comment) =>
+    review: (sid, decision, comment, version) =>
       json('POST', `/sessions/${id(sid)}/review`, {
         decision,
         comment: comment?.trim() ? comment : null,
+        ...(typeof version === 'number' ? { version } : {}),
       }),
     reportYears: async (facilityId) =>
       (await get<{ years: number[] }>('/reports/years', { facility_id: facilityId })).years,

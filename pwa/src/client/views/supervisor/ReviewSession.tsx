@@ -289,7 +289,8 @@ function DecisionForm({
     setError(null);
     setLastTry(decision);
     try {
-      const next = await api.review(record.id, decision, comment);
+      const version = typeof record.version === 'number' ? record.version : null;
+      const next = await api.review(record.id, decision, comment, version);
       await clearComment();
       notify(t(decision === 'approve' ? 'review.approved' : 'review.returned'));
       onDone(next);
