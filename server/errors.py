@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -156,6 +157,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response:
-        # The stack trace goes to the log, never to the caller; record contents are not logged.
-        log.exception("unhandled error: %s", type(error).__name__)
+        # The frames go to the log, never to the caller, and never the exception's message: it can
+        # repeat what a device sent (an answer key, a name).
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unhandled error: %s\n%s", type(error).__name__, frames)
         return problem(500, "internal", "Internal Server Error", "An unexpected error occurred.")
