@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, PageQuery, QueueItem } from '../src/client/staff-api';
-import { formatWaiting } from '../src/client/views/supervisor/figure-format';
+import { formatHours } from '../src/client/views/supervisor/figure-format';
 import {
   filterSuffix,
   findInQueue,
@@ -67,7 +67,7 @@ describe('queue filters in the address', () => {
   });
 });
 
-describe('formatWaiting', () => {
+describe('formatHours', () => {
   it.each([
     [0.1, 'id', 'kurang dari 1 jam'],
     [1.2, 'id', '1 jam'],
@@ -79,6 +79,6 @@ describe('formatWaiting', () => {
     [50, 'en', '2 days'],
     [null, 'id', '—'],
   ] as const)('%s hours in %s read "%s"', (hours, lang, text) => {
-    expect(formatWaiting(hours, lang)).toBe(text);
+    expect(formatHours(hours, lang)).toBe(text);
   });
 });

@@ -45,14 +45,14 @@ describe('figure words', () => {
     expect(monthNames('id')).toHaveLength(12);
   });
 
-  it('shows rates as percentages, hours in hours or days, and none as a dash', () => {
+  it('shows rates as percentages, hours in whole hours or days, and none as a dash', () => {
     const { header, rows } = figureTable(summary, 'attendance');
     const row = rows[1] as (string | number | null)[];
     expect(cellText('attendance', 'rate', row, header.indexOf('rate'), 'en')).toBe('66.7%');
     expect(formatRate(0.8, 'id')).toMatch(/^80,0\s?%$/);
     expect(formatRate(null, 'id')).toBe('—');
     expect(formatHours(12, 'en')).toBe('12 hours');
-    expect(formatHours(80.5, 'id')).toBe('3,4 hari');
+    expect(formatHours(80.5, 'id')).toBe('3 hari');
     expect(formatHours(null, 'id')).toBe('—');
   });
 });

@@ -9,6 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests import helpers
 from tests.e2e.conftest import (
     api_get,
     api_login,
@@ -201,4 +202,29 @@ def test_sending_an_incomplete_session_marks_the_field_and_asks_nothing(
     expect(page.get_by_test_id("session-duration")).to_be_focused()
     expect(page.get_by_test_id("session-confirm")).to_have_count(0)
     expect(page.get_by_test_id("session-form")).to_be_visible()
+    context.close()
+
+
+def test_an_older_urine_record_keeps_its_analyte_names_without_doubles(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    tablet = ApiDevice(live_server, e2e_world.counselor2)
+    client_id, session_id = new_id(), new_id()
+    urine = {"panel": "2 parameter", "results": {"cannabis": "positive", "K2": "negative"}}
+    fields = helpers.session_fields(
+        e2e_world.facility_id, client_id, kind="urine_test", urine_test=urine
+    )
+    results = tablet.push(
+        change("client", client_id, client_fields(e2e_world.facility_id)),
+        change("session", session_id, fields),
+    )
+    assert {r["status"] for r in results} == {"applied"}, results
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    page.goto(f"/#/sessions/{session_id}")
+    first = page.get_by_test_id("urine-analyte").nth(0)
+    expect(first).to_have_value("cannabis")
+    expect(first.locator("option:checked")).to_have_text("THC (ganja)")
+    expect(first.locator("option", has_text="THC (ganja)")).to_have_count(1)
+    expect(page.get_by_test_id("urine-analyte").nth(1)).to_have_value("other")
+    expect(page.get_by_test_id("urine-other")).to_have_value("K2")
     context.close()

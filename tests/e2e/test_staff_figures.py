@@ -100,6 +100,10 @@ def test_xlsx_export_holds_the_numbers_on_the_screen(
             "data-state", "ready"
         )
 
+    # Waiting times read in whole units, as in the review queue (the file keeps the hours).
+    oldest = page.get_by_test_id("table-pipeline").locator("tr", has_text="Menunggu paling lama")
+    expect(oldest).to_contain_text("kurang dari 1 jam")
+
     for table in ("rehabilitated", "sessions_by_kind_month", "attendance", "pipeline"):
         screen = page.get_by_test_id(f"table-{table}").evaluate(SCREEN_TABLE)
         sheet = download_xlsx(page, table, tmp_path)

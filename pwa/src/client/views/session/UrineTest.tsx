@@ -22,6 +22,17 @@ function choiceOf(row: UrineRow): string {
   return row.analyte;
 }
 
+/** The panel's codes as the choices of a row. A code of an older record (`cannabis`) stays the
+ * row's choice, in the place of the panel code worded the same (`thc`), so the list never
+ * offers two "THC (ganja)". */
+function panelWith(choice: string): readonly string[] {
+  const panel: readonly string[] = URINE_PANEL;
+  if (!choice || choice === OTHER || panel.includes(choice)) return panel;
+  const words = label('analyte', choice);
+  const twin = panel.find((code) => label('analyte', code) === words);
+  return twin ? panel.map((code) => (code === twin ? choice : code)) : [...panel, choice];
+}
+
 /** The panel field, the analyte rows, and the buttons that add or remove a row. */
 export function UrineTest({ draft, update, err }: DraftProps) {
   const setRow = (i: number, patch: Partial<UrineRow>) =>
@@ -46,11 +57,7 @@ export function UrineTest({ draft, update, err }: DraftProps) {
       <p id="urine-results-h">{t('session.urine_results')}</p>
       {draft.urine_rows.map((row, i) => {
         const choice = choiceOf(row);
-        // A code of an older record stays a choice of its own row.
-        const codes =
-          choice && choice !== OTHER && !(URINE_PANEL as readonly string[]).includes(choice)
-            ? [...URINE_PANEL, choice]
-            : URINE_PANEL;
+        const codes = panelWith(choice);
         return (
           <div class="row" key={i} data-testid="urine-row">
             <Field id={`urine-analyte-${i}`} label={t('session.analyte')}>

@@ -12,7 +12,7 @@ import { usePage, useStaffApi } from '../staff/remote';
 import { filterSuffix, queueFilters } from './queue-position';
 import { rememberQueueItems, knownCounselors } from './review-cache';
 import { SupervisorTabs } from './tabs';
-import { formatHours, formatWaiting } from './figure-format';
+import { formatHours } from './figure-format';
 
 export const AGE_CHOICES = [24, 48, 168] as const;
 
@@ -120,7 +120,7 @@ function QueueRow({
       </p>
       <p class="meta">
         <span class="badge badge-waiting" data-testid="review-age">
-          {t('review.waiting', { time: formatWaiting(item.age_hours, lang) })}
+          {t('review.waiting', { time: formatHours(item.age_hours, lang) })}
         </span>
         {Array.isArray(r['risk_flags']) && r['risk_flags'].length > 0 ? (
           <span class="badge badge-conflict">{t('review.has_risk')}</span>

@@ -25,16 +25,9 @@ export function formatRate(rate: number | null | undefined, lang: Lang): string 
   }).format(rate);
 }
 
-/** Hours as "12,5 jam", or days past 72 hours ("4,2 hari"); a dash for none. */
+/** Hours (a wait, a review time) in whole units, as a reviewer reads them: "kurang dari 1 jam",
+ * "5 jam" under two days, "3 hari" after; a dash for none. */
 export function formatHours(hours: number | null | undefined, lang: Lang): string {
-  if (hours === null || hours === undefined) return t('common.none', {}, lang);
-  if (hours >= 72) return t('staff.days', { n: formatNumber(hours / 24, lang) }, lang);
-  return t('staff.hours', { n: formatNumber(hours, lang) }, lang);
-}
-
-/** A waiting time in whole units, as a reviewer reads it: "kurang dari 1 jam", "5 jam" under two
- * days, "3 hari" after; a dash for none. */
-export function formatWaiting(hours: number | null | undefined, lang: Lang): string {
   if (hours === null || hours === undefined) return t('common.none', {}, lang);
   if (hours < 1) return t('staff.under_hour', {}, lang);
   const [n, one, many] =
