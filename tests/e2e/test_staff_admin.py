@@ -87,6 +87,10 @@ def test_admin_creates_a_counselor_and_deactivates_them(
 
     row.get_by_test_id("user-deactivate").click()
     expect(row.get_by_test_id("user-active")).to_have_text("Nonaktif")
+    # "Sesi" is a counseling session in Pulih: a login that ends is said otherwise.
+    expect(page.get_by_test_id("notice")).to_have_text(
+        f"Pengguna {username} dinonaktifkan dan dikeluarkan dari semua perangkat."
+    )
     assert _can_log_in(live_server, username, "kata-sandi-baru-77") == 401
 
 

@@ -219,3 +219,27 @@ def test_next_and_previous_follow_the_queue_order(
     page.get_by_test_id("review-next").click()
     expect(page.get_by_test_id("rs-note_data")).to_have_text("20 jam")
     assert review_status(tablet, oldest) == "approved"
+
+
+def test_an_address_opened_as_the_app_opens_is_kept(
+    page: Page, live_server: LiveServer, e2e_world: E2EWorld
+) -> None:
+    tablet = ApiDevice(live_server, e2e_world.counselor)
+    _, session_id = submitted_session(
+        tablet, e2e_world.facility_id, note_data="Dibuka lewat tautan."
+    )
+    page.goto("/")
+    # The address changes in the very moment the logged-in app first shows (before the app has
+    # moved from the bare root to its home page): the address wins.
+    page.evaluate(
+        """(hash) => new MutationObserver((_, observer) => {
+          if (!document.querySelector('[data-testid="logout"]')) return;
+          observer.disconnect();
+          location.hash = hash;
+        }).observe(document.body, { childList: true, subtree: true })""",
+        f"#/supervisor/sessions/{session_id}",
+    )
+    ui_login(page, e2e_world.supervisor, here=True)
+    expect(page.get_by_test_id("rs-note_data")).to_have_text("Dibuka lewat tautan.")
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(f"{page.url.split('#')[0]}#/supervisor/sessions/{session_id}")

@@ -98,6 +98,11 @@ def test_the_counselor_app_speaks_plain_bahasa_indonesia(
     expect(page.get_by_test_id("client-page")).to_contain_text("Menunggu pemeriksaan")
     expect(page.get_by_test_id("client-page")).not_to_contain_text("review")
 
+    page.get_by_test_id("nav-settings").click()
+    expect(page.locator("main")).to_contain_text(
+        "PIN (4–8 angka) hanya membuka kembali aplikasi yang masih terbuka di perangkat ini."
+    )
+
     context.set_offline(True)
     expect(page.get_by_test_id("online-status")).to_have_text("Tanpa sinyal")
     context.close()

@@ -2,7 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { getLang, t } from '../../shared/i18n';
 import { useApp } from '../context';
-import { homePath, matchRoute, navigate, useLocation } from '../router';
+import { homePath, matchRoute, navigate, parseHash, useLocation } from '../router';
 import { ROUTES } from '../routes';
 import { LangSwitch } from './common';
 import { StatusBar } from './StatusBar';
@@ -18,7 +18,9 @@ export function Shell(props: {
   const found = matchRoute(ROUTES, loc.path, role);
   const atRoot = !found && loc.path === '/';
   useEffect(() => {
-    if (atRoot) navigate(homePath(ROUTES, role));
+    // Only while the address is still the bare root: one opened meanwhile (a link, a typed
+    // address) is where the user wants to go.
+    if (atRoot && parseHash(location.hash).path === '/') navigate(homePath(ROUTES, role));
   }, [atRoot, role]);
   const nav = ROUTES.filter((r) => r.nav && r.roles.includes(role));
   const View = found?.route.view;

@@ -1,6 +1,8 @@
 // One submitted session to review: the DAP note, risk flags, urine test, and the decision —
 // approve (the countersign's name and time show after) or return with a mandatory comment.
-// The comment is a draft in IndexedDB until the server took the decision.
+// The comment is a draft in IndexedDB until the server took the decision. The page belongs to the
+// session in its address (read again for every address) and steps to the previous and next
+// session in the queue's order, keeping the queue's filters.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { label, t } from '../../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../../shared/time';
