@@ -72,6 +72,7 @@ def take_screens(page: Page) -> None:
     shoot(page, "04-session-form")
 
     page.get_by_test_id("session-submit").click()
+    page.get_by_test_id("session-submit-confirm").click()  # sending asks once
     expect(page.get_by_test_id("client-page")).to_be_visible()
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
     # The status bar stays on top (sticky) while the new, unsynced session scrolls into view.

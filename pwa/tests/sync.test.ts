@@ -103,7 +103,7 @@ describe('syncOnce', () => {
     await syncOnce(deps);
     expect(server.pushBodies.map((b) => b.changes.length)).toEqual([500, 1]);
     expect(await store.pendingCount()).toBe(0);
-  });
+  }, 30_000); // 501 local edits: about a second alone, several on a loaded 2-core machine
 
   it('pulls_pages_until_has_more_is_false_and_keeps_the_cursor', async () => {
     const { server, store, deps } = setup({ pullLimit: 2 });
