@@ -20,12 +20,12 @@ class ProblemApi(Api):  # type: ignore[misc]
     """flask-smorest's Api, documenting error answers as application/problem+json (RFC 9457)."""
 
     def _register_responses(self) -> None:
-        error_statuses = [s for s in http.HTTPStatus if s >= 400]
         for status in http.HTTPStatus:
             response: dict[str, object] = {"description": status.phrase}
-            if status in error_statuses:
+            content_type = "application/json"
+            if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
-            content_type = "application/problem+json" if status >= 400 else "application/json"
+                content_type = "application/problem+json"
             prepare_response(response, self.spec, content_type)
             self.spec.components.response(status.name, response, lazy=True)
         default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}

@@ -8,7 +8,7 @@ HSTS is sent when the request arrived over HTTPS, directly or through a proxy th
 
 from __future__ import annotations
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -37,10 +37,6 @@ ALWAYS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def _is_https(req: Request) -> bool:
-    return req.scheme == "https"
-
-
 def install_security_headers(app: Flask) -> None:
     """Add the headers to every answer of `app`."""
 
@@ -48,7 +44,7 @@ def install_security_headers(app: Flask) -> None:
     def _secure(response: Response) -> Response:
         for name, value in ALWAYS.items():
             response.headers.setdefault(name, value)
-        if _is_https(request):
+        if request.scheme == "https":  # ProxyFix sets it from trusted proxies
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"

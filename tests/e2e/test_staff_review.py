@@ -241,5 +241,6 @@ def test_an_address_opened_as_the_app_opens_is_kept(
     )
     ui_login(page, e2e_world.supervisor, here=True)
     expect(page.get_by_test_id("rs-note_data")).to_have_text("Dibuka lewat tautan.")
-    page.wait_for_timeout(500)
+    # A move to the home page would fetch the queue: once the network is quiet, it has not come.
+    page.wait_for_load_state("networkidle")
     expect(page).to_have_url(f"{page.url.split('#')[0]}#/supervisor/sessions/{session_id}")

@@ -28,6 +28,19 @@ def _get(url: str) -> tuple[int, dict[str, str]]:
         return error.code, dict(error.headers)
 
 
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Poll the health route until it answers, the server exits, or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server exited"
+        try:
+            if _get(url)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.05)  # not listening yet: poll again
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
 def test_pulih_run_serves_with_gunicorn_and_logs_paths_without_queries(tmp_path: Path) -> None:
     env = os.environ | {"PULIH_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}"}
     # A facility first, so `run` finds the database in use and loads no demo province.
@@ -46,12 +59,7 @@ def test_pulih_run_serves_with_gunicorn_and_logs_paths_without_queries(tmp_path:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    if _get(f"{base}/healthz")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
+            _wait_until_serving(f"{base}/healthz", server)
             status, headers = _get(f"{base}/api/v1/sync/pull?cursor=NIK1671012345678901")
             assert status == 401
             assert headers["Cache-Control"] == "no-store"
