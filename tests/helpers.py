@@ -178,3 +178,62 @@ def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[s
         "status": "draft",
     }
     return fields | overrides
+
+
+class ReplicaDevice:
+    """A sync.Replica bound to a logged-in DeviceSession: the reference device of the tests.
+
+    It does what docs/protocol.md "What a device does" says, a reset after a restore included.
+    """
+
+    def __init__(self, client: FlaskClient, username: str, now_ms: Any) -> None:
+        from sync import Replica
+
+        self.http = DeviceSession(client, username)
+        self.replica = Replica(self.http.device_id, new_id, now_ms)
+        self.cursor: str | None = None
+        self.resets = 0
+
+    def push(self, size: int = 500) -> list[Any]:
+        """Push the front of the outbox; return (change, result) pairs once answered."""
+        from sync import Result
+
+        batch = self.replica.push_batch(size)
+        if not batch:
+            return []
+        results = [Result.from_wire(r) for r in self.http.push(*(c.to_wire() for c in batch))]
+        for sent, result in zip(batch, results, strict=True):
+            assert result.change_id == sent.change_id
+        self.replica.acknowledge(results)
+        return list(zip(batch, results, strict=True))
+
+    def push_all(self) -> list[Any]:
+        """Push until nothing is pending."""
+        answered: list[Any] = []
+        while self.replica.pending_count:
+            answered += self.push()
+        return answered
+
+    def pull(self, limit: int = 1000) -> None:
+        """Pull to the end of the feed; a reset answer makes the device start over."""
+        from sync import PulledChange
+
+        while True:
+            query = f"?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
+            response = self.http.get("/api/v1/sync/pull" + query)
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+            assert len(body["changes"]) <= limit
+            if body.get("reset"):
+                self.resets += 1
+                self.replica.reset()
+            self.replica.apply_pull([PulledChange.from_wire(c) for c in body["changes"]])
+            self.cursor = body["cursor"]
+            if not body["has_more"]:
+                return
+
+    def sync(self) -> None:
+        """Pull, then push everything, then pull again: what the app does when online."""
+        self.pull()
+        self.push_all()
+        self.pull()

@@ -57,9 +57,11 @@ def push_changes(body: dict[str, Any]) -> Response:
 def pull_changes(args: dict[str, Any]) -> Response:
     """The records in the caller's scope changed after the cursor, oldest change first."""
     caller = current_caller()
-    after = decode_cursor(args["cursor"])
+    cursor = decode_cursor(args["cursor"])
     # The page arrives as JSON text built by the database: 1,000 records are never re-encoded.
-    page = pull_page_json(caller.facility_ids, after, args["limit"])
+    page = pull_page_json(caller.facility_ids, cursor, args["limit"])
+    if page.reset:
+        audit("pull_reset")
     if not page.has_more:  # caught up: this is the device's last sync
         device = db.session.get(Device, caller.device_id)
         if device is not None:

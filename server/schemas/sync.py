@@ -104,6 +104,8 @@ class ChangeIn(Schema):
         validate=[validate.Length(max=HLC_MAX), no_nul, _is_clock],
     )
 
+    replay = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
     @validates_schema
     def _fields_to_upsert(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("op") == "upsert" and data.get("fields") is None:

@@ -33,8 +33,8 @@ from server.models import ChangeLog, Conflict
 from server.services.facilities import add_facility
 from server.services.unit import unit_of_work
 from server.services.users import add_user
-from sync import Change, PulledChange, Replica, Result
-from tests.helpers import PASSWORD, DeviceSession
+from sync import Change, Result
+from tests.helpers import PASSWORD, DeviceSession, ReplicaDevice
 
 DEVICES = 3
 LINES = [
@@ -59,45 +59,25 @@ def _now_ms() -> int:
     return 1_800_000_000_000 + next(_counter)
 
 
-class Device:
-    """A Replica bound to a logged-in DeviceSession."""
+class Device(ReplicaDevice):
+    """The reference device, with answers that get lost and outcomes counted."""
 
     def __init__(self, client: Any, username: str) -> None:
-        self.http = DeviceSession(client, username)
-        self.replica = Replica(self.http.device_id, lambda: str(uuid.uuid4()), _now_ms)
-        self.cursor: str | None = None
+        super().__init__(client, username, _now_ms)
         self.acknowledged: list[tuple[Change, Result]] = []
 
-    def push(self, size: int, lose_answer: bool) -> None:
-        batch = self.replica.push_batch(size)
-        if not batch:
-            return
-        response = self.http.post(
-            "/api/v1/sync/push",
-            json={"device_id": self.http.device_id, "changes": [c.to_wire() for c in batch]},
-        )
-        assert response.status_code == 200, response.get_json()
+    def push(self, size: int = 500, lose_answer: bool = False) -> list[Any]:
         if lose_answer:
-            _count("push answer lost")
-            return
-        results = [Result.from_wire(r) for r in response.get_json()["results"]]
-        for change, result in zip(batch, results, strict=True):
-            assert result.change_id == change.change_id
+            batch = self.replica.push_batch(size)
+            if batch:
+                self.http.push(*(c.to_wire() for c in batch))
+                _count("push answer lost")
+            return []
+        answered = super().push(size)
+        for _change, result in answered:
             _count(f"status {result.status}")
-            self.acknowledged.append((change, result))
-        self.replica.acknowledge(results)
-
-    def pull(self, limit: int) -> None:
-        while True:
-            query = f"?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            response = self.http.get("/api/v1/sync/pull" + query)
-            assert response.status_code == 200
-            body = response.get_json()
-            assert len(body["changes"]) <= limit
-            self.replica.apply_pull([PulledChange.from_wire(c) for c in body["changes"]])
-            self.cursor = body["cursor"]
-            if not body["has_more"]:
-                return
+        self.acknowledged += answered
+        return answered
 
 
 class Convergence(RuleBasedStateMachine):

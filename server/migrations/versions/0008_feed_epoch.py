@@ -1,0 +1,29 @@
+"""feed epoch: a restored database starts a new epoch, so devices re-pull and re-push
+
+Revision ID: 0008
+Revises: 0003
+Create Date: 2026-12-02 01:10:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0008'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("sync_counter") as batch_op:
+        batch_op.add_column(sa.Column("epoch", sa.String(32), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("epoch_log_id", sa.BigInteger(), nullable=False, server_default="0")
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("sync_counter") as batch_op:
+        batch_op.drop_column("epoch_log_id")
+        batch_op.drop_column("epoch")
