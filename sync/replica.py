@@ -116,6 +116,11 @@ class Replica:
         self._require(entity, id)
         self._record("delete", entity, id, {})
 
+    def read_clock(self) -> str:
+        """The device's clock now, as it is sent with a push (sending is an event: it ticks)."""
+        self.clock = tick(self.clock, self._now_ms())
+        return str(self.clock)
+
     def push_batch(self, max_n: int) -> list[Change]:
         """Return the front of the outbox to push; nothing leaves it until acknowledged."""
         return self.outbox[:max_n]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -100,10 +100,9 @@ class DeviceSession:
     def post(self, url: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers=self.headers, **kwargs)
 
-    def push(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
-        response = self.post(
-            "/api/v1/sync/push", json={"device_id": self.device_id, "changes": list(changes)}
-        )
+    def push(self, *changes: dict[str, Any], **report: Any) -> list[dict[str, Any]]:
+        body = {"device_id": self.device_id, "changes": list(changes), **report}
+        response = self.post("/api/v1/sync/push", json=body)
         assert response.status_code == 200, response.get_json()
         return list(response.get_json()["results"])
 
@@ -167,7 +166,7 @@ def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[s
     fields = {
         "facility_id": facility_id,
         "client_id": client_id,
-        "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
+        "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
         "duration_minutes": 45,
         "kind": "individual",
         "attendance": "attended",
@@ -201,7 +200,9 @@ class ReplicaDevice:
         batch = self.replica.push_batch(size)
         if not batch:
             return []
-        results = [Result.from_wire(r) for r in self.http.push(*(c.to_wire() for c in batch))]
+        wire = [c.to_wire() for c in batch]
+        answer = self.http.push(*wire, clock=self.replica.read_clock())
+        results = [Result.from_wire(r) for r in answer]
         for sent, result in zip(batch, results, strict=True):
             assert result.change_id == sent.change_id
         self.replica.acknowledge(results)

@@ -39,7 +39,7 @@ def push_changes(body: dict[str, Any]) -> Response:
     device = db.session.get(Device, caller.device_id)
     assert device is not None
     results = push(caller, device, body["changes"])
-    touch_device(device, app_version=body["app_version"], pending_count=body["pending_count"])
+    touch_device(device, body)
     counts: dict[str, int] = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
@@ -65,7 +65,7 @@ def pull_changes(args: dict[str, Any]) -> Response:
     if not page.has_more:  # caught up: this is the device's last sync
         device = db.session.get(Device, caller.device_id)
         if device is not None:
-            touch_device(device, app_version=None, pending_count=None)
+            touch_device(device)
     if page.size:
         audit("pull", records=page.size)
     db.session.commit()

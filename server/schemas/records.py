@@ -22,6 +22,7 @@ from .rules import (
     GROUP_KINDS,
     INSTRUMENTS,
     KINDS_WITH_PLAN,
+    NEXT_SESSION_MAX_DAYS,
     NOTE_MAX,
     NOTES_TO_SUBMIT,
     PLAN_TO_SUBMIT,
@@ -33,6 +34,7 @@ from .rules import (
     URINE_RESULTS,
     YEAR_MAX,
     YEAR_MIN,
+    clock_tolerance,
 )
 
 
@@ -221,11 +223,17 @@ class SessionFields(RecordFields):
                     _add(errors, note, "Required to send the session for review.")
         if occurred is not None:
             now = datetime.now(occurred.tzinfo)
-            if occurred > now + timedelta(days=1):
-                _add(errors, "occurred_at", "Must not be more than a day in the future.")
+            if occurred > now + clock_tolerance():
+                _add(
+                    errors,
+                    "occurred_at",
+                    "Is later than the server's clock: check the device's clock and the time.",
+                )
             next_on = values.get("next_session_on")
             if next_on and next_on < occurred.date():
                 _add(errors, "next_session_on", "Must not be before the session date.")
+            elif next_on and next_on > occurred.date() + timedelta(days=NEXT_SESSION_MAX_DAYS):
+                _add(errors, "next_session_on", "Must be within a year of the session.")
         return errors
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ChangeLog, Conflict
+from server.models import Device as DeviceRow
 from server.services.facilities import add_facility
 from server.services.unit import unit_of_work
 from server.services.users import add_user
@@ -55,15 +57,21 @@ def _count(name: str) -> None:
     STATS[name] += 1
 
 
-def _now_ms() -> int:
-    return 1_800_000_000_000 + next(_counter)
+# Device clocks that lie, hours off in both directions: the server's versions and seq order
+# everything, so the devices converge all the same (and the server sees each offset).
+CLOCK_OFFSETS_MS = (0, 3 * 3600_000, -7 * 3600_000)
+
+
+def _clock(offset_ms: int) -> Any:
+    return lambda: int(time.time() * 1000) + offset_ms + next(_counter)
 
 
 class Device(ReplicaDevice):
     """The reference device, with answers that get lost and outcomes counted."""
 
-    def __init__(self, client: Any, username: str) -> None:
-        super().__init__(client, username, _now_ms)
+    def __init__(self, client: Any, username: str, offset_ms: int) -> None:
+        super().__init__(client, username, _clock(offset_ms))
+        self.offset_ms = offset_ms
         self.acknowledged: list[tuple[Change, Result]] = []
 
     def push(self, size: int = 500, lose_answer: bool = False) -> list[Any]:
@@ -104,7 +112,8 @@ class Convergence(RuleBasedStateMachine):
                     display_name=f"K{i}",
                     facility_codes=[self.facility.code],
                 )
-            self.devices.append(Device(self.http_client, f"k{i}.{tag}"))
+            offset = CLOCK_OFFSETS_MS[i % len(CLOCK_OFFSETS_MS)]
+            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset))
         self.admin = ADMIN
         self.resolved = 0
 
@@ -143,7 +152,7 @@ class Convergence(RuleBasedStateMachine):
             {
                 "facility_id": self.facility.id,
                 "client_id": client_id,
-                "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
+                "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
                 "duration_minutes": 45,
                 "kind": "individual",
                 "attendance": "attended",
@@ -265,6 +274,7 @@ class Convergence(RuleBasedStateMachine):
     def teardown(self) -> None:
         self._quiesce()
         self._assert_converged()
+        self._check_clocks()
         self._check_log()
         # Then the admin resolves every conflict still open; the resolutions reach every device.
         for turn in itertools.count():
@@ -279,6 +289,14 @@ class Convergence(RuleBasedStateMachine):
             for record in device.replica.records.values()
         )
         STATS["examples"] += 1
+
+    def _check_clocks(self) -> None:
+        for device in self.devices:
+            row = db.session.get(DeviceRow, device.http.device_id)
+            if row is not None and row.clock_offset_ms is not None:
+                assert abs(row.clock_offset_ms - device.offset_ms) < 60_000
+                assert row.clock_skewed == (device.offset_ms != 0)
+        db.session.rollback()
 
     def _check_log(self) -> None:
         for device in self.devices:

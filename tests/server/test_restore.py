@@ -156,3 +156,12 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["restore", str(bogus), "--yes"])
     assert result.exit_code != 0
     assert "not a Pulih backup" in result.output
+
+
+def test_replay_must_be_a_json_boolean(client, world):
+    from tests.helpers import DeviceSession, change, client_fields, new_id
+
+    device = DeviceSession(client, "konselor.a")
+    sent = change("client", new_id(), client_fields(world.facility_a)) | {"replay": 1}
+    [result] = device.push(sent)
+    assert result["status"] == "rejected" and "replay" in result["errors"]

@@ -22,3 +22,5 @@ export const KINDS_WITH_PLAN = ['individual', 'family'] as const;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MIN_SCORE = 3;
 export const PASSWORD_MAX_LENGTH = 200;
+export const CLOCK_TOLERANCE_SECONDS = 300;
+export const NEXT_SESSION_MAX_DAYS = 366;

@@ -1,4 +1,4 @@
-"""feed epoch: a restored database starts a new epoch, so devices re-pull and re-push
+"""feed epoch and device clocks: a restored database starts a new epoch; devices report clock and backlog
 
 Revision ID: 0008
 Revises: 0003
@@ -21,9 +21,17 @@ def upgrade():
         batch_op.add_column(
             sa.Column("epoch_log_id", sa.BigInteger(), nullable=False, server_default="0")
         )
+    with op.batch_alter_table("devices") as batch_op:
+        batch_op.add_column(sa.Column("clock_offset_ms", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("oldest_pending_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("storage_persisted", sa.Boolean(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("devices") as batch_op:
+        batch_op.drop_column("storage_persisted")
+        batch_op.drop_column("oldest_pending_at")
+        batch_op.drop_column("clock_offset_ms")
     with op.batch_alter_table("sync_counter") as batch_op:
         batch_op.drop_column("epoch_log_id")
         batch_op.drop_column("epoch")
