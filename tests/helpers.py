@@ -35,6 +35,7 @@ class World:
         ("konselor.b", "counselor", "Konselor B", ["LP-B"]),
         ("supervisor.a", "supervisor", "Supervisor A", ["LP-A"]),
         ("admin", "admin", "Admin", []),
+        ("pejabat.a", "official", "Pejabat Kanwil", ["LP-A"]),
     )
 
     @classmethod

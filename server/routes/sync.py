@@ -11,6 +11,7 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..json_body import Blueprint
 from ..models import Device
+from ..schemas.rules import RECORD_READERS
 from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut
 from ..security import current_caller, login_required
 from ..services.audit import audit
@@ -51,7 +52,7 @@ def push_changes(body: dict[str, Any]) -> Response:
 
 
 @blp.get("/pull")
-@login_required()
+@login_required(*RECORD_READERS)
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
 @blp.response(200, PullOut)
 def pull_changes(args: dict[str, Any]) -> Response:

@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-ROLES: Final = ("counselor", "supervisor", "admin")
+ROLES: Final = ("counselor", "supervisor", "admin", "official")
+# Roles that read records; an official (Kanwil, Ditjen) reads figures only, never a record.
+RECORD_READERS: Final = ("counselor", "supervisor", "admin")
+# Counts from 1 to SMALL_CELL - 1 are shown to officials as "< SMALL_CELL" (UU PDP 27/2022).
+SMALL_CELL: Final = 5
 FACILITY_KINDS: Final = ("lapas", "lapas_narkotika", "rutan", "lpka")
 ZONES: Final = ("WIB", "WITA", "WIT")
 
@@ -93,6 +97,7 @@ PASSWORD_MAX_LENGTH: Final = 200
 # What the PWA receives, by the names it uses (pwa/src/shared/rules.generated.ts).
 EXPORTED: Final = {
     "ROLES": ROLES,
+    "SMALL_CELL": SMALL_CELL,
     "ZONES": ZONES,
     "FACILITY_KINDS": FACILITY_KINDS,
     "SEXES": SEXES,

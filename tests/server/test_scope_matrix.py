@@ -8,31 +8,117 @@ from server.extensions import db
 from server.models import Conflict
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
-ROLES = {"counselor": "konselor.a", "supervisor": "supervisor.a", "admin": "admin"}
+ROLES = {
+    "counselor": "konselor.a",
+    "supervisor": "supervisor.a",
+    "admin": "admin",
+    "official": "pejabat.a",
+}
 
 # route name -> expected status for (role, own|other)
 EXPECTED = {
-    "me": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
-    "pull": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
+    "me": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+    "pull": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
     "push": {
         "counselor": ("applied", "rejected"),
         "supervisor": (403, 403),
         "admin": ("applied", "applied"),
+        "official": (403, 403),
     },
-    "session": {"counselor": (200, 404), "supervisor": (200, 404), "admin": (200, 200)},
-    "review": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "queue": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "summary": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "years": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "export": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "conflicts": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "conflict": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "resolve": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "users": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "devices": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "audit": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "rejected": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "facilities": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
+    "session": {
+        "counselor": (200, 404),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "review": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "queue": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "summary": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "years": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "export": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "conflicts": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "conflict": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "resolve": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "users": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "devices": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "audit": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "rejected": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "facilities": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
 }
 
 
@@ -113,7 +199,7 @@ def test_scope_matrix(client, world, route, role, side):
         return
     response = _call(route, caller, data)
     assert response.status_code == expected, (route, role, side, response.get_json())
-    if route == "pull":
+    if route == "pull" and expected == 200:
         facilities = {c["record"]["facility_id"] for c in response.get_json()["changes"]}
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
         assert facilities <= allowed
