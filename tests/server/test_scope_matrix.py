@@ -119,6 +119,12 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (403, 403),
     },
+    "sync_health": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
 }
 
 
@@ -166,6 +172,7 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "audit": lambda: caller.get("/api/v1/admin/audit"),
         "rejected": lambda: caller.get("/api/v1/admin/rejected"),
         "facilities": lambda: caller.get("/api/v1/admin/facilities"),
+        "sync_health": lambda: caller.get(f"/api/v1/sync-health?facility_id={f}"),
     }
     return calls[route]()
 
