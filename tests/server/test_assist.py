@@ -111,11 +111,15 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
         ({"alcohol": {"q2": None}}, {"answers.alcohol.q2": ["Must be one of: 0, 2, 3, 4, 6."]}),
         (
             {"tobacco": {"q5": 0}},
-            {"answers.tobacco.q5": ["Unknown question; must be one of: q2, q3, q4, q6, q7."]},
+            {"answers.tobacco.q5": ["Unknown question; must be one of: q1, q2, q3, q4, q6, q7."]},
         ),
         (
-            {"alcohol": {"q1": 0}},
-            {"answers.alcohol.q1": ["Unknown question; must be one of: q2, q3, q4, q5, q6, q7."]},
+            {"alcohol": {"q9": 0}},
+            {
+                "answers.alcohol.q9": [
+                    "Unknown question; must be one of: q1, q2, q3, q4, q5, q6, q7."
+                ]
+            },
         ),
         (
             {"kratom": {"q2": 2}},
@@ -126,7 +130,7 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
                 ]
             },
         ),
-        ({"alcohol": 4}, {"answers.alcohol": ["Must be an object of questions (q2 to q7)."]}),
+        ({"alcohol": 4}, {"answers.alcohol": ["Must be an object of questions (q1 to q7)."]}),
         ([1, 2], {"answers": ["Must be an object of substances."]}),
         (
             {"alcohol": {"q2": 1, "q6": 3}, "cannabis": {"q7": 2}},
