@@ -131,3 +131,60 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
         "q7": 6,
     }
     context.close()
+
+
+def test_the_intake_assessment_and_urica_are_taken_from_the_same_screens(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, pushes = open_tablet(browser, base_url, e2e_world.counselor, **PHONE)
+    client_id = ui_register_client(page, "REG-ASI-01", "Rahmat Hidayat")
+
+    # The intake: seven 0-9 ratings, the urine result, the treatment plan as text.
+    page.get_by_test_id("instr-start-asi").tap()
+    ratings = [
+        ("medical", 2),
+        ("employment", 5),
+        ("alcohol", 0),
+        ("drug", 8),
+        ("legal", 6),
+        ("family", 4),
+        ("psychiatric", 3),
+    ]
+    for step, value in [*ratings, ("urine", 1)]:
+        answer(page, step, value)
+    expect(page.get_by_test_id("instr-step")).to_have_attribute("data-step", "plan")
+    page.get_by_test_id("instr-text").fill("Rehabilitasi sosial (TC), tahap I.")
+    page.get_by_test_id("instr-next").tap()
+    expect(page.get_by_test_id("scale-highest")).to_contain_text("8")
+    expect(page.get_by_test_id("scale-urine")).to_contain_text("Positif")
+    page.get_by_test_id("instr-save").tap()
+    expect(page.get_by_test_id("instr-saved")).to_be_visible()
+
+    # URICA: 32 statements, all "Setuju" (4): every mean 4, readiness 4 + 4 + 4 - 4 = 8.
+    page.get_by_test_id("instr-back").tap()
+    page.get_by_test_id("instr-start-urica").tap()
+    for n in range(1, 33):
+        answer(page, f"q{n}", 4)
+    expect(page.get_by_test_id("scale-readiness")).to_contain_text("8")
+    page.get_by_test_id("instr-save").tap()
+    page.get_by_test_id("instr-back").tap()
+    expect(page.get_by_test_id("instr-history-row")).to_have_count(2)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")
+
+    headers = api_login(live_server, e2e_world.counselor)
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", headers)["changes"]
+    scores = {
+        c["record"]["instrument"]: c["record"]["scores"]
+        for c in pulled
+        if c["entity"] == "assessment" and c["record"]["client_id"] == client_id
+    }
+    assert scores["asi"] == dict(ratings) | {"highest": 8, "urine": "positive"}
+    assert scores["urica"] == {
+        "precontemplation": 4,
+        "contemplation": 4,
+        "action": 4,
+        "maintenance": 4,
+        "readiness": 8,
+    }
+    assert not pushes.rejected()
+    context.close()
