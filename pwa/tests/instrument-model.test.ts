@@ -17,7 +17,7 @@ const keys = (answers: Record<string, unknown>) => stepsOf(assist, answers).map(
 
 describe('instrument steps', () => {
   it('asks_assist_q1_as_one_checklist_then_waits_for_it', () => {
-    expect(keys({})).toEqual(['q1', 'q8']);
+    expect(keys({})).toEqual(['q1']);
     expect(stepsKnown(assist, {})).toBe(false);
   });
 
@@ -53,6 +53,13 @@ describe('instrument steps', () => {
     expect(stepsKnown(assist, answers)).toBe(true);
   });
 
+  it('ends_after_q1_when_no_substance_was_ever_used', () => {
+    const [q1] = stepsOf(assist, {});
+    const none = closeChecklist(assist, {}, q1!);
+    expect(keys(none)).toEqual(['q1']);
+    expect(stepsKnown(assist, none)).toBe(true);
+  });
+
   it('asks_the_name_of_the_other_substance_only_when_it_was_used', () => {
     const [q1] = stepsOf(assist, {});
     const answers = closeChecklist(assist, withAnswer({}, q1!, 3, 'other'), q1!);
@@ -61,15 +68,18 @@ describe('instrument steps', () => {
   });
 
   it('drops_answers_a_later_change_skipped', () => {
-    const answers = { alcohol: { q1: 3, q2: 4, q3: 5, q6: 3 }, q8: 0 };
-    expect(visibleAnswers(assist, { ...answers, alcohol: { ...answers.alcohol, q2: 0 } })).toEqual({
-      alcohol: { q1: 3, q2: 0, q6: 3 },
-      q8: 0,
-    });
-    expect(visibleAnswers(assist, { ...answers, alcohol: { ...answers.alcohol, q1: 0 } })).toEqual({
-      alcohol: { q1: 0 },
-      q8: 0,
-    });
+    const [q1] = stepsOf(assist, {});
+    const used = closeChecklist(assist, { alcohol: { q1: 3, q2: 4, q3: 5, q6: 3 } }, q1!);
+    const answers: Record<string, unknown> = { ...used, q8: 0 };
+    const kept = (alcohol: Record<string, number>) =>
+      visibleAnswers(assist, {
+        ...answers,
+        alcohol: { ...(answers['alcohol'] as object), ...alcohol },
+      });
+    expect(kept({ q2: 0 })['alcohol']).toEqual({ q1: 3, q2: 0, q6: 3 });
+    expect(kept({ q2: 0 })['q8']).toBe(0);
+    // Nothing ever used: the interview ends after Q1, so Q8 goes too.
+    expect(kept({ q1: 0 })).toEqual(closeChecklist(assist, {}, q1!));
   });
 
   it('asks_a_flat_instrument_item_by_item', () => {

@@ -30,6 +30,11 @@ def _skipped(instrument: Instrument, item: dict[str, Any], answers: Any, row: st
     rule = item.get("skip_if")
     if not rule:
         return None
+    if rule.get("every_row"):  # ASSIST: no substance ever used ends the interview
+        values = [answers.get(r) for r in instrument.rows]
+        given = [v.get(rule["item"]) if isinstance(v, Mapping) else None for v in values]
+        ended = all(g in rule["in"] and not isinstance(g, bool) for g in given)
+        return given[0] if given and ended else None
     source = answers.get(rule.get("row", row)) if rule.get("row") or row else answers
     value = source.get(rule["item"]) if isinstance(source, Mapping) else None
     return value if value in rule["in"] and not isinstance(value, bool) else None
@@ -64,6 +69,8 @@ def _check_items(
             if because is not None and value not in (0, ""):
                 rule = instrument.items[item_id]["skip_if"]
                 source = ".".join(filter(None, (rule.get("row"), rule["item"])))
+                if rule.get("every_row"):
+                    source = f"{rule['item']} of every {instrument.row_noun}"
                 problem = f"Must be empty or 0: not asked when {source} is {because}."
         if problem:
             errors[field] = [problem]

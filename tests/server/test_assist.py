@@ -143,3 +143,17 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
 )
 def test_validate_reports_each_invalid_field(answers: Any, errors: dict[str, list[str]]) -> None:
     assert validate_assist_answers(answers) == errors
+
+
+def test_q8_is_not_asked_when_no_substance_was_ever_used() -> None:
+    never = {substance: {"q1": 0} for substance in SUBSTANCES}
+    assert validate_assist_answers(never | {"q8": 0}) == {}
+    assert validate_assist_answers(never | {"q8": 2}) == {
+        "answers.q8": ["Must be empty or 0: not asked when q1 of every substance is 0."]
+    }
+    assert score_assist(never) == {}
+    # Before Q1 is answered for every substance, Q8 may be answered (older records have no Q1).
+    assert score_assist({"opioids": {"q2": 6}, "q8": 2}) == {
+        "opioids": {"score": 6, "risk": "moderate"},
+        "injecting": "recent",
+    }

@@ -20,6 +20,8 @@ export interface CardOption {
   label: Words;
 }
 export interface SkipRule {
+  /** skipped when this item of every row is one of `in` (ASSIST: nothing ever used) */
+  every_row?: boolean;
   row?: string;
   item: string;
   in: (number | string)[];
@@ -108,12 +110,23 @@ export const optionsOf = (def: InstrumentDef, item: Item): CardOption[] =>
 
 /** The answer that makes `item` not asked, or undefined when it is asked. */
 export function skippedBy(
+  def: InstrumentDef,
   item: Item,
   answers: Answers,
   row: string | null,
 ): number | string | undefined {
   const rule = item.skip_if;
   if (!rule) return undefined;
+  if (rule.every_row) {
+    const given = (def.rows?.options ?? []).map((r) => {
+      const source = answers[r.id];
+      return isObject(source) ? source[rule.item] : undefined;
+    });
+    const ended = given.every(
+      (g) => (typeof g === 'number' || typeof g === 'string') && rule.in.includes(g),
+    );
+    return given.length && ended ? (given[0] as number | string) : undefined;
+  }
   const from = rule.row ?? row;
   const source = from ? answers[from] : answers;
   const value = isObject(source) ? source[rule.item] : undefined;
@@ -155,7 +168,7 @@ function checkItems(
     }
     const problem = valueError(def, item, value);
     if (problem) errors[field] = problem;
-    else if (skippedBy(item, answers, row) !== undefined && value !== 0 && value !== '')
+    else if (skippedBy(def, item, answers, row) !== undefined && value !== 0 && value !== '')
       errors[field] = [{ code: 'must_be_empty' }];
   }
 }

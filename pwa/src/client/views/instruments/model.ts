@@ -6,6 +6,7 @@ import { localized, type Lang } from '../../../shared/i18n';
 import {
   optionsOf,
   rowIds,
+  skippedBy,
   type Answers,
   type InstrumentDef,
   type Item,
@@ -48,9 +49,13 @@ function valueOf(answers: Answers, row: string | null, item: string): unknown {
 
 /** Shown when the item has no skip rule, or the answer it depends on is given and does not
  * skip it (an answer not given yet keeps the item back until it is). */
-function shown(item: Item, answers: Answers, row: string | null): boolean {
+function shown(def: InstrumentDef, item: Item, answers: Answers, row: string | null): boolean {
   const rule = item.skip_if;
   if (!rule) return true;
+  if (rule.every_row) {
+    const given = rowIds(def).map((r) => valueOf(answers, r, rule.item));
+    return given.every((g) => g !== undefined) && skippedBy(def, item, answers, row) === undefined;
+  }
   const value = valueOf(answers, rule.row ?? row, rule.item);
   if (typeof value !== 'number' && typeof value !== 'string') return false;
   return !rule.in.includes(value);
@@ -63,6 +68,8 @@ export function stepsKnown(def: InstrumentDef, answers: Answers): boolean {
     const rule = item.skip_if;
     if (!rule) return true;
     const source = def.items.find((i) => i.id === rule.item);
+    if (rule.every_row)
+      return rowIds(def).every((r) => valueOf(answers, r, rule.item) !== undefined);
     const rows =
       item.per_row && !rule.row
         ? rowIds(def).filter((r) => !(item.not_for ?? []).includes(r))
@@ -70,7 +77,9 @@ export function stepsKnown(def: InstrumentDef, answers: Answers): boolean {
     return rows.every(
       (row) =>
         valueOf(answers, row, rule.item) !== undefined ||
-        (source !== undefined && source.layout !== 'checklist' && !shown(source, answers, row)),
+        (source !== undefined &&
+          source.layout !== 'checklist' &&
+          !shown(def, source, answers, row)),
     );
   });
 }
@@ -80,7 +89,7 @@ export function stepsOf(def: InstrumentDef, answers: Answers): Step[] {
   const steps: Step[] = [];
   for (const item of def.items) {
     if (!item.per_row) {
-      if (shown(item, answers, null))
+      if (shown(def, item, answers, null))
         steps.push({ key: item.id, item, row: null, checklist: false });
       continue;
     }
@@ -89,7 +98,7 @@ export function stepsOf(def: InstrumentDef, answers: Answers): Step[] {
       continue;
     }
     for (const row of def.rows?.options ?? []) {
-      if ((item.not_for ?? []).includes(row.id) || !shown(item, answers, row.id)) continue;
+      if ((item.not_for ?? []).includes(row.id) || !shown(def, item, answers, row.id)) continue;
       steps.push({ key: `${item.id}:${row.id}`, item, row, checklist: false });
     }
   }
