@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..instruments.assist import validate_assist_answers
+from .. import instruments
 from .common import Text, no_nul
 from .rules import (
     ATTENDANCE,
@@ -153,14 +153,15 @@ class AssessmentFields(RecordFields):
     instrument = fields.String(required=True, validate=_one_of(INSTRUMENTS))
     taken_on = fields.Date(required=True, validate=_not_future)
     answers = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
-    # Scores a device sends are ignored for ASSIST: the server computes them.
+    # Scores a device sends are ignored: the server computes them from the answers.
     scores = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Errors:
-        """ASSIST answers are points of the WHO response card, per substance and question."""
-        if values.get("instrument") == "assist" and "answers" in values:
-            return validate_assist_answers(values["answers"])
+        """Answers fit their instrument's definition (server/instruments/definitions)."""
+        instrument = values.get("instrument")
+        if instrument in instruments.DEFINITIONS and "answers" in values:
+            return instruments.validate(instrument, values["answers"])
         return {}
 
 

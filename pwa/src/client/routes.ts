@@ -6,6 +6,7 @@ import { adminRoutes } from './views/admin';
 import { ClientForm } from './views/ClientForm';
 import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
+import { instrumentRoutes } from './views/instruments';
 import { Relogin } from './views/Relogin';
 import { EditSession, NewClientSession, NewGroupSession } from './views/session/SessionForm';
 import { Settings } from './views/Settings';
@@ -34,6 +35,7 @@ const counselorRoutes: RouteDef[] = [
   { path: '/clients/:id/edit', roles: FIELD, view: ClientForm },
   { path: '/clients/:id/sessions/new', roles: FIELD, view: NewClientSession },
   { path: '/sessions/:id', roles: FIELD, view: EditSession },
+  ...instrumentRoutes,
 ];
 
 const commonRoutes: RouteDef[] = [

@@ -5,6 +5,7 @@ import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
+import { Instruments } from './instruments';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -115,6 +116,7 @@ export function ClientPage({ params }: RouteProps) {
         )}
       </RecordList>
 
+      <Instruments client={client} />
       <RecordList name="assessments" records={assessments}>
         {(a) => (
           <li key={a.id} data-testid="assessment-row">
