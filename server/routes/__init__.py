@@ -7,7 +7,7 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     """Register every API blueprint."""
-    from . import admin, auth, conflicts, reports, review, sync
+    from . import admin, auth, conflicts, program, reports, review, sync
 
-    for module in (auth, sync, review, reports, conflicts, admin):
+    for module in (auth, sync, review, reports, conflicts, admin, program):
         api.register_blueprint(module.blp)
