@@ -19,7 +19,7 @@ from ..schemas.program import (
     CohortOut,
     CohortPatchIn,
 )
-from ..security import current_caller, login_required
+from ..security import current_caller, login_required, require_facility
 from ..services import alerts, cohorts
 from ..services.reports import scope_of
 from ..services.unit import unit_of_work
@@ -44,6 +44,7 @@ def list_cohorts(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, CohortOut)
 def create_cohort(body: dict[str, Any]) -> dict[str, Any]:
     """A new cohort in one of the caller's facilities; its devices pull it."""
+    require_facility(str(body["facility_id"]))
     with unit_of_work():
         return record_to_wire(cohorts.add_cohort(body, user_id=current_caller().user.id))
 

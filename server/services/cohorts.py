@@ -26,29 +26,32 @@ def _phases(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _name_taken(facility_id: str, name: str, except_id: str | None = None) -> None:
+def _name_taken(facility_id: str, program: str, name: str, except_id: str | None = None) -> None:
+    """A facility names each cohort of a program once ("2024 tahap I" of medis and of sosial)."""
     statement = select(Cohort.id).where(
-        Cohort.facility_id == facility_id, Cohort.name == name, Cohort.deleted.is_(False)
+        Cohort.facility_id == facility_id,
+        Cohort.program == program,
+        Cohort.name == name,
+        Cohort.deleted.is_(False),
     )
     if except_id:
         statement = statement.where(Cohort.id != except_id)
     if db.session.scalar(statement.limit(1)):
         raise StateConflict(
             "exists",
-            "This facility already has a cohort of that name.",
+            "This facility already has a cohort of that name in this program.",
             {"name": ["Already used in this facility."]},
         )
 
 
-def add_cohort(values: dict[str, Any], *, user_id: str) -> Cohort:
-    """A new cohort in a facility of the caller's scope, as version 1 in the feed."""
+def add_cohort(values: dict[str, Any], *, user_id: str, cohort_id: str | None = None) -> Cohort:
+    """A new cohort as version 1 in the feed (the route checks the facility is in scope)."""
     facility_id = str(values["facility_id"])
-    require_facility(facility_id)
     lock_feed(db.session)
     name = values["name"].strip()
-    _name_taken(facility_id, name)
+    _name_taken(facility_id, values["program"], name)
     cohort = Cohort(
-        id=new_id(),
+        id=cohort_id or new_id(),
         version=0,
         facility_id=facility_id,
         program=values["program"],
@@ -88,7 +91,7 @@ def edit_cohort(cohort_id: str, values: dict[str, Any], *, user_id: str) -> Coho
         "name": values["name"].strip(),
         "phases": _phases(values["phases"]),
     }
-    _name_taken(cohort.facility_id, new["name"], cohort.id)
+    _name_taken(cohort.facility_id, new["program"], new["name"], cohort.id)
     changed = [n for n in EDITABLE if wire_value(getattr(cohort, n)) != wire_value(new[n])]
     if not changed:
         return cohort
