@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     logging.basicConfig(level=logging.INFO)
+    app.config.setdefault("RISK_CHECKLISTS", _risk_checklists(app.config["RISK_CHECKLISTS_FILE"]))
 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     db.init_app(app)
@@ -66,6 +67,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _risk_checklists(path: str) -> dict[str, list[str]]:
+    """The deployment's risk checklists; a file that is not valid stops the server at start."""
+    if not path:
+        return {}
+    import json
+    from pathlib import Path
+
+    from .schemas.program import ChecklistsFile
+
+    loaded: dict[str, dict[str, list[str]]] = ChecklistsFile().load(
+        json.loads(Path(path).read_text(encoding="utf-8"))
+    )
+    return loaded["checklists"]
 
 
 def _document_api() -> None:

@@ -49,6 +49,8 @@ class Config:
     REGIONAL_OFFICE_NAME = os.environ.get(
         "PULIH_REGIONAL_OFFICE_NAME", "Kanwil Ditjenpas Sumatera Selatan"
     )
+    # A JSON file {"checklists": {flag: [line, ...]}} replacing the app's own checklist words.
+    RISK_CHECKLISTS_FILE = os.environ.get("PULIH_RISK_CHECKLISTS_FILE", "")
     API_TITLE = "Pulih API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -41,7 +41,6 @@ from .demo_data import (
     MALE_NAMES,
     MALE_SURNAMES,
     MEDIS_2023,
-    PHASES,
     PLAN_PHRASES,
     PRIMARY_SUBSTANCES,
     REGENCY_CODES,
@@ -57,6 +56,7 @@ from .demo_data import (
     YEAR_TARGETS,
     YEARS,
 )
+from .demo_path import COHORT_PHASES, DEMO_NAMESPACE, EXIT_REASONS, load_path
 from .extensions import db
 from .instruments.assist import SUBSTANCES, score_assist
 from .models import (
@@ -65,13 +65,13 @@ from .models import (
     ChangeLog,
     Client,
     CounselingSession,
-    Enrollment,
     Facility,
     SyncCounter,
     User,
     user_facilities,
 )
 from .models.wire import wire_columns, wire_value
+from .schemas.rules import TC_GRADES
 from .security import hash_password
 from .services.feed import allocate
 from .services.versions import change_log_row
@@ -124,6 +124,10 @@ class _Province:
         self.clients: list[_Client] = []
         self.reg_counters: dict[tuple[str, int], int] = {}
         self.supervisor: dict[str, Any] = {}
+        # (facility code, year, half, program) -> the cohort as a supervisor creates it.
+        self.cohorts: dict[tuple[str, int, int, str], dict[str, Any]] = {}
+        # Exit reasons and TC grades come from their own generator: the rest stays as it was.
+        self.exits = random.Random(seed + 1)
 
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -336,6 +340,8 @@ class _Province:
         """One enrollment inside its cohort; `forced` ones (medis before sosial) complete."""
         rng = self.rng
         cohort, cohort_start, cohort_end = _cohort(year, half)
+        planned = self.cohort(client.facility, year, half, program)
+        planned["intake_target"] += 1
         start = cohort_start + timedelta(days=rng.randint(0, 14))
         still_running = cohort_end >= DEMO_NOW.date()
         status = "completed"
@@ -357,15 +363,42 @@ class _Province:
             "client_id": client.row["id"],
             "program": program,
             "cohort": cohort,
-            "phase": PHASES[program],
+            "phase": planned["phases"][0]["name"],
             "start_date": start,
             "end_date": end,
             "status": status,
+            "cohort_id": planned["id"],
+            "primary_counselor_id": client.counselor_id,
+            "screening_id": None,  # the ASSIST taken at the start (plan_sessions)
+            "exit_reason": "" if status in ("active", "completed") else EXIT_REASONS[status],
+            "tc_grade": None,
         }
+        if status == "completed" and program == "rehab_sosial":
+            row["tc_grade"] = self.exits.choices(TC_GRADES, (45, 35, 20))[0]
         enrollment = _Enrollment(row, client, cohort_start, cohort_end)
         client.enrollments.append(enrollment)
         self.rows["enrollment"].append(row)
         return enrollment
+
+    def cohort(self, code: str, year: int, half: int, program: str) -> dict[str, Any]:
+        """The cohort of a program at a facility in a half year, as the supervisor creates it."""
+        key = (code, year, half, program)
+        if key not in self.cohorts:
+            name, start, end = _cohort(year, half)
+            self.cohorts[key] = {
+                "id": str(uuid.uuid5(DEMO_NAMESPACE, f"cohort/{code}/{year}/{half}/{program}")),
+                "facility_id": self.facility_ids[code],
+                "program": program,
+                "name": name,
+                "start_date": start,
+                "end_date": end,
+                "intake_target": 0,
+                "phases": [
+                    {"name": phase, "order": order, "planned_weeks": weeks}
+                    for order, (phase, weeks) in enumerate(COHORT_PHASES[program], 1)
+                ],
+            }
+        return self.cohorts[key]
 
     def plan_screenings(self) -> None:
         """Clients screened at facilities without a cohort, in 2023: no enrollment."""
@@ -390,7 +423,7 @@ class _Province:
 
     # -- assessments -----------------------------------------------------------------------
 
-    def assist(self, client: _Client, day: date) -> None:
+    def assist(self, client: _Client, day: date) -> str:
         """An ASSIST from the client's substance profile, scored like the server scores it."""
         rng = self.rng
         answers: dict[str, dict[str, int]] = {}
@@ -400,7 +433,7 @@ class _Province:
             if substance == "tobacco":
                 del points["q5"]
             answers[substance] = points
-        self.assessment(client, "assist", day, answers, score_assist(answers))
+        return self.assessment(client, "assist", day, answers, score_assist(answers))
 
     def urica(self, client: _Client, day: date) -> None:
         """A URICA (32 items, 1-5): subscale means and readiness = C + A + M - PC."""
@@ -430,7 +463,7 @@ class _Province:
         day: date,
         answers: dict[str, Any],
         scores: dict[str, Any],
-    ) -> None:
+    ) -> str:
         row = self.synced(client.facility, _at(day, 10)) | {
             "client_id": client.row["id"],
             "instrument": instrument,
@@ -439,6 +472,7 @@ class _Province:
             "scores": scores,
         }
         self.rows["assessment"].append(row)
+        return str(row["id"])
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -453,7 +487,7 @@ class _Province:
                 end = min(e["end_date"], DEMO_NOW.date() - timedelta(days=1))
                 if number == 0:
                     self.session(client, None, "screening", client.screened_on, 45)
-                self.assist(client, start)
+                e["screening_id"] = self.assist(client, start)
                 if rng.random() < 0.35:
                     self.urica(client, start + timedelta(days=rng.randint(1, 7)))
                 self.session(client, enrollment, "assessment", start, 60)
@@ -629,10 +663,10 @@ class _Province:
         return data, rng.choice(ASSESSMENT_PHRASES), rng.choice(PLAN_PHRASES), flags, urine
 
 
+# Enrollments, their phases and exits are not written here: they go through the push (path.py).
 ENTITY_TABLES = (
     ("facility", Facility),
     ("client", Client),
-    ("enrollment", Enrollment),
     ("assessment", Assessment),
     ("session", CounselingSession),
     ("attendance", Attendance),
@@ -721,12 +755,13 @@ def load_demo(seed: int = 1) -> dict[str, Any]:
 
     try:
         _insert(session, province)
+        path = load_path(session, province)
     except Exception:
         session.rollback()
         raise
     session.commit()
 
-    counts = {entity: len(province.rows[entity]) for entity, _ in ENTITY_TABLES}
+    counts = {entity: len(province.rows[entity]) for entity, _ in ENTITY_TABLES} | path
     total = sum(counts.values())
     counts |= {"user": len(province.users), "change_log": total}
     return {

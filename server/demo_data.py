@@ -171,7 +171,6 @@ ASSIST_LEVELS: dict[int, dict[str, tuple[int, ...]]] = {
     2: {"q2": (3, 4), "q3": (3, 4, 5), "q4": (0, 4), "q5": (0, 5), "q6": (3,), "q7": (0, 3)},
     3: {"q2": (4, 6), "q3": (5, 6), "q4": (5, 6, 7), "q5": (6, 7, 8), "q6": (6,), "q7": (3, 6)},
 }
-PHASES = {"rehab_medis": "detoksifikasi", "rehab_sosial": "primary", "pasca_rehab": "re-entry"}
 PRIMARY_SUBSTANCES = (
     ("amphetamine", 72),
     ("cannabis", 16),

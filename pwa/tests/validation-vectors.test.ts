@@ -7,13 +7,14 @@ import {
   validateAttendance,
   validateClient,
   validateEnrollment,
+  validatePhaseChange,
   validateSession,
   type Errors,
 } from '../src/shared/validation';
 
 interface Vector {
   name: string;
-  entity: 'client' | 'enrollment' | 'session' | 'attendance';
+  entity: 'client' | 'enrollment' | 'session' | 'attendance' | 'phase_change';
   fields: Record<string, unknown>;
   errors: string[];
 }
@@ -37,6 +38,8 @@ function validate(vector: Vector): Errors {
       return validateSession(fields, { nowMs });
     case 'attendance':
       return validateAttendance(fields);
+    case 'phase_change':
+      return validatePhaseChange(fields, { today: data.now.slice(0, 10) });
   }
 }
 

@@ -5,16 +5,22 @@ from .log import AuditEvent, ChangeLog, Conflict, SyncCounter
 from .records import (
     ENTITY_MODELS,
     WRITABLE_ENTITIES,
+    Alert,
     Assessment,
     Attendance,
     Client,
+    Cohort,
     CounselingSession,
     Enrollment,
     Facility,
+    PhaseChange,
 )
 
 __all__ = [
     "ENTITY_MODELS",
+    "Alert",
+    "Cohort",
+    "PhaseChange",
     "WRITABLE_ENTITIES",
     "Assessment",
     "Attendance",

@@ -126,12 +126,41 @@ class Client(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
+class Cohort(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A program's intake in one facility ("2024 tahap I"); read-only to devices."""
+
+    __tablename__ = "cohorts"
+    entity = "cohort"
+    fields = ("program", "name", "start_date", "end_date", "intake_target", "phases")
+
+    program: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(60))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    intake_target: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"name": "orientation", "order": 1, "planned_weeks": 4}, ...] in order.
+    phases: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+
+
 class Enrollment(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     """A client's place in a program cohort."""
 
     __tablename__ = "enrollments"
     entity = "enrollment"
-    fields = ("client_id", "program", "cohort", "phase", "start_date", "end_date", "status")
+    fields = (
+        "client_id",
+        "program",
+        "cohort",
+        "phase",
+        "start_date",
+        "end_date",
+        "status",
+        "cohort_id",
+        "primary_counselor_id",
+        "screening_id",
+        "exit_reason",
+        "tc_grade",
+    )
 
     client_id: Mapped[str] = mapped_column(UUID, index=True)
     program: Mapped[str] = mapped_column(String(20))
@@ -140,6 +169,26 @@ class Enrollment(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    cohort_id: Mapped[str | None] = mapped_column(UUID, nullable=True, index=True)
+    primary_counselor_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    # The ASSIST screening that admitted the client.
+    screening_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    exit_reason: Mapped[str] = mapped_column(Text, default="")
+    tc_grade: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class PhaseChange(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An enrollment entering a phase on a day, and who decided it."""
+
+    __tablename__ = "phase_changes"
+    entity = "phase_change"
+    fields = ("enrollment_id", "client_id", "phase", "changed_on", "decided_by")
+
+    enrollment_id: Mapped[str] = mapped_column(UUID, index=True)
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    phase: Mapped[str] = mapped_column(String(40))
+    changed_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(120))
 
 
 class Assessment(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -209,6 +258,34 @@ class CounselingSession(SyncedMixin, db.Model):  # type: ignore[name-defined,mis
         return self.status == "approved"
 
 
+class Alert(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A session's risk flag that waits for a supervisor: made by the server at push."""
+
+    __tablename__ = "alerts"
+    entity = "alert"
+    fields = (
+        "session_id",
+        "client_id",
+        "counselor_id",
+        "flags",
+        "raised_at",
+        "status",
+        "acknowledged_by",
+        "acknowledged_by_name",
+        "acknowledged_at",
+    )
+
+    session_id: Mapped[str] = mapped_column(UUID, index=True)
+    client_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    counselor_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    acknowledged_by_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Attendance(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     """One participant of a group session."""
 
@@ -240,9 +317,22 @@ def holding_numbers(
 
 
 ENTITY_MODELS: dict[str, type[SyncedMixin]] = {
-    m.entity: m for m in (Facility, Client, Enrollment, Assessment, CounselingSession, Attendance)
+    m.entity: m
+    for m in (
+        Facility,
+        Client,
+        Enrollment,
+        Assessment,
+        CounselingSession,
+        Attendance,
+        Cohort,
+        PhaseChange,
+        Alert,
+    )
 }
-WRITABLE_ENTITIES = frozenset(ENTITY_MODELS) - {"facility"}
+# Made only by the server (admins, supervisors, the push itself): devices read them.
+SERVER_ENTITIES = frozenset({"facility", "cohort", "alert"})
+WRITABLE_ENTITIES = frozenset(ENTITY_MODELS) - SERVER_ENTITIES
 
 # The pull's access path: a range of seq inside each facility of the caller's scope, so an empty
 # pull costs a few index probes however many records are stored.

@@ -19,18 +19,21 @@ from .rules import (
     ATTENDANCE,
     CASE_TYPES,
     ENROLLMENT_STATUSES,
+    EXIT_REASON_MAX,
     GROUP_KINDS,
     INSTRUMENTS,
     KINDS_WITH_PLAN,
     NEXT_SESSION_MAX_DAYS,
     NOTE_MAX,
     NOTES_TO_SUBMIT,
+    PHASE_NAME_MAX,
     PLAN_TO_SUBMIT,
     PROGRAMS,
     RISK_FLAGS,
     SESSION_KINDS,
     SESSION_STATUSES_BY_DEVICE,
     SEXES,
+    TC_GRADES,
     URINE_RESULTS,
     YEAR_MAX,
     YEAR_MIN,
@@ -136,15 +139,31 @@ class EnrollmentFields(RecordFields):
     start_date = fields.Date(required=True)
     end_date = fields.Date(allow_none=True, load_default=None)
     status = fields.String(load_default="active", validate=_one_of(ENROLLMENT_STATUSES))
+    cohort_id = fields.UUID(allow_none=True, load_default=None)
+    primary_counselor_id = fields.UUID(allow_none=True, load_default=None)
+    screening_id = fields.UUID(allow_none=True, load_default=None)
+    exit_reason = Text(load_default="", max_len=EXIT_REASON_MAX)
+    tc_grade = fields.String(allow_none=True, load_default=None, validate=_one_of(TC_GRADES))
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Errors:
-        """An enrollment ends on or after its start."""
+        """An enrollment ends on or after its start; a TC grade is given only at an exit."""
         errors: Errors = {}
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
             _add(errors, "end_date", "Must not be before start_date.")
+        if values.get("tc_grade") and values.get("status", "active") == "active":
+            _add(errors, "tc_grade", "Given only when the enrollment ends.")
         return errors
+
+
+class PhaseChangeFields(RecordFields):
+    facility_id = fields.UUID(required=True)
+    enrollment_id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    phase = Text(required=True, min_len=1, max_len=PHASE_NAME_MAX)
+    changed_on = fields.Date(required=True, validate=_not_future)
+    decided_by = Text(required=True, min_len=1, max_len=120)
 
 
 class AssessmentFields(RecordFields):
@@ -251,6 +270,7 @@ FIELD_SCHEMAS: dict[str, RecordFields] = {
     "assessment": AssessmentFields(),
     "session": SessionFields(),
     "attendance": AttendanceFields(),
+    "phase_change": PhaseChangeFields(),
 }
 _PARTIAL = {name: type(schema)(partial=True) for name, schema in FIELD_SCHEMAS.items()}
 

@@ -106,6 +106,64 @@ class AssistRiskOut(Schema):
     by_substance = fields.Dict(keys=fields.String(), values=Counts)
 
 
+class CohortFiguresOut(Schema):
+    cohort_id = fields.String()
+    facility_id = fields.String()
+    facility_code = fields.String()
+    name = fields.String()
+    program = fields.String()
+    start_date = fields.String()
+    end_date = fields.String()
+    intake_target = fields.Integer()
+    enrolled = fields.Integer()
+    active = fields.Integer()
+    completed = fields.Integer()
+    ended = fields.Integer()
+    by_status = Counts
+    completion_rate = fields.Float(allow_none=True)
+    dropout_rate = fields.Float(allow_none=True)
+
+
+class CohortTotalOut(Schema):
+    intake_target = fields.Integer()
+    enrolled = fields.Integer()
+    active = fields.Integer()
+    completed = fields.Integer()
+    ended = fields.Integer()
+    by_status = Counts
+    completion_rate = fields.Float(allow_none=True)
+    dropout_rate = fields.Float(allow_none=True)
+
+
+class CohortsOut(Schema):
+    items = fields.List(fields.Nested(CohortFiguresOut))
+    total = fields.Nested(CohortTotalOut)
+
+
+class ChangeOut(Schema):
+    clients = fields.Integer()
+    mean_first = fields.Float()
+    mean_last = fields.Float()
+    mean_change = fields.Float()
+    improved_rate = fields.Float(allow_none=True)
+
+
+class WhoqolChangeOut(Schema):
+    clients = fields.Integer()
+    domains = fields.Dict(keys=fields.String(), values=fields.Nested(ChangeOut))
+
+
+class UricaChangeOut(Schema):
+    clients = fields.Integer()
+    readiness = fields.Nested(ChangeOut, allow_none=True)
+
+
+class UrineTestsOut(Schema):
+    done = fields.Integer()
+    positive = fields.Integer()
+    positive_rate = fields.Float(allow_none=True)
+
+
 class SummaryOut(Schema):
     year = fields.Integer()
     facility_ids = fields.List(fields.String())
@@ -115,6 +173,10 @@ class SummaryOut(Schema):
     attendance = fields.Nested(AttendanceOut)
     pipeline = fields.Nested(PipelineOut)
     assist_risk_at_intake = fields.Nested(AssistRiskOut)
+    cohorts = fields.Nested(CohortsOut)
+    whoqol_change = fields.Nested(WhoqolChangeOut)
+    urica_change = fields.Nested(UricaChangeOut)
+    urine_tests = fields.Nested(UrineTestsOut)
 
 
 class YearsOut(Schema):

@@ -60,7 +60,16 @@ class QueueItemOut(Schema):
     amends = fields.Nested(AmendedOut, allow_none=True)
 
 
+class QueueAlertOut(Schema):
+    record = fields.Function(lambda item: record_to_wire(item["record"]))
+    client_name = fields.String(allow_none=True)
+    client_registration_number = fields.String(allow_none=True)
+    counselor_name = fields.String(allow_none=True)
+    facility_name = fields.String()
+
+
 class QueueOut(Schema):
+    alerts = fields.List(fields.Nested(QueueAlertOut))
     items = fields.List(fields.Nested(QueueItemOut))
     total = fields.Integer()
     page = fields.Integer()

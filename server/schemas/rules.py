@@ -55,6 +55,22 @@ RISK_FLAGS: Final = (
     "relapse",
 )
 URINE_RESULTS: Final = ("negative", "positive", "invalid")
+
+# -- the program's path: cohorts, enrollments, phases, exits, alerts (issue 15) ----------------
+# An exit is any status but "active"; "completed" is the one the program counts as finished, and
+# these are the exits a dropout rate counts (the client left the program before its end).
+EXIT_STATUSES: Final = tuple(s for s in ENROLLMENT_STATUSES if s != "active")
+DROPOUT_STATUSES: Final = ("withdrew", "expelled")
+# The Therapeutic Community's grading at exit.
+TC_GRADES: Final = ("pulih", "trampil", "mandiri")
+# Flags that raise an alert for the facility's supervisors at push.
+ALERT_FLAGS: Final = ("suicidal_ideation", "self_harm", "violence")
+ALERT_STATUSES: Final = ("open", "acknowledged")
+# A Therapeutic Community cohort's phases when a supervisor names none.
+TC_PHASES: Final = (("orientation", 4), ("primary", 16), ("re-entry", 6))
+COHORT_NAME_MAX: Final = 60
+PHASE_NAME_MAX: Final = 40
+EXIT_REASON_MAX: Final = 500
 SESSION_STATUSES: Final = ("draft", "submitted", "approved", "returned")
 SESSION_STATUSES_BY_DEVICE: Final = ("draft", "submitted")
 # A session sent for review carries the Data and Assessment parts of its DAP note, and a Plan
@@ -74,6 +90,10 @@ REPORT_TABLES: Final = (
     "attendance",
     "pipeline",
     "assist_risk_at_intake",
+    "cohorts",
+    "whoqol_change",
+    "urica_change",
+    "urine_tests",
 )
 
 NOTE_MAX: Final = 20_000
@@ -110,6 +130,12 @@ EXPORTED: Final = {
     "ATTENDANCE": ATTENDANCE,
     "RISK_FLAGS": RISK_FLAGS,
     "URINE_RESULTS": URINE_RESULTS,
+    "EXIT_STATUSES": EXIT_STATUSES,
+    "TC_GRADES": TC_GRADES,
+    "ALERT_FLAGS": ALERT_FLAGS,
+    "COHORT_NAME_MAX": COHORT_NAME_MAX,
+    "PHASE_NAME_MAX": PHASE_NAME_MAX,
+    "EXIT_REASON_MAX": EXIT_REASON_MAX,
     "SESSION_STATUSES": SESSION_STATUSES,
     "NOTE_MAX": NOTE_MAX,
     "NOTES_TO_SUBMIT": NOTES_TO_SUBMIT,

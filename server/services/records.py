@@ -8,17 +8,18 @@ from typing import Any
 
 from .. import instruments
 from ..extensions import db
-from ..models import Client, CounselingSession, Enrollment
+from ..models import Assessment, Client, Cohort, CounselingSession, Enrollment
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
 from ..security import Caller
 
 # Reference fields: the record they name must exist, be live, and share the facility.
 REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
-    "enrollment": {"client_id": Client},
+    "enrollment": {"client_id": Client, "cohort_id": Cohort, "screening_id": Assessment},
     "assessment": {"client_id": Client},
     "session": {"client_id": Client, "enrollment_id": Enrollment, "amends_id": CounselingSession},
     "attendance": {"client_id": Client, "session_id": CounselingSession},
+    "phase_change": {"client_id": Client, "enrollment_id": Enrollment},
 }
 
 

@@ -26,12 +26,14 @@ from ..models.common import utcnow
 from ..schemas.rules import (
     ATTENDANCE,
     ENROLLMENT_STATUSES,
+    EXIT_STATUSES,
     GROUP_KINDS,
     PROGRAMS,
     REPORT_TABLES,
     SESSION_KINDS,
 )
 from ..security import Caller, require_facility
+from . import outcomes
 
 WIB = timezone(timedelta(hours=7))
 RISKS = ("low", "moderate", "high")
@@ -295,6 +297,10 @@ def summary(year: int, scope: list[str]) -> dict[str, Any]:
         "attendance": attendance(year, scope),
         "pipeline": pipeline(year, scope, utcnow()),
         "assist_risk_at_intake": assist_risk_at_intake(year, scope),
+        "cohorts": outcomes.cohorts(year, scope),
+        "whoqol_change": outcomes.whoqol_change(year, scope),
+        "urica_change": outcomes.urica_change(year, scope),
+        "urine_tests": outcomes.urine_tests(_live_sessions_in(year, scope)),
     }
 
 
@@ -355,10 +361,43 @@ def table_rows(figures: dict[str, Any], table: str) -> tuple[list[str], list[lis
             ["review_time_count", section["review_time"]["count"]],
             ["review_time_median_hours", section["review_time"]["median_hours"]],
         ]
-    else:
+    elif table == "assist_risk_at_intake":
         header = ["substance", *RISKS]
         rows = [[s, *(v[r] for r in RISKS)] for s, v in section["by_substance"].items()]
+    else:
+        header, rows = outcome_rows(section, table)
     return header, rows
+
+
+CHANGE_COLUMNS = ["clients", "mean_first", "mean_last", "mean_change", "improved_rate"]
+COHORT_COLUMNS = ["intake_target", "enrolled", "active", "completed", "ended"]
+
+
+def outcome_rows(section: dict[str, Any], table: str) -> tuple[list[str], list[list[Any]]]:
+    """The field-work sections (services/outcomes.py) as a header and rows."""
+    if table == "cohorts":
+        exits = list(EXIT_STATUSES)
+        header = ["facility_code", "cohort", "program", *COHORT_COLUMNS, *exits]
+        header += ["completion_rate", "dropout_rate"]
+        total = {**section["total"], "facility_code": "TOTAL", "name": "", "program": ""}
+        rows = [
+            [c["facility_code"], c["name"], c["program"], *(c[k] for k in COHORT_COLUMNS)]
+            + [c["by_status"][s] for s in exits]
+            + [c["completion_rate"], c["dropout_rate"]]
+            for c in [*section["items"], total]
+        ]
+        return header, rows
+    if table == "whoqol_change":
+        header = ["domain", *CHANGE_COLUMNS]
+        rows = [[d, *(v[k] for k in CHANGE_COLUMNS)] for d, v in section["domains"].items()]
+        return header, rows
+    if table == "urica_change":
+        readiness = section["readiness"]
+        header = ["score", *CHANGE_COLUMNS]
+        rows = [["readiness", *(readiness[k] for k in CHANGE_COLUMNS)]] if readiness else []
+        return header, rows
+    header = ["metric", "value"]
+    return header, [[k, section[k]] for k in ("done", "positive", "positive_rate")]
 
 
 FORMULA_START = ("=", "+", "-", "@")

@@ -25,6 +25,7 @@ from sync import ConflictKind
 from ..extensions import db
 from ..models import (
     ENTITY_MODELS,
+    Alert,
     Assessment,
     Attendance,
     Client,
@@ -32,6 +33,7 @@ from ..models import (
     CounselingSession,
     Device,
     Enrollment,
+    PhaseChange,
     User,
 )
 from ..models.common import utcnow
@@ -47,7 +49,7 @@ from .versions import write_version
 
 Touched = list[tuple[SyncedMixin, list[str]]]
 # Records that name a client and move with it when two clients are merged.
-CLIENT_CHILDREN = (Enrollment, Assessment, CounselingSession, Attendance)
+CLIENT_CHILDREN = (Enrollment, Assessment, CounselingSession, Attendance, PhaseChange, Alert)
 
 
 def _invalid(errors: dict[str, Any]) -> Invalid:

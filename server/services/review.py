@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Client, CounselingSession, Facility, User
+from ..models import Alert, Client, CounselingSession, Facility, User
 from ..models.common import utcnow
 from ..models.wire import wire_value
 from ..schemas.rules import REVIEW_DECISIONS
@@ -158,7 +158,42 @@ def review_queue(
                 "amends": originals.get(record.amends_id) if record.amends_id else None,
             }
         )
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {
+        "alerts": queue_alerts(scope),
+        "items": items,
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }
+
+
+def queue_alerts(scope: list[str]) -> list[dict[str, Any]]:
+    """Open risk alerts of the scope, newest first, above and apart from the review items: they
+    never wait behind the queue, whatever its filters or page."""
+    rows = db.session.execute(
+        select(
+            Alert,
+            Client.full_name.label("client_name"),
+            Client.registration_number.label("client_registration_number"),
+            User.display_name.label("counselor_name"),
+            Facility.name.label("facility_name"),
+        )
+        .join(Facility, Facility.id == Alert.facility_id)
+        .outerjoin(Client, Client.id == Alert.client_id)
+        .outerjoin(User, User.id == Alert.counselor_id)
+        .where(Alert.facility_id.in_(scope), Alert.status == "open", Alert.deleted.is_(False))
+        .order_by(Alert.raised_at.desc(), Alert.id)
+    ).all()
+    return [
+        {
+            "record": row[0],
+            "client_name": row.client_name,
+            "client_registration_number": row.client_registration_number,
+            "counselor_name": row.counselor_name,
+            "facility_name": row.facility_name,
+        }
+        for row in rows
+    ]
 
 
 def _amended_summaries(ids: list[str]) -> dict[str, dict[str, Any]]:

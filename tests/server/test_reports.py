@@ -189,6 +189,22 @@ def dataset(world: Any) -> dict[str, Any]:
     _assist(b, c7, "2023-05-01", {"amphetamine": "high"})
     _assist(a, c2, "2023-01-01", {}, instrument="urica")
     _assist(a, c6, "2023-01-01", {"opioids": "high"}, deleted=True)
+    # c1's enrollment of 2023-07-01: WHOQOL-BREF in month 1 and month 6, URICA twice.
+    for instrument, taken_on, scores in (
+        ("whoqol_bref", "2023-07-03", {"physical": 50, "psychological": {"score": 40}}),
+        ("whoqol_bref", "2024-01-05", {"physical": 63, "psychological": {"score": 40}}),
+        ("urica", "2023-07-03", {"readiness": 8.0}),
+        ("urica", "2023-12-01", {"readiness": 10.5}),
+    ):
+        _insert(
+            Assessment,
+            a,
+            client_id=c1,
+            instrument=instrument,
+            taken_on=date.fromisoformat(taken_on),
+            answers={},
+            scores=scores,
+        )
     db.session.commit()
     return {"a": a, "b": b}
 

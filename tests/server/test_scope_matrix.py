@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Conflict
+from server.models import Alert, Conflict
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
 ROLES = {
@@ -125,17 +126,62 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (403, 403),
     },
+    "cohorts": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "cohort_create": {
+        "counselor": (403, 403),
+        "supervisor": (201, 404),
+        "admin": (201, 201),
+        "official": (403, 403),
+    },
+    "cohort_edit": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "acknowledge": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "checklists": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+}
+
+COHORT = {
+    "program": "rehab_sosial",
+    "name": "2024 tahap I",
+    "start_date": "2024-01-08",
+    "end_date": "2024-07-08",
+    "intake_target": 30,
+    "phases": [{"name": "primary", "order": 1, "planned_weeks": 20}],
 }
 
 
 def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
-    """A client, a submitted session, and an open field conflict in one facility."""
+    """A client, a submitted session with its risk alert, an open field conflict and a cohort
+    in one facility."""
     one, two = DeviceSession(client, username), DeviceSession(client, username)
     client_id, session_id = new_id(), new_id()
     one.push(change("client", client_id, client_fields(facility_id)))
-    one.push(
-        change("session", session_id, session_fields(facility_id, client_id, status="submitted"))
+    flagged = session_fields(
+        facility_id, client_id, status="submitted", risk_flags=["suicidal_ideation"]
     )
+    one.push(change("session", session_id, flagged))
+    cohort = DeviceSession(client, "admin").post(
+        "/api/v1/cohorts", json=COHORT | {"facility_id": facility_id, "name": new_id()[:8]}
+    )
+    alert = db.session.scalar(select(Alert.id).where(Alert.session_id == session_id))
     one.push(change("client", client_id, {"full_name": "Satu"}, base=1))
     [result] = two.push(change("client", client_id, {"full_name": "Dua"}, base=1))
     assert result["status"] == "conflict"
@@ -144,6 +190,8 @@ def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
         "client": client_id,
         "session": session_id,
         "conflict": result["conflict_id"],
+        "cohort": cohort.get_json()["id"],
+        "alert": str(alert),
     }
 
 
@@ -173,6 +221,15 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "rejected": lambda: caller.get("/api/v1/admin/rejected"),
         "facilities": lambda: caller.get("/api/v1/admin/facilities"),
         "sync_health": lambda: caller.get(f"/api/v1/sync-health?facility_id={f}"),
+        "cohorts": lambda: caller.get(f"/api/v1/cohorts?facility_id={f}"),
+        "cohort_create": lambda: caller.post("/api/v1/cohorts", json=COHORT | {"facility_id": f}),
+        "cohort_edit": lambda: caller.client.patch(
+            f"/api/v1/cohorts/{data['cohort']}",
+            json=COHORT | {"version": 1},
+            headers=caller.headers,
+        ),
+        "acknowledge": lambda: caller.post(f"/api/v1/alerts/{data['alert']}/acknowledge"),
+        "checklists": lambda: caller.get("/api/v1/checklists"),
     }
     return calls[route]()
 
@@ -211,9 +268,15 @@ def test_scope_matrix(client, world, route, role, side):
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
         assert facilities <= allowed
     if route == "queue" and expected == 200:
-        items = response.get_json()["items"]
-        assert {i["record"]["facility_id"] for i in items} <= {data["facility"]}
+        body = response.get_json()
+        assert {i["record"]["facility_id"] for i in body["items"]} <= {data["facility"]}
+        assert [a["record"]["facility_id"] for a in body["alerts"]] == [data["facility"]]
+    if route == "cohorts" and expected == 200:
+        assert {c["facility_id"] for c in response.get_json()["items"]} == {data["facility"]}
     if expected in (403, 404) and route in ("review", "resolve"):
         db.session.expire_all()
         conflict = db.session.get(Conflict, data["conflict"])
         assert conflict.status == "open"
+    if expected in (403, 404) and route == "acknowledge":
+        db.session.expire_all()
+        assert db.session.get(Alert, data["alert"]).status == "open"

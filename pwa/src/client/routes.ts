@@ -8,6 +8,9 @@ import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
 import { instrumentRoutes } from './views/instruments';
 import { Relogin } from './views/Relogin';
+import { EnrollForm } from './views/path/EnrollForm';
+import { ExitForm } from './views/path/ExitForm';
+import { PhaseForm } from './views/path/PhaseForm';
 import { EditSession, NewClientSession, NewGroupSession } from './views/session/SessionForm';
 import { Settings } from './views/Settings';
 import { supervisorRoutes } from './views/supervisor';
@@ -36,6 +39,9 @@ const counselorRoutes: RouteDef[] = [
   { path: '/clients/:id/sessions/new', roles: FIELD, view: NewClientSession },
   { path: '/sessions/:id', roles: FIELD, view: EditSession },
   ...instrumentRoutes,
+  { path: '/clients/:id/enroll', roles: FIELD, view: EnrollForm },
+  { path: '/enrollments/:id/phase', roles: FIELD, view: PhaseForm },
+  { path: '/enrollments/:id/exit', roles: FIELD, view: ExitForm },
 ];
 
 const commonRoutes: RouteDef[] = [

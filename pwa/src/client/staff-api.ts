@@ -48,6 +48,36 @@ export interface QueueItem {
   amends: AmendedSummary | null;
 }
 
+/** An open risk alert, shown above the review items (never behind them). */
+export interface QueueAlert {
+  record: BaseRecord;
+  client_name: string | null;
+  client_registration_number: string | null;
+  counselor_name: string | null;
+  facility_name: string;
+}
+
+export interface Queue extends Page<QueueItem> {
+  alerts: QueueAlert[];
+}
+
+export interface CohortPhase {
+  name: string;
+  order: number;
+  planned_weeks: number;
+}
+
+export interface CohortFields {
+  program: string;
+  name: string;
+  start_date: string;
+  end_date: string;
+  intake_target: number;
+  phases: CohortPhase[];
+}
+
+export type Cohort = BaseRecord & CohortFields;
+
 export interface QueueQuery extends PageQuery {
   facility_id?: string | null;
   counselor_id?: string | null;
@@ -233,7 +263,13 @@ export interface AuditQuery extends PageQuery {
 }
 
 export interface StaffApi {
-  reviewQueue(q?: QueueQuery): Promise<Page<QueueItem>>;
+  reviewQueue(q?: QueueQuery): Promise<Queue>;
+  acknowledgeAlert(id: string): Promise<BaseRecord>;
+  cohorts(facilityId?: string | null): Promise<Cohort[]>;
+  createCohort(body: CohortFields & { facility_id: string }): Promise<Cohort>;
+  editCohort(id: string, body: CohortFields & { version: number }): Promise<Cohort>;
+  /** The deployment's own checklist words per alarming flag (empty: the app's own). */
+  checklists(): Promise<Record<string, string[]>>;
   session(id: string): Promise<SessionRecord>;
   /** A decision on the version the reviewer saw (`version`): the server refuses a stale one. */
   review(
@@ -336,6 +372,13 @@ export function createStaffApi(
 
   return {
     reviewQueue: (q = {}) => get('/review/queue', q),
+    acknowledgeAlert: (aid) => json('POST', `/alerts/${id(aid)}/acknowledge`),
+    cohorts: async (facilityId) =>
+      (await get<{ items: Cohort[] }>('/cohorts', { facility_id: facilityId })).items,
+    createCohort: (body) => json('POST', '/cohorts', body),
+    editCohort: (cid, body) => json('PATCH', `/cohorts/${id(cid)}`, body),
+    checklists: async () =>
+      (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
     session: (sid) => get(`/sessions/${id(sid)}`),
     review: (sid, decision, comment, version) =>
       json('POST', `/sessions/${id(sid)}/review`, {

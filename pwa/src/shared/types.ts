@@ -3,7 +3,16 @@
 // server (rules.generated.ts).
 import type { ROLES, ZONES } from './rules.generated';
 
-export type Entity = 'facility' | 'client' | 'enrollment' | 'assessment' | 'session' | 'attendance';
+export type Entity =
+  | 'facility'
+  | 'client'
+  | 'enrollment'
+  | 'assessment'
+  | 'session'
+  | 'attendance'
+  | 'cohort'
+  | 'phase_change'
+  | 'alert';
 export const SYNCED_ENTITIES: readonly Entity[] = [
   'facility',
   'client',
@@ -11,6 +20,9 @@ export const SYNCED_ENTITIES: readonly Entity[] = [
   'assessment',
   'session',
   'attendance',
+  'cohort',
+  'phase_change',
+  'alert',
 ];
 
 export type Role = (typeof ROLES)[number];
@@ -46,14 +58,17 @@ export interface BaseRecord {
 // The vocabulary comes from the server (server/schemas/rules.py), never typed twice.
 export {
   ATTENDANCE,
+  ALERT_FLAGS,
   CASE_TYPES,
   ENROLLMENT_STATUSES,
+  EXIT_STATUSES,
   INSTRUMENTS,
   PROGRAMS,
   RISK_FLAGS,
   SESSION_KINDS,
   SESSION_STATUSES,
   SEXES,
+  TC_GRADES,
   URINE_RESULTS,
 } from './rules.generated';
 import {

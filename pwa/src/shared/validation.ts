@@ -13,10 +13,13 @@ import {
 } from './types';
 import {
   CLOCK_TOLERANCE_SECONDS,
+  EXIT_REASON_MAX,
   KINDS_WITH_PLAN,
   NEXT_SESSION_MAX_DAYS,
   NOTES_TO_SUBMIT,
+  PHASE_NAME_MAX,
   PLAN_TO_SUBMIT,
+  TC_GRADES,
 } from './rules.generated';
 
 export type ErrorCode =
@@ -36,7 +39,9 @@ export type ErrorCode =
   | 'nul_char'
   | 'facility_not_allowed'
   | 'must_be_empty'
-  | 'required_to_submit';
+  | 'required_to_submit'
+  | 'one_active'
+  | 'only_at_exit';
 
 export interface FieldError {
   code: ErrorCode;
@@ -153,6 +158,22 @@ export function validateEnrollment(f: Fields): Errors {
   const end = c.date(f, 'end_date');
   if (start && end && end < start) c.add('end_date', { code: 'before_start' });
   c.choice(f, 'status', ENROLLMENT_STATUSES);
+  c.text(f, 'exit_reason', { max: EXIT_REASON_MAX });
+  c.choice(f, 'tc_grade', TC_GRADES, false);
+  if (!isBlank(f['tc_grade']) && (f['status'] ?? 'active') === 'active')
+    c.add('tc_grade', { code: 'only_at_exit' });
+  return c.errors;
+}
+
+/** Validate a phase change, whole. */
+export function validatePhaseChange(f: Fields, ctx: { today: string }): Errors {
+  const c = new Collector();
+  if (isBlank(f['enrollment_id'])) c.add('enrollment_id', { code: 'required' });
+  if (isBlank(f['client_id'])) c.add('client_id', { code: 'required' });
+  c.text(f, 'phase', { required: true, max: PHASE_NAME_MAX });
+  const on = c.date(f, 'changed_on', true);
+  if (on && on > ctx.today) c.add('changed_on', { code: 'future' });
+  c.text(f, 'decided_by', { required: true, max: 120 });
   return c.errors;
 }
 

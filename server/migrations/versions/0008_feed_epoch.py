@@ -1,7 +1,7 @@
 """feed epoch and device clocks: a restored database starts a new epoch; devices report clock and backlog
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 01:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0008'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -33,6 +33,7 @@ from ...models.common import new_id
 from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import fields_to_wire, record_to_wire
 from ...schemas.records import check_record
+from ..enrollments import PATH_FIELDS, path_errors
 from ..records import apply_values, check_references, server_computed, take_authorship
 from ..versions import next_version
 from .batch import Batch
@@ -72,6 +73,10 @@ def _create(batch: Batch, model: type[SyncedMixin], change: Change) -> Outcome:
     errors = check_references(change.entity, values, find=batch.find) | take_authorship(
         change.entity, values, None, batch.caller
     )
+    if not errors:
+        errors = path_errors(
+            change.entity, values, change.id, find=batch.find, pending=batch.records.values()
+        )
     if errors:
         raise Rejected(errors)
     record = model(id=change.id, version=0, facility_id=values["facility_id"])  # type: ignore[call-arg]
@@ -225,6 +230,14 @@ def _update(batch: Batch, record: SyncedMixin, change: Change) -> Outcome:
     errors = check_record(entity, merged_values) | check_references(
         entity, to_apply, record, find=batch.find
     )
+    if not errors and PATH_FIELDS & set(to_apply):
+        errors = path_errors(
+            entity,
+            merged_values | {"facility_id": record.facility_id},
+            record.id,
+            find=batch.find,
+            pending=batch.records.values(),
+        )
     if errors:
         raise Rejected(errors)
     apply_values(record, to_apply)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from ...extensions import db
-from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, ChangeLog, Client
+from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client
 from ...models.records import SyncedMixin, holding_numbers
 from ...schemas.common import is_key
 from ...security import Caller
@@ -34,6 +34,8 @@ class Batch:
     fetched: set[tuple[str, str]] = field(default_factory=set)
     # (facility_id, registration_number) -> the client that holds the number (P6).
     holders: dict[tuple[str, str], Client] = field(default_factory=dict)
+    # ("alert", session_id) -> the session's alert, or None when it has none (alerts.py).
+    alerts: dict[tuple[str, str], Alert | None] = field(default_factory=dict)
     log_rows: list[dict[str, Any]] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
@@ -111,6 +113,7 @@ class Batch:
         """Drop every loaded record: after a refused savepoint they may hold rolled-back state."""
         self.records.clear()
         self.fetched.clear()
+        self.alerts.clear()
 
     def finish(self) -> None:
         """Write everything the fast batch queued."""

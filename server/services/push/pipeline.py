@@ -25,6 +25,7 @@ from ...models.common import utcnow
 from ...security import Caller
 from ..feed import allocate, lock_feed
 from . import log as change_log
+from .alerts import raise_alert
 from .apply import apply_change
 from .batch import Batch
 from .check import Rejected, read_change
@@ -82,12 +83,20 @@ def _apply_all(batch: Batch, raw_changes: list[Any], answered: dict[str, Any]) -
     return results
 
 
+def _logged(batch: Batch, change: Change) -> Result:
+    """P4-P9 for one read change; a session's alarming risk flag raises its alert after it."""
+    outcome = apply_change(batch, change)
+    result = change_log.logged(batch, change, outcome)
+    raise_alert(batch, outcome.record)
+    return result
+
+
 def _apply_fast(batch: Batch, raw: Any) -> Result:
     """P3-P10 for one change; every rule is checked before anything is written."""
     change: Change | None = None
     try:
         change = read_change(raw)
-        return change_log.logged(batch, change, apply_change(batch, change))
+        return _logged(batch, change)
     except Rejected as rejected:
         return change_log.rejected(batch, raw, change, rejected.errors)
 
@@ -98,7 +107,7 @@ def _apply_one(batch: Batch, raw: Any) -> Result:
     savepoint = db.session.begin_nested()
     try:
         change = read_change(raw)
-        result = change_log.logged(batch, change, apply_change(batch, change))
+        result = _logged(batch, change)
         savepoint.commit()
         return result
     except Rejected as rejected:

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
+import { currentPhase, highestRisk, phaseHistory } from '../path';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
 import { Instruments } from './instruments';
 
@@ -54,20 +55,25 @@ export function ClientPage({ params }: RouteProps) {
     async (s) => {
       const client = await s.get('client', id);
       if (!client || client.deleted) return null;
-      const [enrollments, assessments, sessions, facility] = await Promise.all([
+      const [enrollments, assessments, sessions, facility, phaseChanges] = await Promise.all([
         s.list('enrollment', { client_id: id }),
         s.list('assessment', { client_id: id }),
         s.list('session', { client_id: id }),
         s.get('facility', client.facility_id),
+        s.list('phase_change', { client_id: id }),
       ]);
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
-      return { client, enrollments, assessments, sessions, facility };
+      assessments.sort((a, b) => String(a['taken_on']).localeCompare(String(b['taken_on'])));
+      enrollments.sort((a, b) => String(b['start_date']).localeCompare(String(a['start_date'])));
+      return { client, enrollments, assessments, sessions, facility, phaseChanges };
     },
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <p data-testid="not-found">{t('client.not_found')}</p>;
-  const { client, enrollments, assessments, sessions, facility } = data;
+  const { client, enrollments, assessments, sessions, facility, phaseChanges } = data;
+  const screenings = assessments.filter((a) => a['instrument'] === 'assist');
+  const screening = screenings[screenings.length - 1];
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -103,15 +109,51 @@ export function ClientPage({ params }: RouteProps) {
         </a>
       </p>
 
+      <h2>{t('path.title')}</h2>
+      <p data-testid="path-screening">
+        <strong>{t('path.screening')}</strong>:{' '}
+        {screening
+          ? `${formatDate(screening['taken_on'] as string, lang)} · ${t('path.risk_highest', {
+              risk: label('risk_band', highestRisk(screening['scores']), lang),
+            })}`
+          : t('path.no_screening')}
+      </p>
+      <p class="actions">
+        <a class="button" href={`#/clients/${id}/enroll`} data-testid="enroll-new">
+          {t('path.enroll')}
+        </a>
+      </p>
       <RecordList name="enrollments" records={enrollments}>
         {(e) => (
-          <li key={e.id} data-testid="enrollment-row">
-            <strong>{label('program', e['program'])}</strong> · {label('enrollment', e['status'])}
-            {e['cohort'] ? ` · ${String(e['cohort'])}` : ''}
-            {e['phase'] ? ` · ${phaseLabel(e['phase'], lang)}` : ''} ·{' '}
-            {formatDate(e['start_date'] as string, lang)}
+          <li key={e.id} data-testid="enrollment-row" data-id={e.id}>
+            <strong>{label('program', e['program'])}</strong> ·{' '}
+            <span data-testid="enrollment-status">{label('enrollment', e['status'])}</span>
+            {e['cohort'] ? ` · ${String(e['cohort'])}` : ''} ·{' '}
+            <span data-testid="enrollment-phase">
+              {phaseLabel(currentPhase(e, phaseChanges), lang)}
+            </span>{' '}
+            · {formatDate(e['start_date'] as string, lang)}
             {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
+            {e['tc_grade'] ? ` · ${label('tc_grade', e['tc_grade'], lang)}` : ''}
             <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />
+            <ol class="list">
+              {phaseHistory(phaseChanges, e.id).map((p) => (
+                <li key={p.id} data-testid="phase-row">
+                  {phaseLabel(p['phase'], lang)} · {formatDate(p['changed_on'] as string, lang)} ·{' '}
+                  {String(p['decided_by'] ?? '')}
+                </li>
+              ))}
+            </ol>
+            {(e['status'] ?? 'active') === 'active' && (
+              <p class="actions">
+                <a class="button" href={`#/enrollments/${e.id}/phase`} data-testid="phase-new">
+                  {t('path.phase_change')}
+                </a>{' '}
+                <a class="button" href={`#/enrollments/${e.id}/exit`} data-testid="exit-new">
+                  {t('path.exit')}
+                </a>
+              </p>
+            )}
           </li>
         )}
       </RecordList>

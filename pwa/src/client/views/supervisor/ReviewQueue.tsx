@@ -11,6 +11,7 @@ import { goListParam, PagedList, withParam } from '../staff/nav';
 import { usePage, useStaffApi } from '../staff/remote';
 import { filterSuffix, queueFilters } from './queue-position';
 import { rememberQueueItems, knownCounselors } from './review-cache';
+import { AlertsPanel } from './Alerts';
 import { SupervisorTabs } from './tabs';
 import { formatHours } from './figure-format';
 
@@ -45,6 +46,7 @@ export function ReviewQueue({ query }: RouteProps) {
   return (
     <section aria-labelledby="review-h">
       <SupervisorTabs current="/supervisor" />
+      <AlertsPanel />
       <h1 id="review-h">{t('review.title')}</h1>
       <form
         class="filters"

@@ -7,4 +7,5 @@ export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['superviso
   '/supervisor': () => import('./ReviewQueue').then((m) => m.ReviewQueue),
   '/supervisor/sessions/:id': () => import('./ReviewSession').then((m) => m.ReviewSession),
   '/supervisor/figures': () => import('./Figures').then((m) => m.Figures),
+  '/supervisor/cohorts': () => import('./Cohorts').then((m) => m.Cohorts),
 });

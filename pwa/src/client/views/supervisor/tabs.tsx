@@ -5,6 +5,7 @@ import { SubNav, type Tab } from '../staff/nav';
 const TABS: Tab[] = [
   { path: '/supervisor', label: 'review.tab', testid: 'tab-review' },
   { path: '/supervisor/figures', label: 'fig.tab', testid: 'tab-figures' },
+  { path: '/supervisor/cohorts', label: 'cohort.tab', testid: 'tab-cohorts' },
 ];
 
 export function SupervisorTabs({ current }: { current: string }) {

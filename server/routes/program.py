@@ -1,0 +1,77 @@
+"""The program's records made on the server: cohorts, alert acknowledgements, risk checklists."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import current_app
+from marshmallow import RAISE
+
+from ..json_body import Blueprint
+from ..models.wire import record_to_wire
+from ..schemas.program import (
+    AlertOut,
+    ChecklistsOut,
+    CohortArgs,
+    CohortIn,
+    CohortListOut,
+    CohortOut,
+    CohortPatchIn,
+)
+from ..security import current_caller, login_required, require_facility
+from ..services import alerts, cohorts
+from ..services.reports import scope_of
+from ..services.unit import unit_of_work
+
+blp = Blueprint("program", __name__, url_prefix="/api/v1", description="Cohorts and alerts")
+
+
+@blp.get("/cohorts")
+@login_required("supervisor", "admin")
+@blp.arguments(CohortArgs, location="query", unknown=RAISE)
+@blp.response(200, CohortListOut)
+def list_cohorts(args: dict[str, Any]) -> dict[str, Any]:
+    """Cohorts of the caller's facilities (or one of them), newest start first."""
+    facility_id = str(args["facility_id"]) if args["facility_id"] else None
+    items = cohorts.list_cohorts(scope_of(current_caller(), facility_id))
+    return {"items": [record_to_wire(c) for c in items]}
+
+
+@blp.post("/cohorts")
+@login_required("supervisor", "admin")
+@blp.arguments(CohortIn)
+@blp.response(201, CohortOut)
+def create_cohort(body: dict[str, Any]) -> dict[str, Any]:
+    """A new cohort in one of the caller's facilities; its devices pull it."""
+    require_facility(str(body["facility_id"]))
+    with unit_of_work():
+        return record_to_wire(cohorts.add_cohort(body, user_id=current_caller().user.id))
+
+
+@blp.patch("/cohorts/<uuid:cohort_id>")
+@login_required("supervisor", "admin")
+@blp.arguments(CohortPatchIn)
+@blp.response(200, CohortOut)
+def edit_cohort(body: dict[str, Any], cohort_id: UUID) -> dict[str, Any]:
+    """Edit a cohort as of the version seen; a stale version is a 409 problem."""
+    with unit_of_work():
+        cohort = cohorts.edit_cohort(str(cohort_id), body, user_id=current_caller().user.id)
+        return record_to_wire(cohort)
+
+
+@blp.post("/alerts/<uuid:alert_id>/acknowledge")
+@login_required("supervisor", "admin")
+@blp.response(200, AlertOut)
+def acknowledge_alert(alert_id: UUID) -> dict[str, Any]:
+    """Acknowledge a risk alert of one of the caller's facilities: who and when are kept."""
+    with unit_of_work():
+        return record_to_wire(alerts.acknowledge(current_caller(), str(alert_id)))
+
+
+@blp.get("/checklists")
+@login_required()
+@blp.response(200, ChecklistsOut)
+def checklists() -> dict[str, Any]:
+    """The deployment's checklist per alarming risk flag; empty: the app's own words stand."""
+    return {"checklists": current_app.config["RISK_CHECKLISTS"]}
