@@ -98,6 +98,9 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
     expect(rows.nth(1).get_by_test_id("feedback-score")).to_have_text("15")
     expect(rows.nth(1).get_by_test_id("feedback-band")).to_have_text("Sedang")
     expect(rows.nth(1)).to_contain_text("intervensi singkat")
+    expect(rows.nth(1).get_by_test_id("feedback-ranges")).to_have_text(
+        "Rendah 0–10 · Sedang 11–26 · Tinggi 27+"
+    )
     expect(page.get_by_test_id("feedback-never")).to_contain_text("Tembakau")
     expect(page.get_by_test_id("scale-injecting")).to_contain_text("Tidak pernah")
     page.get_by_test_id("instr-save").tap()
