@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFINITIONS, type InstrumentDef } from '../src/shared/instruments';
 import {
+  bandRanges,
   closeChecklist,
   headline,
   stepsKnown,
@@ -105,5 +106,12 @@ describe('headline', () => {
   it('words_urica_readiness_with_the_decimal_comma_in_bahasa_indonesia', () => {
     expect(headline(urica, { readiness: 8.5 }, 'id')).toBe('Kesiapan berubah: 8,5');
     expect(headline(urica, { readiness: 8.5 }, 'en')).toBe('Readiness: 8.5');
+  });
+});
+
+describe('bandRanges', () => {
+  it('prints_the_who_bands_of_alcohol_and_of_the_other_substances', () => {
+    expect(bandRanges(assist, 'alcohol', 'id')).toBe('Rendah 0–10 · Sedang 11–26 · Tinggi 27+');
+    expect(bandRanges(assist, 'cannabis', 'en')).toBe('Low 0–3 · Moderate 4–26 · High 27+');
   });
 });

@@ -75,6 +75,13 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
     ui_log_in(page, e2e_world.counselor)
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_test_id("instr-step")).to_have_attribute("data-step", "q3:amphetamine")
+    # The client's page says the screening waits as a draft; reopening it lands on that question.
+    page.goto(f"/#/clients/{client_id}")
+    start = page.get_by_test_id("instr-start-assist")
+    expect(start).to_have_attribute("data-draft", "1")
+    expect(start).to_contain_text("lanjutkan draf")
+    start.tap()
+    expect(page.get_by_test_id("instr-step")).to_have_attribute("data-step", "q3:amphetamine")
     expect(page.get_by_test_id("instr-progress")).to_have_text("Pertanyaan 5 dari 14")
     for step, value in AFTER_RELOAD:
         answer(page, step, value)
@@ -91,6 +98,9 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
     expect(rows.nth(1).get_by_test_id("feedback-score")).to_have_text("15")
     expect(rows.nth(1).get_by_test_id("feedback-band")).to_have_text("Sedang")
     expect(rows.nth(1)).to_contain_text("intervensi singkat")
+    expect(rows.nth(1).get_by_test_id("feedback-ranges")).to_have_text(
+        "Rendah 0–10 · Sedang 11–26 · Tinggi 27+"
+    )
     expect(page.get_by_test_id("feedback-never")).to_contain_text("Tembakau")
     expect(page.get_by_test_id("scale-injecting")).to_contain_text("Tidak pernah")
     page.get_by_test_id("instr-save").tap()
@@ -98,6 +108,7 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "2")
 
     page.get_by_test_id("instr-back").tap()
+    expect(page.get_by_test_id("instr-start-assist")).to_have_attribute("data-draft", "0")
     history = page.get_by_test_id("instr-history-row")
     expect(history).to_have_count(1)
     expect(history.get_by_test_id("instr-headline")).to_contain_text(

@@ -551,6 +551,7 @@ const id = {
   // definitions (server/instruments/definitions), worded through `localized` below.
   'instr.heading': 'Skrining dan asesmen',
   'instr.start': 'Mulai',
+  'instr.resume': 'lanjutkan draf',
   'instr.over_time': 'Hasil dari waktu ke waktu',
   'instr.none': 'Belum ada skrining atau asesmen.',
   'instr.progress': 'Pertanyaan {n} dari {m}',
@@ -1230,6 +1231,7 @@ const en: Record<MessageKey, string> = {
   // -- instruments
   'instr.heading': 'Screening and assessment',
   'instr.start': 'Start',
+  'instr.resume': 'continue the draft',
   'instr.over_time': 'Results over time',
   'instr.none': 'No screening or assessment yet.',
   'instr.progress': 'Question {n} of {m}',

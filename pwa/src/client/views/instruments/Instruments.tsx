@@ -7,7 +7,7 @@ import { formatDate } from '../../../shared/time';
 import { useApp, useQuery } from '../../context';
 import type { LocalRecord } from '../../db';
 import { RecordNotices, useRejectedKeys } from '../common';
-import { headline } from './model';
+import { draftKey, headline } from './model';
 import './instruments.css';
 
 /** Assessments newest first (by date, then by when they were made). */
@@ -23,6 +23,15 @@ export function Instruments({ client }: { client: LocalRecord }) {
   const { lang } = useApp();
   const rejectedKeys = useRejectedKeys();
   const records = useQuery((s) => s.list('assessment', { client_id: client.id }), [client.id]);
+  // Instruments begun and not saved: their button says the draft waits.
+  const begun = useQuery(
+    async (s) => {
+      const names = Object.keys(DEFINITIONS);
+      const drafts = await Promise.all(names.map((n) => s.getDraft(draftKey(client.id, n))));
+      return names.filter((_, i) => drafts[i] !== undefined);
+    },
+    [client.id],
+  );
   return (
     <section aria-labelledby="instr-block-h" data-testid="instruments">
       <h2 id="instr-block-h">{t('instr.heading')}</h2>
@@ -33,8 +42,10 @@ export function Instruments({ client }: { client: LocalRecord }) {
             class="button"
             href={`#/clients/${client.id}/instruments/${def.instrument}`}
             data-testid={`instr-start-${def.instrument}`}
+            data-draft={begun?.includes(def.instrument) ? '1' : '0'}
           >
             {localized(def.title, lang)}
+            {begun?.includes(def.instrument) ? ` · ${t('instr.resume')}` : ''}
           </a>
         ))}
       </p>

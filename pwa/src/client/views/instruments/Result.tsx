@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { localized, t, type Lang } from '../../../shared/i18n';
 import { rowIds, type Answers, type InstrumentDef, type Scores } from '../../../shared/instruments';
-import { rowScores, scaleValue } from './model';
+import { bandRanges, rowScores, scaleValue } from './model';
 
 export function Result(props: {
   def: InstrumentDef;
@@ -46,6 +46,9 @@ export function Result(props: {
                 <span class="band" data-testid="feedback-band">
                   {words ? localized(words.label, lang) : band}
                 </span>
+                <small class="muted" data-testid="feedback-ranges">
+                  {bandRanges(def, row.id, lang)}
+                </small>
                 {words?.advice && <p class="advice">{localized(words.advice, lang)}</p>}
               </li>
             );

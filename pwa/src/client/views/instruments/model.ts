@@ -207,3 +207,18 @@ export function headline(def: InstrumentDef, scores: Scores, lang: Lang): string
   }
   return parts.join(' · ');
 }
+
+/** A row's bands as the WHO feedback card prints them: "Rendah 0–3 · Sedang 4–26 · Tinggi 27+". */
+export function bandRanges(def: InstrumentDef, row: string, lang: Lang): string {
+  const scale = def.scales.find((s) => s.per_row && s.bands);
+  const bands = scale?.bands?.[row] ?? scale?.bands?.['*'] ?? [];
+  let from = 0;
+  return bands
+    .map((b) => {
+      const words = localized(def.band_words?.[b.band]?.label, lang) || b.band;
+      const range = typeof b.max === 'number' ? `${from}–${b.max}` : `${from}+`;
+      from = typeof b.max === 'number' ? b.max + 1 : from;
+      return `${words} ${range}`;
+    })
+    .join(' · ');
+}
