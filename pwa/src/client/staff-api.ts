@@ -230,6 +230,42 @@ export interface DeviceInfo {
   revoked_reason: string | null;
 }
 
+/** One device in the sync-health view: who used it last and what it reported. */
+export interface HealthDevice {
+  id: string;
+  name: string;
+  user: { id: string; display_name: string; username: string };
+  last_seen_at: string;
+  last_sync_at: string | null;
+  silent: boolean;
+  pending_count: number | null;
+  oldest_pending_at: string | null;
+  oldest_pending_hours: number | null;
+  storage_persisted: boolean | null;
+  app_version: string | null;
+  clock_offset_ms: number | null;
+  clock_skewed: boolean;
+}
+
+export interface HealthFacility {
+  facility_id: string;
+  code: string;
+  name: string;
+  devices: HealthDevice[];
+  open_conflicts: number;
+  rejected_30_days: number;
+  pending_changes: number;
+}
+
+/** GET /sync-health: the caller's facilities, silent devices first (docs/protocol.md). */
+export interface SyncHealth {
+  as_of: string;
+  silent_days: number;
+  pending_changes: number;
+  silent_devices: number;
+  facilities: HealthFacility[];
+}
+
 export interface Facility {
   id: string;
   code: string;
@@ -302,6 +338,7 @@ export interface StaffApi {
   revokeDevice(id: string, reason: string | null): Promise<DeviceInfo>;
   facilities(q?: PageQuery): Promise<Page<Facility>>;
   audit(q?: AuditQuery): Promise<Page<AuditEvent>>;
+  syncHealth(facilityId?: string | null): Promise<SyncHealth>;
 }
 
 /** A query string from the parameters that have a value (`?a=1&b=x`, or '' when none). */
@@ -411,6 +448,7 @@ export function createStaffApi(
       json('POST', `/admin/devices/${id(did)}/revoke`, { reason: reason?.trim() || null }),
     facilities: (q = {}) => get('/admin/facilities', q),
     audit: (q = {}) => get('/admin/audit', q),
+    syncHealth: (facilityId) => get('/sync-health', { facility_id: facilityId }),
   };
 }
 

@@ -15,7 +15,7 @@
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
-import { formatHlc } from '../shared/hlc';
+import { formatHlc, parseHlc } from '../shared/hlc';
 import type { PushResult } from '../shared/types';
 import { NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
@@ -54,6 +54,28 @@ export interface SyncDeps {
   /** Wipe the user's local data; called once when the device turns out revoked. */
   onRevoked?: () => Promise<void>;
   pullLimit?: number;
+  /** Whether the browser keeps this origin's storage (navigator.storage.persisted by default). */
+  storagePersisted?: () => Promise<boolean | null>;
+}
+
+/** When a change was made, by its clock (ISO), or null for a clock that cannot be read. */
+function madeAt(hlc: string | undefined): string | null {
+  try {
+    return hlc ? new Date(parseHlc(hlc).wall).toISOString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** navigator.storage.persisted(), or null where the browser cannot tell. */
+async function browserStoragePersisted(): Promise<boolean | null> {
+  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+  if (!storage?.persisted) return null;
+  try {
+    return await storage.persisted();
+  } catch {
+    return null;
+  }
 }
 
 export type SyncPhase = 'idle' | 'syncing' | 'ok' | 'error' | 'offline' | 'auth' | 'revoked';
@@ -88,6 +110,7 @@ export async function syncOnce(
 ): Promise<RunReport> {
   const { transport, store, auth } = deps;
   const pushed: PushResult[] = [];
+  const persisted = await (deps.storagePersisted ?? browserStoragePersisted)();
   // 1. push in order
   for (;;) {
     const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
@@ -97,6 +120,9 @@ export async function syncOnce(
       device_id: deps.deviceId,
       app_version: deps.appVersion,
       pending_count: pending,
+      // The oldest change still waiting (the front of the outbox), by the clock it was made.
+      oldest_pending_at: madeAt(batch[0]?.hlc),
+      storage_persisted: persisted,
       // The device's clock as it sends: the server shows admins how far off it is.
       clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
       changes: wireChanges(batch),

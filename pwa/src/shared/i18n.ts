@@ -682,6 +682,26 @@ const id = {
   'domain.social': 'Hubungan sosial',
   'domain.environment': 'Lingkungan',
   'domain.readiness': 'Kesiapan',
+  // -- sync health (supervisors, admins) ---------------------------------------------------
+  'health.tab': 'Kesehatan sinkron',
+  'health.title': 'Kesehatan sinkron perangkat',
+  'health.totals':
+    '{pending} perubahan menunggu di perangkat. {silent} perangkat tidak terhubung lebih dari {days} hari: pekerjaannya belum ada di server.',
+  'health.facility_counts':
+    'Konflik terbuka: {conflicts} · Ditolak 30 hari terakhir: {rejected} · Menunggu di perangkat: {pending}',
+  'health.no_devices': 'Belum ada perangkat yang dipakai di fasilitas ini.',
+  'health.unnamed': 'Perangkat tanpa nama',
+  'health.silent': 'Lama tidak terhubung',
+  'health.last_contact': 'Terakhir terhubung',
+  'health.pending_since': '{n}, yang tertua {age} lalu',
+  'health.storage': 'Penyimpanan',
+  'health.storage_kept': 'Dijaga browser',
+  'health.storage_not_kept': 'Bisa dihapus browser saat memori penuh',
+  'health.clock': 'Jam perangkat',
+  'health.clock_ok': 'Tepat',
+  'health.clock_ahead': 'Lebih cepat {amount}',
+  'health.clock_behind': 'Lebih lambat {amount}',
+  'health.min': 'menit',
 };
 
 export type MessageKey = keyof typeof id;
@@ -1362,6 +1382,26 @@ const en: Record<MessageKey, string> = {
   'domain.social': 'Social relationships',
   'domain.environment': 'Environment',
   'domain.readiness': 'Readiness',
+  // -- sync health (supervisors, admins) ---------------------------------------------------
+  'health.tab': 'Sync health',
+  'health.title': 'Device sync health',
+  'health.totals':
+    '{pending} changes waiting on devices. {silent} devices not heard from for more than {days} days: their work is not on the server yet.',
+  'health.facility_counts':
+    'Open conflicts: {conflicts} · Refused in the last 30 days: {rejected} · Waiting on devices: {pending}',
+  'health.no_devices': 'No device has been used in this facility yet.',
+  'health.unnamed': 'Unnamed device',
+  'health.silent': 'Silent for long',
+  'health.last_contact': 'Last contact',
+  'health.pending_since': '{n}, the oldest {age} ago',
+  'health.storage': 'Storage',
+  'health.storage_kept': 'Kept by the browser',
+  'health.storage_not_kept': 'The browser may clear it when space runs out',
+  'health.clock': 'Device clock',
+  'health.clock_ok': 'Right',
+  'health.clock_ahead': '{amount} fast',
+  'health.clock_behind': '{amount} slow',
+  'health.min': 'minutes',
 };
 
 export type Lang = 'id' | 'en';

@@ -10,4 +10,5 @@ export const adminRoutes: RouteDef[] = lazyRoutes('admin', ['admin'], {
   '/admin/users': () => import('./Users').then((m) => m.Users),
   '/admin/devices': () => import('./Devices').then((m) => m.Devices),
   '/admin/audit': () => import('./Audit').then((m) => m.Audit),
+  '/admin/sync': () => import('./SyncHealth').then((m) => m.AdminSyncHealth),
 });

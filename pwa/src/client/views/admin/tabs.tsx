@@ -7,6 +7,7 @@ const TABS: Tab[] = [
   { path: '/admin/rejected', label: 'rejected.tab', testid: 'tab-rejected' },
   { path: '/admin/users', label: 'users.tab', testid: 'tab-users' },
   { path: '/admin/devices', label: 'devices.tab', testid: 'tab-devices' },
+  { path: '/admin/sync', label: 'health.tab', testid: 'tab-sync-health' },
   { path: '/admin/audit', label: 'audit.tab', testid: 'tab-audit' },
 ];
 

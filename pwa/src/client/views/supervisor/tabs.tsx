@@ -6,6 +6,7 @@ const TABS: Tab[] = [
   { path: '/supervisor', label: 'review.tab', testid: 'tab-review' },
   { path: '/supervisor/figures', label: 'fig.tab', testid: 'tab-figures' },
   { path: '/supervisor/cohorts', label: 'cohort.tab', testid: 'tab-cohorts' },
+  { path: '/supervisor/sync', label: 'health.tab', testid: 'tab-sync-health' },
 ];
 
 export function SupervisorTabs({ current }: { current: string }) {
