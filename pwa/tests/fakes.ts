@@ -103,7 +103,12 @@ export class FakeServer {
       record: { ...r.record, version: r.version, deleted: r.deleted, conflict_open: false },
     }));
     const last = page.length ? (page[page.length - 1] as ServerRecord).seq : after;
-    return { changes, cursor: String(last), has_more: rows.length > limit };
+    return {
+      changes,
+      cursor: String(last),
+      has_more: rows.length > limit,
+      remaining: Math.max(0, rows.length - limit),
+    };
   }
 }
 

@@ -175,13 +175,17 @@ describe('SyncLoop', () => {
     const loop = new SyncLoop(deps);
     transport.faults = ['network', 'network', '500'];
     await loop.start();
-    expect(loop.state.phase).toBe('error');
+    expect(loop.state.phase).toBe('offline');
     expect(timers.lastDelay).toBe(backoffDelay(1, () => 0.5));
     await loop.syncNow();
     expect(loop.state.failures).toBe(2);
     expect(timers.lastDelay).toBe(backoffDelay(2, () => 0.5));
     await loop.syncNow();
-    expect(loop.state.failures).toBe(3);
+    expect([loop.state.failures, loop.state.phase, loop.state.reachable]).toEqual([
+      3,
+      'error',
+      true,
+    ]);
     await loop.syncNow();
     expect(loop.state.phase).toBe('ok');
     expect(loop.state.failures).toBe(0);
@@ -205,6 +209,29 @@ describe('SyncLoop', () => {
     await loop.start();
     expect(loop.state.phase).toBe('offline');
     loop.stop();
+  });
+
+  it('reports_the_server_unreachable_while_the_phone_says_online', async () => {
+    const { transport, deps } = setup({ isOnline: () => true });
+    transport.faults = ['network'];
+    const loop = new SyncLoop(deps);
+    await loop.start();
+    expect([loop.state.phase, loop.state.reachable]).toEqual(['offline', false]);
+    await loop.syncNow();
+    expect([loop.state.phase, loop.state.reachable]).toEqual(['ok', true]);
+    loop.stop();
+  });
+
+  it('publishes_received_and_total_of_every_page', async () => {
+    const { server, deps } = setup({ pullLimit: 2 });
+    for (let i = 0; i < 5; i++) server.seed('client', uuid4(), { facility_id: 'fac-1' });
+    const seen: [number, number | null][] = [];
+    await syncOnce(deps, (received, total) => seen.push([received, total]));
+    expect(seen).toEqual([
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
   });
 
   it('asks_for_login_when_refresh_is_refused', async () => {

@@ -73,6 +73,9 @@ class PullOut(Schema):
     changes = fields.List(fields.Nested(PulledOut))
     cursor = fields.String()
     has_more = fields.Boolean()
+    remaining = fields.Integer(
+        metadata={"description": "About how many records the next pages hold (0 when caught up)."}
+    )
 
 
 class ChangeIn(Schema):

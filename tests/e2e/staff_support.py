@@ -136,7 +136,7 @@ def ui_login(page: Page, username: str, *, here: bool = False) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
+    expect(page.get_by_test_id("menu-open")).to_be_visible()
 
 
 def browser_device_id(page: Page) -> str:

@@ -65,6 +65,10 @@ export interface SyncState {
   firstSync: boolean;
   /** records received in the current run */
   received: number;
+  /** received plus what the server said remains (null: the server did not say) */
+  total: number | null;
+  /** whether the server answered the last call (null: none made yet) */
+  reachable: boolean | null;
   failures: number;
   nextRetryAt: number | null;
 }
@@ -83,7 +87,7 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
 /** One full run: push everything, then pull everything. Throws on the first failure. */
 export async function syncOnce(
   deps: SyncDeps,
-  onPulled: (count: number) => void = () => {},
+  onPulled: (count: number, total: number | null) => void = () => {},
 ): Promise<RunReport> {
   const { transport, store, auth } = deps;
   const pushed: PushResult[] = [];
@@ -121,7 +125,7 @@ export async function syncOnce(
     }
     await store.applyPulled(page.changes, page.cursor);
     pulled += page.changes.length;
-    onPulled(pulled);
+    onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
     if (!page.has_more) break;
   }
   // 3. done
@@ -143,6 +147,8 @@ export class SyncLoop {
     lastSyncAt: null,
     firstSync: true,
     received: 0,
+    total: null,
+    reachable: null,
     failures: 0,
     nextRetryAt: null,
   };
@@ -258,11 +264,12 @@ export class SyncLoop {
   private async runOnce(): Promise<void> {
     const { deps } = this;
     this.clearTimer();
-    this.set({ phase: 'syncing', received: 0, nextRetryAt: null });
+    this.set({ phase: 'syncing', received: 0, total: null, nextRetryAt: null });
     try {
-      await syncOnce(deps, (n) => this.set({ received: n }));
+      await syncOnce(deps, (received, total) => this.set({ received, total, reachable: true }));
       this.set({
         phase: 'ok',
+        reachable: true,
         failures: 0,
         firstSync: false,
         lastSyncAt: deps.clock.now(),
@@ -278,14 +285,16 @@ export class SyncLoop {
       }
       if (e instanceof AuthLostError) {
         // Retrying cannot help until the user logs in again.
-        this.set({ phase: 'auth' });
+        this.set({ phase: 'auth', reachable: true });
         return;
       }
       const failures = this.state.failures + 1;
       const delay = backoffDelay(failures, deps.random);
-      const offline = e instanceof NetworkError && deps.isOnline?.() === false;
+      // No answer at all, signal or not (a phone with signal and no data is offline too).
+      const offline = e instanceof NetworkError;
       this.set({
         phase: offline ? 'offline' : 'error',
+        reachable: !offline,
         failures,
         nextRetryAt: deps.clock.now() + delay,
         pending: await deps.store.pendingCount().catch(() => this.state.pending),

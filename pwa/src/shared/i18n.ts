@@ -546,6 +546,31 @@ const id = {
   'audit.field.role': 'peran',
   'audit.field.facility_ids': 'fasilitas',
   'audit.field.active': 'status aktif',
+  // Field fit (issue 11): phone status line, group picker, conflicts, staff views, reports.
+  'fieldfit.status.first_short': 'Sinkron pertama: {n} data',
+  'fieldfit.status.first_pct': 'Sinkron pertama {pct}%',
+  'fieldfit.status.first_progress': 'Sinkron pertama: {n} dari sekitar {total} data ({pct}%)',
+  'fieldfit.status.no_signal_short': 'Tidak ada sinyal',
+  'fieldfit.status.no_server_short': 'Server tidak terjangkau',
+  'fieldfit.status.no_server_word': 'Tidak terhubung',
+  'fieldfit.status.no_server':
+    'Server tidak dapat dihubungi. Data aman di perangkat dan akan dikirim saat server menjawab.',
+  'fieldfit.status.error_short': 'Sinkron gagal',
+  'fieldfit.status.synced_at': 'Tersinkron {time}',
+  'fieldfit.status.details': 'Rincian sinkronisasi',
+  'fieldfit.status.sync_short': 'Sinkron',
+  'fieldfit.menu': 'Menu',
+  'fieldfit.group.none_yet':
+    'Belum ada peserta. Cari nama klien di bawah, atau tambahkan satu kohort.',
+  'fieldfit.group.search': 'Cari klien untuk ditambahkan',
+  'fieldfit.group.add': 'Tambah',
+  'fieldfit.group.add_named': 'Tambah {name}',
+  'fieldfit.group.remove': 'Hapus',
+  'fieldfit.group.remove_named': 'Hapus {name} dari peserta',
+  'fieldfit.group.cohort': 'Tambah seluruh kohort',
+  'fieldfit.group.cohort_option': '{name} ({n} klien aktif)',
+  'fieldfit.group.add_cohort': 'Tambahkan kohort',
+  // End of field fit.
 };
 
 export type MessageKey = keyof typeof id;
@@ -1091,6 +1116,30 @@ const en: Record<MessageKey, string> = {
   'audit.field.role': 'role',
   'audit.field.facility_ids': 'facilities',
   'audit.field.active': 'active',
+  // Field fit (issue 11): phone status line, group picker, conflicts, staff views, reports.
+  'fieldfit.status.first_short': 'First sync: {n} records',
+  'fieldfit.status.first_pct': 'First sync {pct}%',
+  'fieldfit.status.first_progress': 'First sync: {n} of about {total} records ({pct}%)',
+  'fieldfit.status.no_signal_short': 'No signal',
+  'fieldfit.status.no_server_short': 'Server unreachable',
+  'fieldfit.status.no_server_word': 'Not connected',
+  'fieldfit.status.no_server':
+    'The server cannot be reached. Your data is safe on this device and will be sent once the server answers.',
+  'fieldfit.status.error_short': 'Sync failed',
+  'fieldfit.status.synced_at': 'Synced {time}',
+  'fieldfit.status.details': 'Sync details',
+  'fieldfit.status.sync_short': 'Sync',
+  'fieldfit.menu': 'Menu',
+  'fieldfit.group.none_yet': 'No participants yet. Search for a client below, or add a cohort.',
+  'fieldfit.group.search': 'Search for a client to add',
+  'fieldfit.group.add': 'Add',
+  'fieldfit.group.add_named': 'Add {name}',
+  'fieldfit.group.remove': 'Remove',
+  'fieldfit.group.remove_named': 'Remove {name} from the participants',
+  'fieldfit.group.cohort': 'Add a whole cohort',
+  'fieldfit.group.cohort_option': '{name} ({n} active clients)',
+  'fieldfit.group.add_cohort': 'Add cohort',
+  // End of field fit.
 };
 
 export type Lang = 'id' | 'en';
@@ -1144,6 +1193,11 @@ export function t(
   return text.replace(/\{(\w+)\}/g, (m, name: string) =>
     name in params ? String(params[name]) : m,
   );
+}
+
+/** A count as people read it: "43.404" in Bahasa Indonesia, "43,404" in English. */
+export function formatNumber(n: number, lang: Lang = current): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID').format(n);
 }
 
 /** Translate a code within a group (`kind`, `case`, …), falling back to the code itself. */

@@ -120,6 +120,8 @@ export interface PullResponse {
   changes: PulledChange[];
   cursor: string;
   has_more: boolean;
+  /** about how many records the next pages hold (an extension; older servers leave it out) */
+  remaining?: number;
 }
 
 /** RFC 9457 problem details. */
