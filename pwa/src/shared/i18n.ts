@@ -570,6 +570,17 @@ const id = {
   'fieldfit.group.cohort': 'Tambah seluruh kohort',
   'fieldfit.group.cohort_option': '{name} ({n} klien aktif)',
   'fieldfit.group.add_cohort': 'Tambahkan kohort',
+  'fieldfit.conflict.duplicate_badge': 'Mungkin klien ganda',
+  'fieldfit.conflict.duplicate_short': 'Mungkin ganda',
+  'fieldfit.conflict.duplicate':
+    'Nomor registrasi ini sudah dipakai klien lain di fasilitas ini. Mungkin orang yang sama: admin akan memutuskan apakah keduanya digabung. Data yang Anda isi tidak hilang.',
+  'fieldfit.conflict.fields':
+    'Data ini diubah di dua tempat. Admin akan memilih nilai yang benar; sampai itu, yang tampil adalah nilai di server. Nilai Anda tetap tersimpan:',
+  'fieldfit.conflict.field': 'Isian',
+  'fieldfit.conflict.mine': 'Nilai Anda',
+  'fieldfit.conflict.server': 'Nilai di server',
+  'fieldfit.conflict.merged':
+    'Klien ini sudah digabung admin dengan klien lain. Membuka klien yang dipertahankan…',
   // End of field fit.
 };
 
@@ -1139,6 +1150,17 @@ const en: Record<MessageKey, string> = {
   'fieldfit.group.cohort': 'Add a whole cohort',
   'fieldfit.group.cohort_option': '{name} ({n} active clients)',
   'fieldfit.group.add_cohort': 'Add cohort',
+  'fieldfit.conflict.duplicate_badge': 'Possibly a duplicate client',
+  'fieldfit.conflict.duplicate_short': 'Possible duplicate',
+  'fieldfit.conflict.duplicate':
+    'Another client in this facility already has this registration number. It may be the same person: an admin will decide whether to merge them. Nothing you entered is lost.',
+  'fieldfit.conflict.fields':
+    "This record was changed in two places. An admin will choose the right value; until then the server's value is shown. Your values are kept:",
+  'fieldfit.conflict.field': 'Field',
+  'fieldfit.conflict.mine': 'Your value',
+  'fieldfit.conflict.server': 'Value on the server',
+  'fieldfit.conflict.merged':
+    'An admin merged this client into another one. Opening the client kept…',
   // End of field fit.
 };
 

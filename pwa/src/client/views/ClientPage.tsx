@@ -5,6 +5,7 @@ import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
+import { ConflictOnRecord, MissingClient } from './ConflictOnRecord';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -65,7 +66,7 @@ export function ClientPage({ params }: RouteProps) {
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
-  if (data === null) return <p data-testid="not-found">{t('client.not_found')}</p>;
+  if (data === null) return <MissingClient id={id} />;
   const { client, enrollments, assessments, sessions, facility } = data;
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
@@ -86,6 +87,7 @@ export function ClientPage({ params }: RouteProps) {
         {String(client['full_name'] ?? '')}
       </h1>
       <RecordNotices record={client} />
+      <ConflictOnRecord record={client} />
       <dl class="details">
         {fields.map(([k, v]) => (
           <DetailRow key={k} term={t(k as 'client.sex')}>
