@@ -1,5 +1,5 @@
-"""Conflicts in plain words on the counselor's record: a possible duplicate, a field conflict with
-the counselor's own value beside the server's, and a merged-away client that leads to the kept one."""
+"""Conflicts in plain words on the counselor's record: a possible duplicate, a field conflict
+with the counselor's own value beside the server's, and a merged client leading to the kept one."""
 
 from __future__ import annotations
 
