@@ -59,8 +59,7 @@ def export(args: dict[str, Any]) -> Response:
     """One table of the summary as a CSV or XLSX file, with the same numbers as the JSON."""
     year, table, kind, facility_id = args["year"], args["table"], args["format_"], _facility(args)
     figures = reports.summary(year, reports.scope_of(current_caller(), facility_id))
-    header, rows = reports.table_rows(figures, table)
-    body = reports.to_csv(header, rows) if kind == "csv" else reports.to_xlsx(table, header, rows)
+    body = reports.export_table(figures, table, kind)
     audit("export", facility_id=facility_id, table=table, year=year, format=kind)
     db.session.commit()
     filename = f"pulih-{table}-{year}.{kind}"

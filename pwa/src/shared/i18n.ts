@@ -581,6 +581,7 @@ const id = {
   'fieldfit.conflict.server': 'Nilai di server',
   'fieldfit.conflict.merged':
     'Klien ini sudah digabung admin dengan klien lain. Membuka klien yang dipertahankan…',
+  'fieldfit.fig.other_kinds': 'Jenis lain',
   // End of field fit.
 };
 
@@ -1161,6 +1162,7 @@ const en: Record<MessageKey, string> = {
   'fieldfit.conflict.server': 'Value on the server',
   'fieldfit.conflict.merged':
     'An admin merged this client into another one. Opening the client kept…',
+  'fieldfit.fig.other_kinds': 'Other kinds',
   // End of field fit.
 };
 

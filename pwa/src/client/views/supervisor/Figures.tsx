@@ -22,7 +22,9 @@ import {
   formatRate,
   headerLabel,
   monthNames,
+  RISK_COLORS,
   RISKS,
+  sessionSeries,
 } from './figure-format';
 import { SupervisorTabs } from './tabs';
 
@@ -236,7 +238,7 @@ function saveBlob(blob: Blob, filename: string): void {
 }
 
 /** The chart of a section, or nothing for sections that are best read as a table. */
-function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
+export function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
   const locale = lang === 'en' ? 'en-GB' : 'id-ID';
   switch (table) {
     case 'rehabilitated':
@@ -264,9 +266,10 @@ function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
         locale,
         stacked: true,
         labels: monthNames(lang),
-        datasets: Object.entries(s.sessions_by_kind_month.by_kind)
-          .filter(([, counts]) => counts.some((n) => n > 0))
-          .map(([kind, counts]) => ({ label: label('kind', kind, lang), data: counts })),
+        datasets: sessionSeries(s.sessions_by_kind_month.by_kind).map(({ kind, counts }) => ({
+          label: kind === null ? t('fieldfit.fig.other_kinds') : label('kind', kind, lang),
+          data: counts,
+        })),
       };
     case 'assist_risk_at_intake': {
       const subs = Object.keys(s.assist_risk_at_intake.by_substance);
@@ -277,6 +280,7 @@ function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
         labels: subs.map((sub) => label('substance', sub, lang)),
         datasets: RISKS.map((r) => ({
           label: label('risk_band', r, lang),
+          color: RISK_COLORS[r],
           data: subs.map((sub) => s.assist_risk_at_intake.by_substance[sub]?.[r] ?? 0),
         })),
       };
