@@ -150,7 +150,15 @@ export class FakeTransport implements Transport {
     return answer;
   }
 
-  async pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse> {
+  /** the pending count each pull reported */
+  pendingSeen: (number | undefined)[] = [];
+  async pull(
+    cursor: string | null,
+    limit: number,
+    token: string | null,
+    pendingCount?: number,
+  ): Promise<PullResponse> {
+    this.pendingSeen.push(pendingCount);
     this.gate(token);
     const answer = this.server.pull(cursor, limit);
     if (this.loseNext) {

@@ -222,6 +222,14 @@ describe('SyncLoop', () => {
     loop.stop();
   });
 
+  it('reports_what_is_left_after_the_push_with_every_pull', async () => {
+    const { transport, deps, edit } = setup();
+    await edit(uuid4(), { full_name: 'Siti' });
+    await syncOnce(deps);
+    // The push took the one edit: the device holds nothing, so it says 0, not 1.
+    expect(transport.pendingSeen).toEqual([0]);
+  });
+
   it('publishes_received_and_total_of_every_page', async () => {
     const { server, deps } = setup({ pullLimit: 2 });
     for (let i = 0; i < 5; i++) server.seed('client', uuid4(), { facility_id: 'fac-1' });

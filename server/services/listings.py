@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import AuditEvent, ChangeLog, Device, Facility, User
+from .device_names import device_words
 
 Page = dict[str, Any]
 AnySelect = Select[*tuple[Any, ...]]
@@ -44,8 +45,9 @@ def devices_page(args: dict[str, Any], fields: list[str]) -> Page:
 
 
 def device_view(device: Device, user: User | None, fields: list[str]) -> dict[str, Any]:
-    """A device's columns with its last user."""
-    return {name: getattr(device, name) for name in fields} | {"last_user": user}
+    """A device's columns with its last user, and the device in words."""
+    columns = {name: getattr(device, name) for name in fields}
+    return columns | device_words(device) | {"last_user": user}
 
 
 def facilities_page(args: dict[str, Any]) -> Page:

@@ -13,6 +13,8 @@ ROLES = {"counselor": "konselor.a", "supervisor": "supervisor.a", "admin": "admi
 # route name -> expected status for (role, own|other)
 EXPECTED = {
     "me": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
+    # a device names only itself: no facility is involved
+    "label-device": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
     "pull": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
     "push": {
         "counselor": ("applied", "rejected"),
@@ -59,6 +61,7 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
     f = data["facility"]
     calls = {
         "me": lambda: caller.get("/api/v1/auth/me"),
+        "label-device": lambda: caller.put("/api/v1/auth/device", json={"label": "Tablet A"}),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
         "session": lambda: caller.get(f"/api/v1/sessions/{data['session']}"),
         "review": lambda: caller.post(

@@ -61,10 +61,10 @@ export function App({
       deviceId,
       appVersion: __APP_VERSION__,
       isOnline: () => navigator.onLine,
-      onRevoked: async () => {
+      onRevoked: async (reason) => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
-        await authService.wipeUser(session.user);
+        await authService.wipeUser(session.user, reason);
         close();
       },
     });

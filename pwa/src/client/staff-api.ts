@@ -131,7 +131,7 @@ export interface Conflict {
   server: Record<string, unknown>;
   client: Record<string, unknown>;
   user: PersonRef | null;
-  device: { id: string; name: string } | null;
+  device: DeviceWords | null;
   created_at: string;
   status: 'open' | 'resolved';
   resolution: ConflictChoice | null;
@@ -187,9 +187,19 @@ export interface UserPatch {
   active?: boolean;
 }
 
-export interface DeviceInfo {
+/** A device in words, as the server parses it (server/services/device_names.py). */
+export interface DeviceWords {
   id: string;
+  /** the user agent it gave at login */
   name: string;
+  label?: string | null;
+  model?: string | null;
+  browser?: string | null;
+  os?: string | null;
+  short_id?: string;
+}
+
+export interface DeviceInfo extends DeviceWords {
   last_user: PersonRef | null;
   first_seen_at: string;
   last_seen_at: string;

@@ -50,8 +50,9 @@ export interface SyncDeps {
   random?: () => number;
   timers?: Timers;
   isOnline?: () => boolean;
-  /** Wipe the user's local data; called once when the device turns out revoked. */
-  onRevoked?: () => Promise<void>;
+  /** Wipe the user's local data; called once when the device turns out revoked, with the
+   * admin's reason when one was given. */
+  onRevoked?: (reason: string | null) => Promise<void>;
   pullLimit?: number;
 }
 
@@ -111,9 +112,11 @@ export async function syncOnce(
     if (!batch.some((b) => answered.has(b.change_id)))
       throw new Error('push answer matched no change');
   }
-  // 2. pull pages
+  // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
+  // page of a sync brought: what the device holds after it, not before its push)
+  const left = await store.pendingCount();
   const fetchPage = (cursor: string | null) =>
-    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token));
+    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left));
   let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
   let pulled = 0;
   for (;;) {
@@ -280,7 +283,7 @@ export class SyncLoop {
       if (e instanceof DeviceRevokedError) {
         this.set({ phase: 'revoked' });
         this.stop();
-        await deps.onRevoked?.();
+        await deps.onRevoked?.(e.reason);
         return;
       }
       if (e instanceof AuthLostError) {

@@ -582,6 +582,13 @@ const id = {
   'fieldfit.conflict.merged':
     'Klien ini sudah digabung admin dengan klien lain. Membuka klien yang dipertahankan…',
   'fieldfit.fig.other_kinds': 'Jenis lain',
+  'fieldfit.revoked_reason': 'Alasan dari admin: {reason}',
+  'fieldfit.device.unknown': 'Perangkat tanpa keterangan',
+  'fieldfit.device.label': 'Nama perangkat ini',
+  'fieldfit.device.label_hint': 'Nama yang dikenali admin, misalnya "Tablet Blok A".',
+  'fieldfit.device.label_save': 'Simpan nama',
+  'fieldfit.device.label_saved': 'Nama perangkat disimpan.',
+  'fieldfit.device.label_offline': 'Nama perangkat hanya bisa disimpan saat server terjangkau.',
   // End of field fit.
 };
 
@@ -1163,6 +1170,14 @@ const en: Record<MessageKey, string> = {
   'fieldfit.conflict.merged':
     'An admin merged this client into another one. Opening the client kept…',
   'fieldfit.fig.other_kinds': 'Other kinds',
+  'fieldfit.revoked_reason': "The admin's reason: {reason}",
+  'fieldfit.device.unknown': 'Unidentified device',
+  'fieldfit.device.label': 'Name of this device',
+  'fieldfit.device.label_hint': 'A name your admin will recognise, for example "Tablet Blok A".',
+  'fieldfit.device.label_save': 'Save name',
+  'fieldfit.device.label_saved': 'Device name saved.',
+  'fieldfit.device.label_offline':
+    'The device name can only be saved while the server can be reached.',
   // End of field fit.
 };
 

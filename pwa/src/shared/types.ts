@@ -131,4 +131,6 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: Record<string, string[]>;
+  /** device-revoked: the admin's reason, when one was given (an extension member) */
+  reason?: string | null;
 }

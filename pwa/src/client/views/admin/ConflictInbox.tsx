@@ -10,6 +10,7 @@ import { goListParam, PagedList } from '../staff/nav';
 import { usePage, useStaffApi } from '../staff/remote';
 import { recordSummary } from './conflict-model';
 import { AdminTabs } from './tabs';
+import { deviceName } from './device-words';
 
 const KINDS: ConflictKind[] = ['field', 'delete', 'locked', 'duplicate'];
 
@@ -78,7 +79,7 @@ export function ConflictInbox({ query }: RouteProps) {
               {c.fields.length > 0 && `${c.fields.map((f) => label(c.entity, f)).join(', ')} · `}
               {t('conflict.by', {
                 user: c.user?.display_name ?? t('common.none'),
-                device: c.device?.name ?? t('common.none'),
+                device: deviceName(c.device),
                 time: formatDateTime(c.created_at, 'WIB', lang),
               })}
             </p>
