@@ -150,6 +150,12 @@ export class FakeTransport implements Transport {
     return answer;
   }
 
+  pings = 0;
+  async ping(token: string | null): Promise<unknown> {
+    this.gate(token);
+    this.pings += 1;
+    return {};
+  }
   /** the pending count each pull reported */
   pendingSeen: (number | undefined)[] = [];
   async pull(

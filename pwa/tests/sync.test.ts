@@ -222,6 +222,14 @@ describe('SyncLoop', () => {
     loop.stop();
   });
 
+  it('mirrors_nothing_for_a_user_who_does_not_counsel', async () => {
+    const { server, transport, deps, store } = setup({ mirror: false });
+    server.seed('client', uuid4(), { facility_id: 'fac-1' });
+    const report = await syncOnce(deps);
+    expect([report.pulled, server.pullCursors.length, transport.pings]).toEqual([0, 0, 1]);
+    expect(await store.list('client')).toEqual([]);
+  });
+
   it('reports_what_is_left_after_the_push_with_every_pull', async () => {
     const { transport, deps, edit } = setup();
     await edit(uuid4(), { full_name: 'Siti' });

@@ -40,6 +40,8 @@ class ConflictOut(Schema):
     client = fields.Dict()
     user = fields.Nested(PersonOut, allow_none=True)
     device = fields.Nested(DeviceRefOut, allow_none=True)
+    # the name of the client the record is about (staff lists show it, never a raw id)
+    client_name = fields.String(allow_none=True)
     created_at = fields.DateTime()
     status = fields.String()
     resolution = fields.String(allow_none=True)

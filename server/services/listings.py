@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -50,9 +51,12 @@ def device_view(device: Device, user: User | None, fields: list[str]) -> dict[st
     return columns | device_words(device) | {"last_user": user}
 
 
-def facilities_page(args: dict[str, Any]) -> Page:
-    """Every facility, by code."""
-    return paginate(select(Facility).order_by(Facility.code), args)
+def facilities_page(args: dict[str, Any], scope: Iterable[str] | None = None) -> Page:
+    """Every facility (or those of `scope`), by code."""
+    statement = select(Facility).order_by(Facility.code)
+    if scope is not None:
+        statement = statement.where(Facility.id.in_(list(scope)))
+    return paginate(statement, args)
 
 
 _AUDIT_FILTERS = {

@@ -85,6 +85,9 @@ export interface Transport {
     token: string | null,
     pendingCount?: number,
   ): Promise<PullResponse>;
+  /** One light call that tells whether the server answers and the device is still allowed
+   * (GET /auth/me): the sync of a user whose device mirrors nothing. */
+  ping?(token: string | null): Promise<unknown>;
 }
 
 /** The auth endpoints. */
@@ -118,6 +121,7 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
         token,
       );
     },
+    ping: (token) => requestJson(fetchFn, 'GET', `${base}${API}/auth/me`, undefined, token),
   };
 }
 

@@ -12,7 +12,8 @@ import { Settings } from './views/Settings';
 import { supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';
 
-const FIELD: readonly Role[] = ['counselor', 'admin'];
+// Only counselors work from the device's records (staff read the API: sync.ts `mirror`).
+const FIELD: readonly Role[] = ['counselor'];
 const ALL: readonly Role[] = ['counselor', 'supervisor', 'admin'];
 
 const counselorRoutes: RouteDef[] = [
@@ -46,9 +47,10 @@ const commonRoutes: RouteDef[] = [
   { path: '/relogin', roles: ALL, view: Relogin },
 ];
 
+// The first route of a role in the navigation is its home: an admin lands on the conflict inbox.
 export const ROUTES: readonly RouteDef[] = [
   ...counselorRoutes,
-  ...supervisorRoutes,
   ...adminRoutes,
+  ...supervisorRoutes,
   ...commonRoutes,
 ];

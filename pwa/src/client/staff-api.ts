@@ -132,6 +132,8 @@ export interface Conflict {
   client: Record<string, unknown>;
   user: PersonRef | null;
   device: DeviceWords | null;
+  /** the name of the client the record is about (null: none known) */
+  client_name?: string | null;
   created_at: string;
   status: 'open' | 'resolved';
   resolution: ConflictChoice | null;
@@ -275,6 +277,8 @@ export interface StaffApi {
   devices(q?: PageQuery): Promise<Page<DeviceInfo>>;
   revokeDevice(id: string, reason: string | null): Promise<DeviceInfo>;
   facilities(q?: PageQuery): Promise<Page<Facility>>;
+  /** the caller's own facilities (an admin's: every one) */
+  myFacilities(q?: PageQuery): Promise<Page<Facility>>;
   audit(q?: AuditQuery): Promise<Page<AuditEvent>>;
 }
 
@@ -377,6 +381,7 @@ export function createStaffApi(
     revokeDevice: (did, reason) =>
       json('POST', `/admin/devices/${id(did)}/revoke`, { reason: reason?.trim() || null }),
     facilities: (q = {}) => get('/admin/facilities', q),
+    myFacilities: (q = {}) => get('/review/facilities', q),
     audit: (q = {}) => get('/admin/audit', q),
   };
 }

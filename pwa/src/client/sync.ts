@@ -54,6 +54,9 @@ export interface SyncDeps {
    * admin's reason when one was given. */
   onRevoked?: (reason: string | null) => Promise<void>;
   pullLimit?: number;
+  /** false for a user who does not counsel: nothing is pulled into the device (staff views read
+   * the API); a run pushes what there is and checks the server answers. */
+  mirror?: boolean;
 }
 
 export type SyncPhase = 'idle' | 'syncing' | 'ok' | 'error' | 'offline' | 'auth' | 'revoked';
@@ -111,6 +114,11 @@ export async function syncOnce(
     // A server that answered none of the batch would make us loop forever: stop and retry later.
     if (!batch.some((b) => answered.has(b.change_id)))
       throw new Error('push answer matched no change');
+  }
+  if (deps.mirror === false) {
+    await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
+    await store.setMeta('last_sync_at', deps.clock.now());
+    return { pushed, pulled: 0 };
   }
   // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
   // page of a sync brought: what the device holds after it, not before its push)

@@ -589,6 +589,11 @@ const id = {
   'fieldfit.device.label_save': 'Simpan nama',
   'fieldfit.device.label_saved': 'Nama perangkat disimpan.',
   'fieldfit.device.label_offline': 'Nama perangkat hanya bisa disimpan saat server terjangkau.',
+  'fieldfit.record.unnamed': '(tanpa nama)',
+  'fieldfit.status.staff_short': 'Data langsung dari server',
+  'fieldfit.status.staff':
+    'Akun ini membaca data langsung dari server; perangkat ini tidak menyimpan data wilayah. Isian yang belum dikirim tetap disimpan sebagai draf.',
+  'fieldfit.fig.table_of': 'Tabel: {title}',
   // End of field fit.
 };
 
@@ -1178,6 +1183,11 @@ const en: Record<MessageKey, string> = {
   'fieldfit.device.label_saved': 'Device name saved.',
   'fieldfit.device.label_offline':
     'The device name can only be saved while the server can be reached.',
+  'fieldfit.record.unnamed': '(no name)',
+  'fieldfit.status.staff_short': 'Reading from the server',
+  'fieldfit.status.staff':
+    'This account reads straight from the server; this device keeps no copy of the region. What you type and have not sent is kept as a draft.',
+  'fieldfit.fig.table_of': 'Table: {title}',
   // End of field fit.
 };
 

@@ -49,7 +49,12 @@ function shortTime(ms: number, zone: Zone, nowMs: number): string {
 }
 
 /** The line's few words: how the sync stands. */
-function shortPhase(s: SyncState, conn: ReturnType<typeof connection>, zone: Zone): string {
+function shortPhase(
+  s: SyncState,
+  conn: ReturnType<typeof connection>,
+  zone: Zone,
+  mirrors: boolean,
+): string {
   if (s.phase === 'syncing') {
     const pct = firstSyncPercent(s);
     if (!s.firstSync) return t('status.syncing');
@@ -61,6 +66,7 @@ function shortPhase(s: SyncState, conn: ReturnType<typeof connection>, zone: Zon
   if (conn === 'no-signal') return t('fieldfit.status.no_signal_short');
   if (conn === 'no-server' || s.phase === 'offline') return t('fieldfit.status.no_server_short');
   if (s.phase === 'error') return t('fieldfit.status.error_short');
+  if (!mirrors && s.phase === 'ok') return t('fieldfit.status.staff_short');
   if (s.lastSyncAt === null) return t('status.never');
   return t('fieldfit.status.synced_at', { time: shortTime(s.lastSyncAt, zone, Date.now()) });
 }
@@ -111,6 +117,7 @@ export function StatusBar() {
   const busy = state.phase === 'syncing';
   const conn = connection(state, network);
   const pct = busy && state.firstSync ? firstSyncPercent(state) : null;
+  const mirrors = user.role === 'counselor';
   async function syncNow() {
     await sync.syncNow();
     const after = sync.state;
@@ -145,7 +152,7 @@ export function StatusBar() {
           </span>
           <span class="status-words">
             <span data-testid="sync-status" data-phase={state.phase}>
-              {shortPhase(state, conn, zone)}
+              {shortPhase(state, conn, zone, mirrors)}
             </span>
             <span
               data-testid="pending-count"
@@ -188,6 +195,7 @@ export function StatusBar() {
           {timeText(state.lastSyncAt, zone)}
         </p>
         <p data-testid="sync-detail">{phaseText(state, conn)}</p>
+        {!mirrors && <p data-testid="staff-no-mirror">{t('fieldfit.status.staff')}</p>}
       </div>
       <p class="sr-only" role="status" aria-live="polite">
         {phaseText(state, conn)}

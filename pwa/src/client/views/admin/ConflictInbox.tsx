@@ -73,7 +73,7 @@ export function ConflictInbox({ query }: RouteProps) {
             <a href={`#/admin/conflicts/${c.id}`} data-testid="conflict-open">
               <span class={`badge badge-kind-${c.kind}`}>{label('conflict.kind', c.kind)}</span>{' '}
               <strong>{label('entity', c.entity)}</strong>{' '}
-              {names?.get(c.id) ?? <code>{c.record_id.slice(0, 8)}</code>}
+              {names?.get(c.id) ?? c.client_name ?? t('fieldfit.record.unnamed')}
             </a>
             <p class="meta">
               {c.fields.length > 0 && `${c.fields.map((f) => label(c.entity, f)).join(', ')} · `}

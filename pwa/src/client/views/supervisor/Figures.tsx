@@ -137,7 +137,12 @@ function FigureTableView(props: { s: Summary; table: ReportTable; lang: Lang; ca
   // The facility code and name share the first column on screen.
   const merged = table === 'rehabilitated';
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
+    <div
+      class="table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label={t('fieldfit.fig.table_of', { title: props.caption })}
+    >
       <table class="table" data-testid={`table-${table}`}>
         <thead>
           <tr>
