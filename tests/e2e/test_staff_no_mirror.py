@@ -77,3 +77,22 @@ def test_admin_lands_on_the_conflict_inbox_whose_rows_name_the_client(
     # Admins do not counsel here: no client list in their navigation.
     expect(page.get_by_test_id("nav-clients")).to_have_count(0)
     context.close()
+
+
+def test_a_decision_on_a_session_changed_meanwhile_is_refused_in_bahasa_indonesia(
+    browser: Browser, base_url: str, live_server: LiveServer, e2e_world: E2EWorld
+) -> None:
+    tablet = ApiDevice(live_server, e2e_world.counselor)
+    _, session_id = submitted_session(tablet, e2e_world.facility_id)
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    ui_login(page, e2e_world.supervisor)
+    page.goto(f"/#/supervisor/sessions/{session_id}")
+    expect(page.get_by_test_id("rs-note_data")).to_be_visible()
+    # The counselor sends a correction while the supervisor reads.
+    tablet.push(change("session", session_id, {"note_plan": "Rencana diperbaiki."}, base=1))
+    page.get_by_test_id("review-approve").click()
+    error = page.get_by_test_id("review-error")
+    expect(error).to_contain_text("Sesi ini sudah berubah sejak Anda membukanya")
+    expect(error).not_to_contain_text("reload it")
+    context.close()

@@ -594,6 +594,10 @@ const id = {
   'fieldfit.status.staff':
     'Akun ini membaca data langsung dari server; perangkat ini tidak menyimpan data wilayah. Isian yang belum dikirim tetap disimpan sebagai draf.',
   'fieldfit.fig.table_of': 'Tabel: {title}',
+  'fieldfit.err.stale_version':
+    'Sesi ini sudah berubah sejak Anda membukanya (misalnya konselor mengirim perbaikan). Muat ulang sesi, baca lagi, lalu putuskan.',
+  'fieldfit.err.not_submitted':
+    'Sesi ini sudah diputuskan atau belum dikirim untuk diperiksa. Muat ulang untuk melihat keadaannya sekarang.',
   // End of field fit.
 };
 
@@ -1188,6 +1192,10 @@ const en: Record<MessageKey, string> = {
   'fieldfit.status.staff':
     'This account reads straight from the server; this device keeps no copy of the region. What you type and have not sent is kept as a draft.',
   'fieldfit.fig.table_of': 'Table: {title}',
+  'fieldfit.err.stale_version':
+    'This session changed since you opened it (the counselor may have sent a correction). Reload it, read it again, then decide.',
+  'fieldfit.err.not_submitted':
+    'This session was already decided or is not sent for review. Reload it to see its current state.',
   // End of field fit.
 };
 
