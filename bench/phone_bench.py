@@ -128,12 +128,16 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.backend, tmp) as url:
-        with _serving(url, args.records) as (base_url, _counts), sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            bench_phone(browser, base_url, args.repeat)
-            bench_supervisor(browser, base_url, args.repeat)
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        scratch_database(args.backend, tmp) as url,
+        _serving(url, args.records) as (base_url, _counts),
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        bench_phone(browser, base_url, args.repeat)
+        bench_supervisor(browser, base_url, args.repeat)
+        browser.close()
 
 
 if __name__ == "__main__":
