@@ -69,7 +69,7 @@ def bench_phone(browser: Any, base_url: str, repeat: int) -> None:
         page.wait_for_selector("#client-search")
         page.fill("#client-search", "")
         page.wait_for_timeout(200)  # let the empty query settle before the timed keystroke
-        name = f"Siti Aminah {5 + 8 * (i + 1)}"  # bench.pwa_bench names: k % 10, k % 8
+        name = f"Siti Aminah {1 + 40 * (i + 1)}"  # bench.pwa_bench: first k % 10, last k % 8
         search.append(
             page.evaluate(
                 UNTIL_JS,
