@@ -40,6 +40,7 @@ from server.services.users import add_user
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "pwa" / "dist"
 USERNAME = "bench.konselor"
+SUPERVISOR = "bench.supervisor"
 PASSWORD = "kata-sandi-bench-42"
 CHUNK = 10_000
 WIB = timezone(timedelta(hours=7))
@@ -128,6 +129,14 @@ def _serving(url: str, records: int, dist: Path = DIST) -> Iterator[tuple[str, d
             role="counselor",
             password=PASSWORD,
             display_name="Konselor Bench",
+            facility_codes=[facility.code],
+        )
+        # A supervisor of the facility (bench/phone_bench.py times their way to the queue).
+        add_user(
+            username=SUPERVISOR,
+            role="supervisor",
+            password=PASSWORD,
+            display_name="Supervisor Bench",
             facility_codes=[facility.code],
         )
         db.session.commit()

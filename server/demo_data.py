@@ -148,13 +148,15 @@ ABSENCE_NOTES = {
     "excused": "Klien berhalangan hadir karena jadwal sidang/kunjungan keluarga.",
     "refused": "Klien menolak mengikuti sesi hari ini.",
 }
+# The codes of the app's usual panel (pwa/src/client/session-form.ts URINE_PANEL), so the demo's
+# results read in words ("THC", "Morfin") like those a counselor enters.
 URINE_PANEL = (
     "amphetamine",
     "methamphetamine",
-    "cannabis",
-    "opiates",
+    "thc",
+    "morphine",
+    "benzodiazepine",
     "cocaine",
-    "benzodiazepines",
 )
 # URICA items per subscale (32-item version).
 URICA_SCALES = {

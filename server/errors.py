@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from .services.errors import (
     BadRequest,
+    DeviceRevoked,
     DomainError,
     Forbidden,
     Invalid,
@@ -84,8 +85,9 @@ def problem(
     detail: str = "",
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    members: dict[str, Any] | None = None,
 ) -> Response:
-    """Build an application/problem+json response."""
+    """Build an application/problem+json response (`members`: extension members, RFC 9457)."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
         "title": title,
@@ -94,6 +96,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    body |= members or {}
     response = jsonify(body)
     response.status_code = status
     response.content_type = PROBLEM_JSON
@@ -149,7 +152,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, TooManyAttempts):
             headers["Retry-After"] = str(error.retry_after)
         title = TITLES.get(status, "Error")
-        return problem(status, error.slug, title, error.detail, error.errors, headers)
+        members = {"reason": error.reason} if isinstance(error, DeviceRevoked) else None
+        return problem(status, error.slug, title, error.detail, error.errors, headers, members)
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Response:

@@ -99,6 +99,7 @@ def revoked_device_problem(device: Device | None = None) -> DeviceRevoked:
     return DeviceRevoked(
         "device-revoked",
         "This device was revoked by an administrator; its local data must be erased.",
+        device.revoked_reason if device is not None else None,
     )
 
 

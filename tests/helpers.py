@@ -101,6 +101,9 @@ class DeviceSession:
     def post(self, url: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers=self.headers, **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> Any:
+        return self.client.put(url, headers=self.headers, **kwargs)
+
     def push(self, *changes: dict[str, Any], **report: Any) -> list[dict[str, Any]]:
         body = {"device_id": self.device_id, "changes": list(changes), **report}
         response = self.post("/api/v1/sync/push", json=body)

@@ -113,6 +113,13 @@ describe('parseEdited', () => {
 });
 
 describe('showValue', () => {
+  it('writes_dates_and_instants_like_the_lists', () => {
+    expect(showValue('client', 'birth_date', '1990-05-01', 'id')).toBe('1 Mei 1990');
+    expect(showValue('session', 'occurred_at', '2026-12-02T01:46:00+07:00', 'id')).toBe(
+      '2 Des 2026, 01.46 WIB',
+    );
+  });
+
   it('translates codes and joins lists', () => {
     expect(showValue('session', 'kind', 'individual', 'id')).toBe('Konseling individu');
     expect(showValue('session', 'status', 'returned', 'en')).toBe('Needs revision');

@@ -103,7 +103,12 @@ export class FakeServer {
       record: { ...r.record, version: r.version, deleted: r.deleted, conflict_open: false },
     }));
     const last = page.length ? (page[page.length - 1] as ServerRecord).seq : after;
-    return { changes, cursor: String(last), has_more: rows.length > limit };
+    return {
+      changes,
+      cursor: String(last),
+      has_more: rows.length > limit,
+      remaining: Math.max(0, rows.length - limit),
+    };
   }
 }
 
@@ -145,7 +150,21 @@ export class FakeTransport implements Transport {
     return answer;
   }
 
-  async pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse> {
+  pings = 0;
+  async ping(token: string | null): Promise<unknown> {
+    this.gate(token);
+    this.pings += 1;
+    return {};
+  }
+  /** the pending count each pull reported */
+  pendingSeen: (number | undefined)[] = [];
+  async pull(
+    cursor: string | null,
+    limit: number,
+    token: string | null,
+    pendingCount?: number,
+  ): Promise<PullResponse> {
+    this.pendingSeen.push(pendingCount);
     this.gate(token);
     const answer = this.server.pull(cursor, limit);
     if (this.loseNext) {

@@ -175,13 +175,17 @@ describe('SyncLoop', () => {
     const loop = new SyncLoop(deps);
     transport.faults = ['network', 'network', '500'];
     await loop.start();
-    expect(loop.state.phase).toBe('error');
+    expect(loop.state.phase).toBe('offline');
     expect(timers.lastDelay).toBe(backoffDelay(1, () => 0.5));
     await loop.syncNow();
     expect(loop.state.failures).toBe(2);
     expect(timers.lastDelay).toBe(backoffDelay(2, () => 0.5));
     await loop.syncNow();
-    expect(loop.state.failures).toBe(3);
+    expect([loop.state.failures, loop.state.phase, loop.state.reachable]).toEqual([
+      3,
+      'error',
+      true,
+    ]);
     await loop.syncNow();
     expect(loop.state.phase).toBe('ok');
     expect(loop.state.failures).toBe(0);
@@ -205,6 +209,45 @@ describe('SyncLoop', () => {
     await loop.start();
     expect(loop.state.phase).toBe('offline');
     loop.stop();
+  });
+
+  it('reports_the_server_unreachable_while_the_phone_says_online', async () => {
+    const { transport, deps } = setup({ isOnline: () => true });
+    transport.faults = ['network'];
+    const loop = new SyncLoop(deps);
+    await loop.start();
+    expect([loop.state.phase, loop.state.reachable]).toEqual(['offline', false]);
+    await loop.syncNow();
+    expect([loop.state.phase, loop.state.reachable]).toEqual(['ok', true]);
+    loop.stop();
+  });
+
+  it('mirrors_nothing_for_a_user_who_does_not_counsel', async () => {
+    const { server, transport, deps, store } = setup({ mirror: false });
+    server.seed('client', uuid4(), { facility_id: 'fac-1' });
+    const report = await syncOnce(deps);
+    expect([report.pulled, server.pullCursors.length, transport.pings]).toEqual([0, 0, 1]);
+    expect(await store.list('client')).toEqual([]);
+  });
+
+  it('reports_what_is_left_after_the_push_with_every_pull', async () => {
+    const { transport, deps, edit } = setup();
+    await edit(uuid4(), { full_name: 'Siti' });
+    await syncOnce(deps);
+    // The push took the one edit: the device holds nothing, so it says 0, not 1.
+    expect(transport.pendingSeen).toEqual([0]);
+  });
+
+  it('publishes_received_and_total_of_every_page', async () => {
+    const { server, deps } = setup({ pullLimit: 2 });
+    for (let i = 0; i < 5; i++) server.seed('client', uuid4(), { facility_id: 'fac-1' });
+    const seen: [number, number | null][] = [];
+    await syncOnce(deps, (received, total) => seen.push([received, total]));
+    expect(seen).toEqual([
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
   });
 
   it('asks_for_login_when_refresh_is_refused', async () => {

@@ -45,7 +45,10 @@ class Device(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(UUID, primary_key=True)
+    # what the device said it is at login (its browser's user agent)
     name: Mapped[str] = mapped_column(String(120), default="")
+    # what its user calls it ("Tablet Blok A")
+    label: Mapped[str | None] = mapped_column(String(60), nullable=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -10,6 +10,7 @@ from ..json_body import Blueprint
 from ..models import Facility, User
 from ..models.wire import record_to_wire
 from ..schemas.admin import (
+    DEVICE_WORDS,
     AdminUserOut,
     AuditArgs,
     AuditPageOut,
@@ -87,7 +88,9 @@ def reset_password(body: dict[str, Any], user_id: UUID) -> None:
 # Devices
 
 
-DEVICE_FIELDS = [name for name in DeviceOut().fields if name != "last_user"]
+DEVICE_FIELDS = [
+    name for name in DeviceOut().fields if name != "last_user" and name not in DEVICE_WORDS
+]
 
 
 @blp.get("/devices")

@@ -7,7 +7,14 @@ from typing import Any
 from flask import request
 
 from ..json_body import Blueprint
-from ..schemas.auth import LoginIn, RefreshIn, TokenPairOut, UserOut
+from ..schemas.auth import (
+    DeviceLabelIn,
+    DeviceLabelOut,
+    LoginIn,
+    RefreshIn,
+    TokenPairOut,
+    UserOut,
+)
 from ..security import (
     current_caller,
     login_required,
@@ -49,6 +56,16 @@ def logout() -> None:
     """End this session: every token of its family is revoked."""
     with unit_of_work():
         auth.logout(current_caller())
+
+
+@blp.put("/device")
+@login_required()
+@blp.arguments(DeviceLabelIn)
+@blp.response(200, DeviceLabelOut)
+def label_device(body: dict[str, Any]) -> Any:
+    """Name the caller's own device ("Tablet Blok A"), so admins can tell it from the others."""
+    with unit_of_work():
+        return auth.label_device(current_caller(), body["label"])
 
 
 @blp.get("/me")

@@ -62,8 +62,7 @@ def export(args: dict[str, Any]) -> Response:
     year, table, kind, facility_id = args["year"], args["table"], args["format_"], _facility(args)
     caller = current_caller()
     figures = disclosed(caller, reports.summary(year, reports.scope_of(caller, facility_id)))
-    header, rows = reports.table_rows(figures, table)
-    body = reports.to_csv(header, rows) if kind == "csv" else reports.to_xlsx(table, header, rows)
+    body = reports.export_table(figures, table, kind)
     audit("export", facility_id=facility_id, table=table, year=year, format=kind)
     db.session.commit()
     filename = f"pulih-{table}-{year}.{kind}"

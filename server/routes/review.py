@@ -9,9 +9,12 @@ from marshmallow import RAISE
 from ..extensions import db
 from ..json_body import Blueprint
 from ..models.wire import record_to_wire
+from ..schemas.admin import FacilityPageOut
+from ..schemas.common import PageArgs
 from ..schemas.review import QueueArgs, QueueOut, ReviewIn, SessionOut
 from ..schemas.rules import RECORD_READERS
 from ..security import current_caller, login_required
+from ..services import listings
 from ..services.review import read_session, review_queue, review_session
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Session review")
@@ -54,3 +57,13 @@ def queue(args: dict[str, Any]) -> dict[str, Any]:
         page=args["page"],
         per_page=args["per_page"],
     )
+
+
+@blp.get("/review/facilities")
+@login_required("supervisor", "admin", "official")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, FacilityPageOut)
+def my_facilities(args: dict[str, Any]) -> dict[str, Any]:
+    """The facilities the caller oversees, by code: staff views read them here, not from a
+    regional mirror on the device."""
+    return listings.facilities_page(args, current_caller().facility_ids)

@@ -66,7 +66,7 @@ def pull_changes(args: dict[str, Any]) -> Response:
     if not page.has_more:  # caught up: this is the device's last sync
         device = db.session.get(Device, caller.device_id)
         if device is not None:
-            touch_device(device)
+            touch_device(device, {"pending_count": args["pending_count"]})
     if page.size:
         audit("pull", records=page.size)
     db.session.commit()

@@ -67,7 +67,21 @@ class UserPageOut(PageOut):
     items = fields.List(fields.Nested(AdminUserOut))
 
 
-class DeviceOut(Schema):
+class DeviceWords(Schema):
+    """A device in words (services/device_names.py): parsed from its user agent, its user's name
+    for it, and a short id."""
+
+    label = fields.String(allow_none=True)
+    model = fields.String(allow_none=True)
+    browser = fields.String(allow_none=True)
+    os = fields.String(allow_none=True)
+    short_id = fields.String()
+
+
+DEVICE_WORDS = tuple(DeviceWords().fields)
+
+
+class DeviceOut(DeviceWords):
     id = fields.String()
     name = fields.String()
     last_user = fields.Nested(PersonOut, allow_none=True)

@@ -14,6 +14,15 @@ class LoginIn(Schema):
     device_name = Text(load_default="", max_len=120)
 
 
+class DeviceLabelIn(Schema):
+    label = Text(required=True, max_len=60)
+
+
+class DeviceLabelOut(Schema):
+    id = fields.String()
+    label = fields.String(allow_none=True)
+
+
 class RefreshIn(Schema):
     refresh_token = Text(required=True, min_len=1, max_len=200)
 

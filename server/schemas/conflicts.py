@@ -6,13 +6,25 @@ from marshmallow import Schema, fields, validate
 
 from sync import ConflictKind
 
+from ..services.device_names import device_words
 from .common import PageArgs, PageOut, PersonOut
 from .rules import RESOLUTION_CHOICES
 
 
+def _words(key: str) -> fields.Function:
+    return fields.Function(lambda device: device_words(device)[key], allow_none=True)
+
+
 class DeviceRefOut(Schema):
+    """The device a conflicting change came from, in words (services/device_names.py)."""
+
     id = fields.String()
     name = fields.String()
+    label = _words("label")
+    model = _words("model")
+    browser = _words("browser")
+    os = _words("os")
+    short_id = _words("short_id")
 
 
 class ConflictOut(Schema):
@@ -28,6 +40,8 @@ class ConflictOut(Schema):
     client = fields.Dict()
     user = fields.Nested(PersonOut, allow_none=True)
     device = fields.Nested(DeviceRefOut, allow_none=True)
+    # the name of the client the record is about (staff lists show it, never a raw id)
+    client_name = fields.String(allow_none=True)
     created_at = fields.DateTime()
     status = fields.String()
     resolution = fields.String(allow_none=True)

@@ -67,6 +67,8 @@ class PullArgs(Schema):
 
     cursor = Text(load_default=None, max_len=200)
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+    # What the device still holds to push, reported with the pull that ends its sync.
+    pending_count = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10**9))
 
 
 class PulledOut(Schema):
@@ -81,6 +83,9 @@ class PullOut(Schema):
     changes = fields.List(fields.Nested(PulledOut))
     cursor = fields.String()
     has_more = fields.Boolean()
+    remaining = fields.Integer(
+        metadata={"description": "About how many records the next pages hold (0 when caught up)."}
+    )
 
 
 class ChangeIn(Schema):

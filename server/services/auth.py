@@ -93,3 +93,12 @@ def logout(caller: Caller) -> None:
     if token is not None:
         revoke_tokens(Token.family_id == token.family_id)
     audit("logout")
+
+
+def label_device(caller: Caller, label: str) -> Device:
+    """Set the name the caller gives their own device (blank: none)."""
+    device = db.session.get(Device, caller.device_id)
+    assert device is not None  # a valid token names a device that exists
+    device.label = label.strip() or None
+    audit("label_device", entity="device", record_id=device.id)
+    return device

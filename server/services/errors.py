@@ -53,10 +53,11 @@ INVALID_TOKEN = 'Bearer error="invalid_token"'
 
 
 class DeviceRevoked(Unauthorized):
-    """The device was revoked by an admin: it must wipe itself."""
+    """The device was revoked by an admin: it must wipe itself (`reason`: the admin's words)."""
 
-    def __init__(self, slug: str, detail: str) -> None:
+    def __init__(self, slug: str, detail: str, reason: str | None = None) -> None:
         super().__init__(slug, detail, challenge=INVALID_TOKEN)
+        self.reason = reason
 
 
 class Forbidden(DomainError):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import AuditEvent, ChangeLog, Device, Facility, User
+from .device_names import device_words
 
 Page = dict[str, Any]
 AnySelect = Select[*tuple[Any, ...]]
@@ -44,13 +46,17 @@ def devices_page(args: dict[str, Any], fields: list[str]) -> Page:
 
 
 def device_view(device: Device, user: User | None, fields: list[str]) -> dict[str, Any]:
-    """A device's columns with its last user."""
-    return {name: getattr(device, name) for name in fields} | {"last_user": user}
+    """A device's columns with its last user, and the device in words."""
+    columns = {name: getattr(device, name) for name in fields}
+    return columns | device_words(device) | {"last_user": user}
 
 
-def facilities_page(args: dict[str, Any]) -> Page:
-    """Every facility, by code."""
-    return paginate(select(Facility).order_by(Facility.code), args)
+def facilities_page(args: dict[str, Any], scope: Iterable[str] | None = None) -> Page:
+    """Every facility (or those of `scope`), by code."""
+    statement = select(Facility).order_by(Facility.code)
+    if scope is not None:
+        statement = statement.where(Facility.id.in_(list(scope)))
+    return paginate(statement, args)
 
 
 _AUDIT_FILTERS = {

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, literal_column, select, union_all
+from sqlalchemy import BindParameter, Select, bindparam, func, literal_column, select, union_all
 
 from ..extensions import db
 from ..models import ENTITY_MODELS
@@ -100,6 +100,22 @@ def _page_rows(
     return list(rows[:limit]), len(rows) > limit
 
 
+def _remaining(facility_ids: Iterable[str], after: int) -> int:
+    """How many records in scope changed after `after`: what the next pages will bring, at most.
+
+    An estimate for a progress bar (records changing meanwhile make it grow), read on the same
+    (facility_id, seq) index as the page.
+    """
+    scope = list(facility_ids)
+    counts = union_all(
+        *(
+            select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
+            for model in ENTITY_MODELS.values()
+        )
+    ).subquery()
+    return int(db.session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
+
+
 class EncodedPage(NamedTuple):
     """A pull page as the JSON text of the answer, with what the route needs to know of it."""
 
@@ -116,6 +132,7 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
     one was restored over: the answer is an empty page saying `"reset": true`, with a cursor at
     the start of this epoch's feed (docs/protocol.md, "After a restore").
     L4: the cursor is the last seq of the page (or unchanged when the page is empty).
+    `remaining` (an extension, docs/protocol.md) estimates what the next pages hold.
     """
     state = feed_state(db.session)
     if (cursor.epoch is not None and cursor.epoch != state.epoch) or cursor.seq > state.seq:
@@ -131,7 +148,11 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
     )
     next_cursor = encode_cursor(rows[-1][2] if rows else after, state.epoch)
     more = "true" if has_more else "false"
-    text = f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more}}}'
+    remaining = _remaining(facility_ids, rows[-1][2]) if has_more else 0
+    text = (
+        f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more},'
+        f'"remaining":{remaining}}}'
+    )
     return EncodedPage(text, len(rows), has_more)
 
 

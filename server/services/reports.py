@@ -33,7 +33,7 @@ from ..schemas.rules import (
     SESSION_KINDS,
 )
 from ..security import Caller, require_facility
-from . import outcomes
+from . import outcomes, report_labels
 
 WIB = timezone(timedelta(hours=7))
 RISKS = ("low", "moderate", "high")
@@ -414,25 +414,51 @@ def _cell(value: Any) -> Any:
     return text
 
 
+def export_table(figures: dict[str, Any], table: str, kind: str) -> bytes:
+    """One table of a summary as a file for people: words for codes (report_labels), CSV or XLSX."""
+    codes, rows = table_rows(figures, table)
+    header, shown = report_labels.localize(table, codes, rows)
+    if kind == "csv":
+        return to_csv(header, shown)
+    return to_xlsx(report_labels.SHEETS.get(table, table), header, shown, codes)
+
+
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """A CSV file (UTF-8, header row; an empty cell for no value)."""
+    """A CSV file (UTF-8 with a BOM, so Excel reads it right; an empty cell for no value)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([["" if v is None else _cell(v) for v in row] for row in rows])
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    """An XLSX workbook of one sheet: a header row, numbers stored as numbers."""
+def to_xlsx(
+    title: str, header: list[str], rows: list[list[Any]], codes: list[str] | None = None
+) -> bytes:
+    """An XLSX workbook of one sheet: a bold header row that stays in view, columns as wide as
+    their text, numbers stored as numbers and formatted by column (`codes`: the columns' codes)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
     for row in rows:
         sheet.append([_cell(v) for v in row])
+    columns = codes or header
+    for index, column in enumerate(sheet.iter_cols(min_row=1), start=1):
+        code = columns[index - 1] if index - 1 < len(columns) else ""
+        for cell in column[1:]:
+            fmt = report_labels.number_format(code, cell.value)
+            if fmt:
+                cell.number_format = fmt
+        width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, width + 2))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

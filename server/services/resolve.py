@@ -315,6 +315,19 @@ def audit_conflict(action: str, conflict: Conflict, **detail: Any) -> None:
     )
 
 
+def _client_name(conflict: Conflict) -> str | None:
+    """The name of the client a conflict's record is about, so staff lists never show raw ids."""
+    model = ENTITY_MODELS[conflict.entity]
+    record = db.session.get(model, conflict.record_id)
+    if record is None:
+        return None
+    client = record if conflict.entity == "client" else None
+    client_id = getattr(record, "client_id", None)
+    if client is None and client_id:
+        client = db.session.get(ENTITY_MODELS["client"], client_id)
+    return getattr(client, "full_name", None) or None
+
+
 def describe(conflicts: list[Conflict], *, with_current: bool = False) -> list[dict[str, Any]]:
     """Conflicts as the API shows them, with their author and device (and the records now)."""
     user_ids = {c.user_id for c in conflicts if c.user_id}
@@ -345,6 +358,7 @@ def describe(conflicts: list[Conflict], *, with_current: bool = False) -> list[d
         }
         item["user"] = users.get(conflict.user_id or "")
         item["device"] = devices.get(conflict.device_id or "")
+        item["client_name"] = _client_name(conflict)
         if with_current:
             model = ENTITY_MODELS[conflict.entity]
             record = db.session.get(model, conflict.record_id)

@@ -236,6 +236,12 @@ def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     expect(page.get_by_test_id("sync-status")).to_be_visible()
 
 
+def ui_log_out(page: Any) -> None:
+    """Log out through the menu (it is out of the main bar)."""
+    page.get_by_test_id("menu-open").click()
+    page.get_by_test_id("logout").click()
+
+
 def wait_for_sync(page: Any) -> None:
     """Wait until a sync run finished well and the status bar shows its time."""
     from playwright.sync_api import expect

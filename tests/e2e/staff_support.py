@@ -136,7 +136,17 @@ def ui_login(page: Page, username: str, *, here: bool = False) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
+    expect(page.get_by_test_id("menu-open")).to_be_visible()
+
+
+def admin_device_row(browser: Any, base_url: str, admin: str, device_id: str) -> tuple[Any, Any]:
+    """An admin's own browser on the devices list: (its context, the row of `device_id`)."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    ui_login(page, admin)
+    page.get_by_test_id("nav-admin").click()
+    page.get_by_test_id("tab-devices").click()
+    return context, page.locator(f'[data-testid="device-row"][data-id="{device_id}"]')
 
 
 def browser_device_id(page: Page) -> str:

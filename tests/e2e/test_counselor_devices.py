@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     last_sync_ms,
     open_tablet,
     ui_log_in,
+    ui_log_out,
     ui_log_session,
     ui_register_client,
     ui_send_session,
@@ -107,7 +108,7 @@ def test_a_second_user_on_the_same_tablet_sees_nothing_of_the_first(
     context.set_offline(True)
     ui_register_client(page, "REG-2024-101", "Dewi Belum Terkirim")  # still in the outbox
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
-    page.get_by_test_id("logout").click()
+    ui_log_out(page)
     context.set_offline(False)
 
     ui_log_in(page, other)
@@ -118,7 +119,7 @@ def test_a_second_user_on_the_same_tablet_sees_nothing_of_the_first(
     expect(page.get_by_test_id("client-row")).to_have_count(0)
     page.goto("/#/clients/new")
     expect(page.get_by_test_id("client-facility_id")).not_to_contain_text("Lapas Uji")
-    page.get_by_test_id("logout").click()
+    ui_log_out(page)
 
     # The first user's records and unsent change are still on the tablet, for her alone.
     ui_log_in(page, e2e_world.counselor)

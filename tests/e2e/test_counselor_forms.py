@@ -53,6 +53,9 @@ def test_every_form_writes_changes_the_server_accepts(
     page.get_by_test_id("nav-group").click()
     page.get_by_test_id("session-note-data").fill("Morning meeting: topik kejujuran.")
     page.get_by_test_id("session-note-assessment").fill("Kelompok aktif; dua klien diam.")
+    for name in ("Andi", "Bayu"):
+        page.get_by_test_id("participant-search").fill(name)
+        page.get_by_test_id("participant-add").click()
     statuses = page.get_by_test_id("participant-status")
     expect(statuses).to_have_count(2)
     statuses.nth(0).select_option("attended")

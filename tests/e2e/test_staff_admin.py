@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PASSWORD, E2EWorld, LiveServer
-from tests.e2e.staff_support import browser_device_id, log_in, ui_login
+from tests.e2e.staff_support import admin_device_row, browser_device_id, log_in, ui_login
 
 USER_DB_NAMES = "async () => (await indexedDB.databases()).map((d) => d.name)"
 
@@ -24,12 +24,7 @@ def test_revoked_device_wipes_itself_at_its_next_sync(
     user_db = f"pulih-{_user_id(live_server, e2e_world.counselor)}"
     assert user_db in counselor.evaluate(USER_DB_NAMES)
 
-    admin_ctx = browser.new_context(base_url=base_url)
-    admin = admin_ctx.new_page()
-    ui_login(admin, e2e_world.admin)
-    admin.get_by_test_id("nav-admin").click()
-    admin.get_by_test_id("tab-devices").click()
-    row = admin.locator(f'[data-testid="device-row"][data-id="{device_id}"]')
+    admin_ctx, row = admin_device_row(browser, base_url, e2e_world.admin, device_id)
     expect(row.get_by_test_id("device-user")).to_contain_text(e2e_world.counselor)
     row.get_by_test_id("device-revoke").click()
     # Nothing happens before the confirmation; cancelling leaves the device alone.

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from server.services import report_labels
 from tests.e2e.conftest import E2EWorld, LiveServer
 from tests.e2e.staff_support import (
     ApiDevice,
@@ -67,8 +68,8 @@ def seed_year(tablet: ApiDevice, facility_id: str) -> None:
     assert {r["status"] for r in results} == {"applied"}, results
 
 
-def download_xlsx(page: Page, table: str, tmp_path: Path) -> list[dict[str, Any]]:
-    """Click the table's XLSX button; the downloaded sheet's rows as {column code: value}."""
+def download_xlsx(page: Page, table: str, tmp_path: Path) -> list[list[Any]]:
+    """Click the table's XLSX button; the downloaded sheet's rows, the header first."""
     with page.expect_download() as info:
         page.get_by_test_id(f"export-{table}-xlsx").click()
     download = info.value
@@ -76,9 +77,8 @@ def download_xlsx(page: Page, table: str, tmp_path: Path) -> list[dict[str, Any]
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     sheet = load_workbook(path).active
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    header = [str(h) for h in rows[0]]
-    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "B2"
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
 
 
 def as_text(value: Any) -> str:
@@ -106,11 +106,15 @@ def test_xlsx_export_holds_the_numbers_on_the_screen(
 
     for table in ("rehabilitated", "sessions_by_kind_month", "attendance", "pipeline"):
         screen = page.get_by_test_id(f"table-{table}").evaluate(SCREEN_TABLE)
-        sheet = download_xlsx(page, table, tmp_path)
-        assert len(screen) == len(sheet), table
-        for on_screen, in_file in zip(screen, sheet, strict=True):
-            for code, value in on_screen.items():
-                assert value == as_text(in_file[code]), (table, code, on_screen, in_file)
+        header, *sheet = download_xlsx(page, table, tmp_path)
+        # The file says in words what the screen keeps as codes (report_labels), same numbers.
+        codes = list(screen[0])
+        words, expected = report_labels.localize(table, codes, [list(r.values()) for r in screen])
+        assert [h for h in header if h != "Nama fasilitas"] == words, table
+        names = header.index("Nama fasilitas") if "Nama fasilitas" in header else None
+        for want, in_file in zip(expected, sheet, strict=True):
+            got = [as_text(v) for i, v in enumerate(in_file) if i != names]
+            assert got == want, (table, want, in_file)
 
     rehabilitated = page.get_by_test_id("table-rehabilitated").evaluate(SCREEN_TABLE)
     assert rehabilitated[-1] | {"facility_code": "TOTAL"} == {

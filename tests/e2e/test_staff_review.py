@@ -233,7 +233,7 @@ def test_an_address_opened_as_the_app_opens_is_kept(
     # moved from the bare root to its home page): the address wins.
     page.evaluate(
         """(hash) => new MutationObserver((_, observer) => {
-          if (!document.querySelector('[data-testid="logout"]')) return;
+          if (!document.querySelector('[data-testid="menu-open"]')) return;
           observer.disconnect();
           location.hash = hash;
         }).observe(document.body, { childList: true, subtree: true })""",

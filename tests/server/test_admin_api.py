@@ -261,6 +261,76 @@ def test_revoked_device_is_told_to_wipe_on_its_next_pull(client, world, admin):
     assert DeviceSession(client, "konselor.a").get("/api/v1/sync/pull").status_code == 200
 
 
+ANDROID_TABLET = (
+    "Mozilla/5.0 (Linux; Android 11; SM-T505) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36"
+)
+
+
+def test_devices_read_as_model_browser_system_label_and_short_id(client, world, admin):
+    device_id = new_id()
+    response = client.post(
+        "/api/v1/auth/login",
+        json={
+            "username": "konselor.a",
+            "password": PASSWORD,
+            "device_id": device_id,
+            "device_name": ANDROID_TABLET,
+        },
+    )
+    token = response.get_json()["access_token"]
+    named = client.put(
+        "/api/v1/auth/device",
+        json={"label": "  Tablet Blok A "},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert named.status_code == 200
+    assert named.get_json() == {"id": device_id, "label": "Tablet Blok A"}
+    [row] = [
+        d for d in admin.get("/api/v1/admin/devices").get_json()["items"] if d["id"] == device_id
+    ]
+    assert {k: row[k] for k in ("label", "model", "browser", "os", "short_id")} == {
+        "label": "Tablet Blok A",
+        "model": "SM-T505",
+        "browser": "Chrome 120",
+        "os": "Android 11",
+        "short_id": device_id[:8],
+    }
+
+
+@pytest.mark.parametrize("body", [{}, {"label": "x" * 61}, {"label": 5}, {"label": "a\u0000b"}])
+def test_a_bad_device_label_is_422(client, world, body):
+    device = DeviceSession(client, "konselor.a")
+    response = device.put("/api/v1/auth/device", json=body)
+    assert response.status_code == 422
+    assert "label" in response.get_json()["errors"]
+
+
+def test_the_pull_that_ends_a_sync_reports_what_the_device_still_holds(client, world, admin):
+    device = DeviceSession(client, "konselor.a")
+    device.report(app_version="1.2.3", pending_count=1)  # counted before its push went out
+    assert device.get("/api/v1/sync/pull?pending_count=0").status_code == 200
+    [row] = [
+        d
+        for d in admin.get("/api/v1/admin/devices").get_json()["items"]
+        if d["id"] == device.device_id
+    ]
+    assert row["pending_count"] == 0
+    assert device.get("/api/v1/sync/pull?pending_count=-1").status_code == 422
+
+
+def test_the_revoked_device_hears_the_admins_reason(client, world, admin):
+    device = DeviceSession(client, "konselor.a")
+    admin.post(
+        f"/api/v1/admin/devices/{device.device_id}/revoke", json={"reason": "Hilang di blok C"}
+    )
+    body = device.get("/api/v1/sync/pull").get_json()
+    assert (body["type"].rsplit("/", 1)[-1], body["reason"]) == (
+        "device-revoked",
+        "Hilang di blok C",
+    )
+
+
 def test_revoking_twice_is_409_and_unknown_device_404(client, admin):
     device = DeviceSession(client, "konselor.a")
     url = f"/api/v1/admin/devices/{device.device_id}/revoke"

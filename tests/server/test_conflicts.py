@@ -165,7 +165,15 @@ def test_list_shows_conflicts_newest_first_with_author_and_device(world, devices
         "username": "konselor.a2",
         "display_name": "Konselor A2",
     }
-    assert item["device"] == {"id": b.device_id, "name": "test tablet"}
+    assert item["device"] == {
+        "id": b.device_id,
+        "name": "test tablet",
+        "label": None,
+        "model": None,
+        "browser": None,
+        "os": None,
+        "short_id": b.device_id[:8],
+    }
     assert (item["status"], item["resolution"], item["resolved_by"]) == ("open", None, None)
 
 

@@ -86,6 +86,30 @@ def test_pages_respect_the_limit_and_cover_everything(client, world):
     assert len(seen) == len(set(seen)) == 25
 
 
+def test_each_page_estimates_what_the_next_pages_hold(client, world):
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    device.push(
+        *(
+            change("session", new_id(), session_fields(world.facility_a, client_id))
+            for _ in range(11)
+        )
+    )
+    # facility + client + 11 sessions = 13 records in scope
+    remaining, received, cursor = [], 0, None
+    while True:
+        query = "?limit=5" + (f"&cursor={cursor}" if cursor else "")
+        body = device.get("/api/v1/sync/pull" + query).get_json()
+        received += len(body["changes"])
+        remaining.append(body["remaining"])
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            break
+    assert remaining == [8, 3, 0]
+    assert received == 13
+
+
 def test_limit_above_1000_is_a_problem(client, world):
     device = DeviceSession(client, "konselor.a")
     response = device.get("/api/v1/sync/pull?limit=1001")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,14 @@ from server.models import (
     Enrollment,
 )
 from server.models.common import utcnow
-from server.schemas.rules import ENROLLMENT_STATUSES, PROGRAMS, REPORT_TABLES
+from server.schemas.rules import (
+    ATTENDANCE,
+    ENROLLMENT_STATUSES,
+    PROGRAMS,
+    REPORT_TABLES,
+    SESSION_KINDS,
+)
+from server.services import report_labels
 from server.services.feed import allocate
 from tests.helpers import DeviceSession, login, new_id
 
@@ -415,12 +423,13 @@ def _export(device: DeviceSession, table: str, kind: str) -> list[list[Any]]:
     )
     if kind == "csv":
         assert response.content_type == "text/csv; charset=utf-8"
+        assert response.data.startswith(codecs.BOM_UTF8)  # Excel then reads it as UTF-8
         return [
             [_number(cell) for cell in row]
-            for row in csv.reader(io.StringIO(response.data.decode("utf-8")))
+            for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig")))
         ]
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert sheet.title == table
+    assert sheet.title == report_labels.SHEETS[table]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -445,25 +454,64 @@ def test_exports_match_the_summary(client, dataset):
     body = _get(admin, "/api/v1/reports/summary?year=2023")
     rehab = body["rehabilitated"]
     assert _export(admin, "rehabilitated", "xlsx") == [
-        ["facility_code", "facility_name", "total", "rehab_medis", "rehab_sosial", "pasca_rehab"],
+        [
+            "Kode fasilitas",
+            "Nama fasilitas",
+            "Jumlah",
+            "Rehabilitasi medis",
+            "Rehabilitasi sosial",
+            "Pascarehabilitasi",
+        ],
         *[
             [f["code"], f["name"], f["total"], *(f["by_program"][p] for p in PROGRAMS)]
             for f in rehab["by_facility"]
         ],
-        ["TOTAL", None, rehab["total"], *(rehab["by_program"][p] for p in PROGRAMS)],
+        ["JUMLAH", None, rehab["total"], *(rehab["by_program"][p] for p in PROGRAMS)],
     ]
     sessions = _export(admin, "sessions_by_kind_month", "csv")
+    assert sessions[0] == ["Jenis sesi", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu",
+                           "Sep", "Okt", "Nov", "Des", "Jumlah"]  # fmt: skip
     rows = {row[0]: row[1:] for row in sessions[1:]}
-    assert rows["individual"] == [*body["sessions_by_kind_month"]["by_kind"]["individual"], 3]
-    assert rows["TOTAL"] == [*body["sessions_by_kind_month"]["by_month"], 5]
+    by_kind = body["sessions_by_kind_month"]["by_kind"]
+    assert rows["Konseling individu"] == [*by_kind["individual"], 3]
+    assert rows["JUMLAH"] == [*body["sessions_by_kind_month"]["by_month"], 5]
     attendance = {row[0]: row for row in _export(admin, "attendance", "csv")[1:]}
-    assert attendance["individual"][1] == body["attendance"]["total"]
-    assert attendance["individual"][-1] == body["attendance"]["rate"]
+    assert attendance["Sesi satu klien"][1] == body["attendance"]["total"]
+    assert attendance["Sesi satu klien"][-1] == body["attendance"]["rate"]
     pipeline = dict(_export(admin, "pipeline", "xlsx")[1:])
-    assert pipeline["submitted_waiting_count"] == 2
-    assert pipeline["review_time_median_hours"] == 19.0
+    assert pipeline["Menunggu pemeriksaan (sesi)"] == 2
+    assert pipeline["Median waktu pemeriksaan (jam)"] == 19.0
     risks = {row[0]: row[1:] for row in _export(admin, "assist_risk_at_intake", "csv")[1:]}
-    assert risks["amphetamine"] == [0, 1, 2]
+    assert risks["Stimulan jenis amfetamin"] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_exports_name_no_code_a_reader_would_not_know(client, dataset, table):
+    admin = DeviceSession(client, "admin")
+    rows = _export(admin, table, "csv")
+    codes = set(report_labels.COLUMNS) | set(report_labels.CODES)
+    for cell in [*rows[0], *(row[0] for row in rows[1:])]:
+        assert cell not in codes, cell
+        assert not (isinstance(cell, str) and "_" in cell), cell
+
+
+def test_every_code_of_the_vocabulary_has_words():
+    from server.instruments.assist import SUBSTANCES
+    from server.services.reports import RISKS
+
+    vocabulary = {*PROGRAMS, *ENROLLMENT_STATUSES, *SESSION_KINDS, *ATTENDANCE, *SUBSTANCES, *RISKS}
+    assert sorted(vocabulary - set(report_labels.CODES)) == []
+
+
+def test_xlsx_header_is_bold_and_frozen_with_widths_and_number_formats(client, dataset):
+    admin = DeviceSession(client, "admin")
+    response = admin.get("/api/v1/reports/export?year=2023&table=attendance&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "B2"
+    assert sheet.column_dimensions["A"].width >= len("Peserta sesi kelompok")
+    total, rate = sheet.cell(row=2, column=2), sheet.cell(row=2, column=sheet.max_column)
+    assert (total.number_format, rate.number_format) == ("#,##0", "0.0%")
 
 
 def test_demo_province_figures(client, app):

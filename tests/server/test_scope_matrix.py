@@ -30,6 +30,20 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (403, 403),
     },
+    # a device names only itself: no facility is involved
+    "label-device": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+    # the caller's own facilities (an admin's: all); never another's
+    "my-facilities": {
+        "counselor": (403, 403),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
     "push": {
         "counselor": ("applied", "rejected"),
         "supervisor": (403, 403),
@@ -199,6 +213,8 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
     f = data["facility"]
     calls = {
         "me": lambda: caller.get("/api/v1/auth/me"),
+        "my-facilities": lambda: caller.get("/api/v1/review/facilities"),
+        "label-device": lambda: caller.put("/api/v1/auth/device", json={"label": "Tablet A"}),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
         "session": lambda: caller.get(f"/api/v1/sessions/{data['session']}"),
         "review": lambda: caller.post(
@@ -267,6 +283,10 @@ def test_scope_matrix(client, world, route, role, side):
         facilities = {c["record"]["facility_id"] for c in response.get_json()["changes"]}
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
         assert facilities <= allowed
+    if route == "my-facilities" and expected == 200:
+        ids = {f["id"] for f in response.get_json()["items"]}
+        allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
+        assert ids == allowed
     if route == "queue" and expected == 200:
         body = response.get_json()
         assert {i["record"]["facility_id"] for i in body["items"]} <= {data["facility"]}

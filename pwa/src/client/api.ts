@@ -78,7 +78,16 @@ export async function requestJson<T>(
 /** What the sync loop needs from the network. */
 export interface Transport {
   push(body: PushRequest, token: string | null): Promise<PushResponse>;
-  pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse>;
+  /** `pendingCount`: what the device still holds to push, reported with its sync's pull */
+  pull(
+    cursor: string | null,
+    limit: number,
+    token: string | null,
+    pendingCount?: number,
+  ): Promise<PullResponse>;
+  /** One light call that tells whether the server answers and the device is still allowed
+   * (GET /auth/me): the sync of a user whose device mirrors nothing. */
+  ping?(token: string | null): Promise<unknown>;
 }
 
 /** The auth endpoints. */
@@ -100,9 +109,10 @@ const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Transport {
   return {
     push: (body, token) => requestJson(fetchFn, 'POST', `${base}${API}/sync/push`, body, token),
-    pull: (cursor, limit, token) => {
+    pull: (cursor, limit, token, pendingCount) => {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cursor) q.set('cursor', cursor);
+      if (pendingCount !== undefined) q.set('pending_count', String(pendingCount));
       return requestJson(
         fetchFn,
         'GET',
@@ -111,6 +121,7 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
         token,
       );
     },
+    ping: (token) => requestJson(fetchFn, 'GET', `${base}${API}/auth/me`, undefined, token),
   };
 }
 

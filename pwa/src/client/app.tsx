@@ -61,10 +61,12 @@ export function App({
       deviceId,
       appVersion: __APP_VERSION__,
       isOnline: () => navigator.onLine,
-      onRevoked: async () => {
+      // Only a user who counsels keeps records on the device; staff views read the API.
+      mirror: session.user.role === 'counselor',
+      onRevoked: async (reason) => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
-        await authService.wipeUser(session.user);
+        await authService.wipeUser(session.user, reason);
         close();
       },
     });

@@ -24,6 +24,8 @@ export interface Session {
 export interface RevokedNotice {
   username: string;
   at: number;
+  /** the admin's reason, when one was given */
+  reason?: string | null;
 }
 
 const enc = new TextEncoder();
@@ -195,10 +197,10 @@ export class AuthService {
   }
 
   /** Erase everything this device holds for a user: records, outbox, drafts, keys, tokens. */
-  async wipeUser(user: User): Promise<void> {
+  async wipeUser(user: User, reason: string | null = null): Promise<void> {
     await deleteUserDb(user.id);
     await this.db.accounts.delete(user.id);
-    const notice: RevokedNotice = { username: user.username, at: this.now() };
+    const notice: RevokedNotice = { username: user.username, at: this.now(), reason };
     await this.db.settings.put({ key: 'revoked_notice', value: notice });
   }
 

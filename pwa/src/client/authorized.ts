@@ -11,9 +11,17 @@
 //    DeviceRevokedError, and the caller wipes the device.
 import { HttpError, isDeviceRevoked } from './api';
 
-/** The device was revoked: the caller must wipe its data. */
+/** The device was revoked: the caller must wipe its data (`reason`: the admin's words). */
 export class DeviceRevokedError extends Error {
   override name = 'DeviceRevokedError';
+  constructor(readonly reason: string | null = null) {
+    super('device revoked');
+  }
+}
+
+function revoked(e: unknown): DeviceRevokedError {
+  const reason = e instanceof HttpError ? e.problem.reason : null;
+  return new DeviceRevokedError(typeof reason === 'string' && reason ? reason : null);
 }
 
 /** The tokens are gone or refused: the user must log in online again. */
@@ -48,14 +56,14 @@ export async function authorized<T>(
   try {
     return await call(used);
   } catch (e) {
-    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+    if (isDeviceRevoked(e)) throw revoked(e);
     if (!(e instanceof HttpError && e.status === 401)) throw e;
   }
   if (auth.accessToken() === used) {
     try {
       await refreshOnce(auth);
     } catch (e) {
-      if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+      if (isDeviceRevoked(e)) throw revoked(e);
       if (e instanceof HttpError && (e.status === 401 || e.status === 400)) {
         throw new AuthLostError();
       }
@@ -65,7 +73,7 @@ export async function authorized<T>(
   try {
     return await call(auth.accessToken());
   } catch (e) {
-    if (isDeviceRevoked(e)) throw new DeviceRevokedError();
+    if (isDeviceRevoked(e)) throw revoked(e);
     if (e instanceof HttpError && e.status === 401) throw new AuthLostError();
     throw e;
   }

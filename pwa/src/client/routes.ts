@@ -13,11 +13,12 @@ import { ExitForm } from './views/path/ExitForm';
 import { PhaseForm } from './views/path/PhaseForm';
 import { EditSession, NewClientSession, NewGroupSession } from './views/session/SessionForm';
 import { Settings } from './views/Settings';
-import { supervisorRoutes } from './views/supervisor';
+import { officialRoutes, supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';
 
-const FIELD: readonly Role[] = ['counselor', 'admin'];
-const ALL: readonly Role[] = ['counselor', 'supervisor', 'admin'];
+// Only counselors work from the device's records (staff read the API: sync.ts `mirror`).
+const FIELD: readonly Role[] = ['counselor'];
+const ALL: readonly Role[] = ['counselor', 'supervisor', 'admin', 'official'];
 
 const counselorRoutes: RouteDef[] = [
   {
@@ -54,9 +55,11 @@ const commonRoutes: RouteDef[] = [
   { path: '/relogin', roles: ALL, view: Relogin },
 ];
 
+// The first route of a role in the navigation is its home: an admin lands on the conflict inbox.
 export const ROUTES: readonly RouteDef[] = [
   ...counselorRoutes,
-  ...supervisorRoutes,
   ...adminRoutes,
+  ...supervisorRoutes,
+  ...officialRoutes,
   ...commonRoutes,
 ];

@@ -161,7 +161,9 @@ export interface Conflict {
   server: Record<string, unknown>;
   client: Record<string, unknown>;
   user: PersonRef | null;
-  device: { id: string; name: string } | null;
+  device: DeviceWords | null;
+  /** the name of the client the record is about (null: none known) */
+  client_name?: string | null;
   created_at: string;
   status: 'open' | 'resolved';
   resolution: ConflictChoice | null;
@@ -217,9 +219,19 @@ export interface UserPatch {
   active?: boolean;
 }
 
-export interface DeviceInfo {
+/** A device in words, as the server parses it (server/services/device_names.py). */
+export interface DeviceWords {
   id: string;
+  /** the user agent it gave at login */
   name: string;
+  label?: string | null;
+  model?: string | null;
+  browser?: string | null;
+  os?: string | null;
+  short_id?: string;
+}
+
+export interface DeviceInfo extends DeviceWords {
   last_user: PersonRef | null;
   first_seen_at: string;
   last_seen_at: string;
@@ -337,6 +349,8 @@ export interface StaffApi {
   devices(q?: PageQuery): Promise<Page<DeviceInfo>>;
   revokeDevice(id: string, reason: string | null): Promise<DeviceInfo>;
   facilities(q?: PageQuery): Promise<Page<Facility>>;
+  /** the caller's own facilities (an admin's: every one) */
+  myFacilities(q?: PageQuery): Promise<Page<Facility>>;
   audit(q?: AuditQuery): Promise<Page<AuditEvent>>;
   syncHealth(facilityId?: string | null): Promise<SyncHealth>;
 }
@@ -447,6 +461,7 @@ export function createStaffApi(
     revokeDevice: (did, reason) =>
       json('POST', `/admin/devices/${id(did)}/revoke`, { reason: reason?.trim() || null }),
     facilities: (q = {}) => get('/admin/facilities', q),
+    myFacilities: (q = {}) => get('/review/facilities', q),
     audit: (q = {}) => get('/admin/audit', q),
     syncHealth: (facilityId) => get('/sync-health', { facility_id: facilityId }),
   };

@@ -98,6 +98,23 @@ function fromPulled(ch: PulledChange): LocalRecord {
   return derive(rec);
 }
 
+/** The meta key of what this device sent in changes the server answered with a conflict: the
+ * counselor's own values, which the pulled record (the server's) no longer shows. */
+export function ownValuesKey(entity: Entity, id: string): string {
+  return `own-values:${entity}/${id}`;
+}
+
+/** The values this device sent in conflicting changes of one record, newest last. */
+export interface OwnValues {
+  fields: Record<string, unknown>;
+  at: number;
+}
+
+/** A client merged into another: its tombstone stays, so a link to it can lead to the kept one. */
+function mergedAway(rec: LocalRecord): boolean {
+  return rec.deleted === true && rec.entity === 'client' && typeof rec['merged_into'] === 'string';
+}
+
 /** The longest a view waits to hear of pulled records. */
 export const PULLED_NOTICE_MS = 1_000;
 
@@ -268,7 +285,7 @@ export class DexieStore implements Store {
   async applyPushResults(batch: OutboxEntry[], results: PushResult[]): Promise<void> {
     const db = this.db;
     const byChange = new Map(results.map((r) => [r.change_id, r]));
-    await db.transaction('rw', [db.records, db.outbox, db.rejected], async () => {
+    await db.transaction('rw', [db.records, db.outbox, db.rejected, db.meta], async () => {
       const answered = new Map<string, [OutboxEntry, PushResult][]>();
       for (const entry of batch) {
         const result = byChange.get(entry.change_id);
@@ -284,6 +301,15 @@ export class DexieStore implements Store {
             errors: result.errors ?? {},
             at: this.now(),
           });
+        }
+        if (result.status === 'conflict') {
+          const k = ownValuesKey(entry.entity, entry.id);
+          const prior = (await db.meta.get(k))?.value as OwnValues | undefined;
+          const value: OwnValues = {
+            fields: { ...prior?.fields, ...entry.fields },
+            at: this.now(),
+          };
+          await db.meta.put({ key: k, value });
         }
         const k = `${entry.entity}/${entry.id}`;
         answered.set(k, [...(answered.get(k) ?? []), [entry, result]]);
@@ -309,7 +335,7 @@ export class DexieStore implements Store {
       // over. A failed put aborts the whole transaction, page and cursor together.
       const records = tx.idbtrans.objectStore('records');
       const pulled = changes.map(fromPulled);
-      for (const rec of pulled) if (!rec.deleted) records.put(rec);
+      for (const rec of pulled) if (!rec.deleted || mergedAway(rec)) records.put(rec);
       const pending = new Map<string, OutboxEntry[]>();
       for (const entry of await db.outbox.orderBy('seq').toArray()) {
         const k = `${entry.entity}/${entry.id}`;
@@ -321,7 +347,7 @@ export class DexieStore implements Store {
       for (const rec of pulled) {
         const mine = pending.get(`${rec.entity}/${rec.id}`);
         if (!mine) {
-          if (rec.deleted) deletes.push(key(rec.entity, rec.id));
+          if (rec.deleted && !mergedAway(rec)) deletes.push(key(rec.entity, rec.id));
           continue;
         }
         // Nothing typed is lost: edits still in the outbox go on top of the server's state, in

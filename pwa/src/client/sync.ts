@@ -51,9 +51,13 @@ export interface SyncDeps {
   random?: () => number;
   timers?: Timers;
   isOnline?: () => boolean;
-  /** Wipe the user's local data; called once when the device turns out revoked. */
-  onRevoked?: () => Promise<void>;
+  /** Wipe the user's local data; called once when the device turns out revoked, with the
+   * admin's reason when one was given. */
+  onRevoked?: (reason: string | null) => Promise<void>;
   pullLimit?: number;
+  /** false for a user who does not counsel: nothing is pulled into the device (staff views read
+   * the API); a run pushes what there is and checks the server answers. */
+  mirror?: boolean;
   /** Whether the browser keeps this origin's storage (navigator.storage.persisted by default). */
   storagePersisted?: () => Promise<boolean | null>;
 }
@@ -88,6 +92,10 @@ export interface SyncState {
   firstSync: boolean;
   /** records received in the current run */
   received: number;
+  /** received plus what the server said remains (null: the server did not say) */
+  total: number | null;
+  /** whether the server answered the last call (null: none made yet) */
+  reachable: boolean | null;
   failures: number;
   nextRetryAt: number | null;
 }
@@ -106,7 +114,7 @@ export function backoffDelay(failures: number, random: () => number = Math.rando
 /** One full run: push everything, then pull everything. Throws on the first failure. */
 export async function syncOnce(
   deps: SyncDeps,
-  onPulled: (count: number) => void = () => {},
+  onPulled: (count: number, total: number | null) => void = () => {},
 ): Promise<RunReport> {
   const { transport, store, auth } = deps;
   const pushed: PushResult[] = [];
@@ -136,9 +144,16 @@ export async function syncOnce(
     if (!batch.some((b) => answered.has(b.change_id)))
       throw new Error('push answer matched no change');
   }
-  // 2. pull pages
+  if (deps.mirror === false) {
+    await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
+    await store.setMeta('last_sync_at', deps.clock.now());
+    return { pushed, pulled: 0 };
+  }
+  // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
+  // page of a sync brought: what the device holds after it, not before its push)
+  const left = await store.pendingCount();
   const fetchPage = (cursor: string | null) =>
-    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token));
+    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left));
   let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
   let pulled = 0;
   for (;;) {
@@ -150,7 +165,7 @@ export async function syncOnce(
     }
     await store.applyPulled(page.changes, page.cursor);
     pulled += page.changes.length;
-    onPulled(pulled);
+    onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
     if (!page.has_more) break;
   }
   // 3. done
@@ -172,6 +187,8 @@ export class SyncLoop {
     lastSyncAt: null,
     firstSync: true,
     received: 0,
+    total: null,
+    reachable: null,
     failures: 0,
     nextRetryAt: null,
   };
@@ -287,11 +304,12 @@ export class SyncLoop {
   private async runOnce(): Promise<void> {
     const { deps } = this;
     this.clearTimer();
-    this.set({ phase: 'syncing', received: 0, nextRetryAt: null });
+    this.set({ phase: 'syncing', received: 0, total: null, nextRetryAt: null });
     try {
-      await syncOnce(deps, (n) => this.set({ received: n }));
+      await syncOnce(deps, (received, total) => this.set({ received, total, reachable: true }));
       this.set({
         phase: 'ok',
+        reachable: true,
         failures: 0,
         firstSync: false,
         lastSyncAt: deps.clock.now(),
@@ -302,19 +320,21 @@ export class SyncLoop {
       if (e instanceof DeviceRevokedError) {
         this.set({ phase: 'revoked' });
         this.stop();
-        await deps.onRevoked?.();
+        await deps.onRevoked?.(e.reason);
         return;
       }
       if (e instanceof AuthLostError) {
         // Retrying cannot help until the user logs in again.
-        this.set({ phase: 'auth' });
+        this.set({ phase: 'auth', reachable: true });
         return;
       }
       const failures = this.state.failures + 1;
       const delay = backoffDelay(failures, deps.random);
-      const offline = e instanceof NetworkError && deps.isOnline?.() === false;
+      // No answer at all, signal or not (a phone with signal and no data is offline too).
+      const offline = e instanceof NetworkError;
       this.set({
         phase: offline ? 'offline' : 'error',
+        reachable: !offline,
         failures,
         nextRetryAt: deps.clock.now() + delay,
         pending: await deps.store.pendingCount().catch(() => this.state.pending),

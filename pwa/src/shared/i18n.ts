@@ -702,6 +702,59 @@ const id = {
   'health.clock_ahead': 'Lebih cepat {amount}',
   'health.clock_behind': 'Lebih lambat {amount}',
   'health.min': 'menit',
+  // Field fit (issue 11): phone status line, group picker, conflicts, staff views, reports.
+  'fieldfit.status.first_short': 'Sinkron pertama: {n} data',
+  'fieldfit.status.first_pct': 'Sinkron pertama {pct}%',
+  'fieldfit.status.first_progress': 'Sinkron pertama: {n} dari sekitar {total} data ({pct}%)',
+  'fieldfit.status.no_signal_short': 'Tidak ada sinyal',
+  'fieldfit.status.no_server_short': 'Server tidak terjangkau',
+  'fieldfit.status.no_server_word': 'Tidak terhubung',
+  'fieldfit.status.no_server':
+    'Server tidak dapat dihubungi. Data aman di perangkat dan akan dikirim saat server menjawab.',
+  'fieldfit.status.error_short': 'Sinkron gagal',
+  'fieldfit.status.synced_at': 'Tersinkron {time}',
+  'fieldfit.status.details': 'Rincian sinkronisasi',
+  'fieldfit.status.sync_short': 'Sinkron',
+  'fieldfit.menu': 'Menu',
+  'fieldfit.group.none_yet':
+    'Belum ada peserta. Cari nama klien di bawah, atau tambahkan satu kohort.',
+  'fieldfit.group.search': 'Cari klien untuk ditambahkan',
+  'fieldfit.group.add': 'Tambah',
+  'fieldfit.group.add_named': 'Tambah {name}',
+  'fieldfit.group.remove': 'Hapus',
+  'fieldfit.group.remove_named': 'Hapus {name} dari peserta',
+  'fieldfit.group.cohort': 'Tambah seluruh kohort',
+  'fieldfit.group.cohort_option': '{name} ({n} klien aktif)',
+  'fieldfit.group.add_cohort': 'Tambahkan kohort',
+  'fieldfit.conflict.duplicate_badge': 'Mungkin klien ganda',
+  'fieldfit.conflict.duplicate_short': 'Mungkin ganda',
+  'fieldfit.conflict.duplicate':
+    'Nomor registrasi ini sudah dipakai klien lain di fasilitas ini. Mungkin orang yang sama: admin akan memutuskan apakah keduanya digabung. Data yang Anda isi tidak hilang.',
+  'fieldfit.conflict.fields':
+    'Data ini diubah di dua tempat. Admin akan memilih nilai yang benar; sampai itu, yang tampil adalah nilai di server. Nilai Anda tetap tersimpan:',
+  'fieldfit.conflict.field': 'Isian',
+  'fieldfit.conflict.mine': 'Nilai Anda',
+  'fieldfit.conflict.server': 'Nilai di server',
+  'fieldfit.conflict.merged':
+    'Klien ini sudah digabung admin dengan klien lain. Membuka klien yang dipertahankan…',
+  'fieldfit.fig.other_kinds': 'Jenis lain',
+  'fieldfit.revoked_reason': 'Alasan dari admin: {reason}',
+  'fieldfit.device.unknown': 'Perangkat tanpa keterangan',
+  'fieldfit.device.label': 'Nama perangkat ini',
+  'fieldfit.device.label_hint': 'Nama yang dikenali admin, misalnya "Tablet Blok A".',
+  'fieldfit.device.label_save': 'Simpan nama',
+  'fieldfit.device.label_saved': 'Nama perangkat disimpan.',
+  'fieldfit.device.label_offline': 'Nama perangkat hanya bisa disimpan saat server terjangkau.',
+  'fieldfit.record.unnamed': '(tanpa nama)',
+  'fieldfit.status.staff_short': 'Data langsung dari server',
+  'fieldfit.status.staff':
+    'Akun ini membaca data langsung dari server; perangkat ini tidak menyimpan data wilayah. Isian yang belum dikirim tetap disimpan sebagai draf.',
+  'fieldfit.fig.table_of': 'Tabel: {title}',
+  'fieldfit.err.stale_version':
+    'Sesi ini sudah berubah sejak Anda membukanya (misalnya konselor mengirim perbaikan). Muat ulang sesi, baca lagi, lalu putuskan.',
+  'fieldfit.err.not_submitted':
+    'Sesi ini sudah diputuskan atau belum dikirim untuk diperiksa. Muat ulang untuk melihat keadaannya sekarang.',
+  // End of field fit.
 };
 
 export type MessageKey = keyof typeof id;
@@ -1402,6 +1455,59 @@ const en: Record<MessageKey, string> = {
   'health.clock_ahead': '{amount} fast',
   'health.clock_behind': '{amount} slow',
   'health.min': 'minutes',
+  // Field fit (issue 11): phone status line, group picker, conflicts, staff views, reports.
+  'fieldfit.status.first_short': 'First sync: {n} records',
+  'fieldfit.status.first_pct': 'First sync {pct}%',
+  'fieldfit.status.first_progress': 'First sync: {n} of about {total} records ({pct}%)',
+  'fieldfit.status.no_signal_short': 'No signal',
+  'fieldfit.status.no_server_short': 'Server unreachable',
+  'fieldfit.status.no_server_word': 'Not connected',
+  'fieldfit.status.no_server':
+    'The server cannot be reached. Your data is safe on this device and will be sent once the server answers.',
+  'fieldfit.status.error_short': 'Sync failed',
+  'fieldfit.status.synced_at': 'Synced {time}',
+  'fieldfit.status.details': 'Sync details',
+  'fieldfit.status.sync_short': 'Sync',
+  'fieldfit.menu': 'Menu',
+  'fieldfit.group.none_yet': 'No participants yet. Search for a client below, or add a cohort.',
+  'fieldfit.group.search': 'Search for a client to add',
+  'fieldfit.group.add': 'Add',
+  'fieldfit.group.add_named': 'Add {name}',
+  'fieldfit.group.remove': 'Remove',
+  'fieldfit.group.remove_named': 'Remove {name} from the participants',
+  'fieldfit.group.cohort': 'Add a whole cohort',
+  'fieldfit.group.cohort_option': '{name} ({n} active clients)',
+  'fieldfit.group.add_cohort': 'Add cohort',
+  'fieldfit.conflict.duplicate_badge': 'Possibly a duplicate client',
+  'fieldfit.conflict.duplicate_short': 'Possible duplicate',
+  'fieldfit.conflict.duplicate':
+    'Another client in this facility already has this registration number. It may be the same person: an admin will decide whether to merge them. Nothing you entered is lost.',
+  'fieldfit.conflict.fields':
+    "This record was changed in two places. An admin will choose the right value; until then the server's value is shown. Your values are kept:",
+  'fieldfit.conflict.field': 'Field',
+  'fieldfit.conflict.mine': 'Your value',
+  'fieldfit.conflict.server': 'Value on the server',
+  'fieldfit.conflict.merged':
+    'An admin merged this client into another one. Opening the client kept…',
+  'fieldfit.fig.other_kinds': 'Other kinds',
+  'fieldfit.revoked_reason': "The admin's reason: {reason}",
+  'fieldfit.device.unknown': 'Unidentified device',
+  'fieldfit.device.label': 'Name of this device',
+  'fieldfit.device.label_hint': 'A name your admin will recognise, for example "Tablet Blok A".',
+  'fieldfit.device.label_save': 'Save name',
+  'fieldfit.device.label_saved': 'Device name saved.',
+  'fieldfit.device.label_offline':
+    'The device name can only be saved while the server can be reached.',
+  'fieldfit.record.unnamed': '(no name)',
+  'fieldfit.status.staff_short': 'Reading from the server',
+  'fieldfit.status.staff':
+    'This account reads straight from the server; this device keeps no copy of the region. What you type and have not sent is kept as a draft.',
+  'fieldfit.fig.table_of': 'Table: {title}',
+  'fieldfit.err.stale_version':
+    'This session changed since you opened it (the counselor may have sent a correction). Reload it, read it again, then decide.',
+  'fieldfit.err.not_submitted':
+    'This session was already decided or is not sent for review. Reload it to see its current state.',
+  // End of field fit.
 };
 
 export type Lang = 'id' | 'en';
@@ -1455,6 +1561,11 @@ export function t(
   return text.replace(/\{(\w+)\}/g, (m, name: string) =>
     name in params ? String(params[name]) : m,
   );
+}
+
+/** A count as people read it: "43.404" in Bahasa Indonesia, "43,404" in English. */
+export function formatNumber(n: number, lang: Lang = current): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID').format(n);
 }
 
 /** Translate a code within a group (`kind`, `case`, …), falling back to the code itself. */

@@ -135,6 +135,8 @@ export interface PullResponse {
   changes: PulledChange[];
   cursor: string;
   has_more: boolean;
+  /** about how many records the next pages hold (an extension; older servers leave it out) */
+  remaining?: number;
 }
 
 /** RFC 9457 problem details. */
@@ -144,4 +146,6 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: Record<string, string[]>;
+  /** device-revoked: the admin's reason, when one was given (an extension member) */
+  reason?: string | null;
 }

@@ -22,8 +22,19 @@ export function ClientList() {
   );
   return (
     <section aria-labelledby="clients-h">
-      <div class="row-between">
+      <div class="client-head">
         <h1 id="clients-h">{t('clients.title')}</h1>
+        <Field id="client-search" label={t('clients.search')}>
+          <input
+            id="client-search"
+            data-testid="client-search"
+            type="search"
+            autocomplete="off"
+            placeholder={t('clients.search')}
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </Field>
         <a class="button primary" href="#/clients/new" data-testid="new-client">
           {t('clients.new')}
         </a>
@@ -38,27 +49,12 @@ export function ClientList() {
           </a>
         </p>
       ) : null}
-      <Field id="client-search" label={t('clients.search')}>
-        <input
-          id="client-search"
-          data-testid="client-search"
-          type="search"
-          autocomplete="off"
-          value={query}
-          onInput={(e) => setQuery(e.currentTarget.value)}
-        />
-      </Field>
       {clients === undefined ? (
         <p>{t('common.loading')}</p>
       ) : clients.length === 0 ? (
         <p data-testid="client-empty">{query ? t('clients.none') : t('clients.empty')}</p>
       ) : (
         <>
-          <p class="muted" aria-live="polite" data-testid="client-count">
-            {(found?.length ?? 0) > SHOWN
-              ? t('clients.count_more', { n: SHOWN })
-              : t('clients.count', { n: clients.length })}
-          </p>
           <ul class="list">
             {clients.map((c) => (
               <li key={c.id} data-testid="client-row" data-id={c.id}>
@@ -70,6 +66,11 @@ export function ClientList() {
               </li>
             ))}
           </ul>
+          <p class="muted" aria-live="polite" data-testid="client-count">
+            {(found?.length ?? 0) > SHOWN
+              ? t('clients.count_more', { n: SHOWN })
+              : t('clients.count', { n: clients.length })}
+          </p>
         </>
       )}
     </section>

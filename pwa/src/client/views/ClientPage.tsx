@@ -7,6 +7,7 @@ import type { RouteProps } from '../router';
 import { currentPhase, highestRisk, phaseHistory } from '../path';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
 import { Instruments } from './instruments';
+import { ConflictOnRecord, MissingClient } from './ConflictOnRecord';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -70,7 +71,7 @@ export function ClientPage({ params }: RouteProps) {
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
-  if (data === null) return <p data-testid="not-found">{t('client.not_found')}</p>;
+  if (data === null) return <MissingClient id={id} />;
   const { client, enrollments, assessments, sessions, facility, phaseChanges } = data;
   const screenings = assessments.filter((a) => a['instrument'] === 'assist');
   const screening = screenings[screenings.length - 1];
@@ -93,6 +94,7 @@ export function ClientPage({ params }: RouteProps) {
         {String(client['full_name'] ?? '')}
       </h1>
       <RecordNotices record={client} />
+      <ConflictOnRecord record={client} />
       <dl class="details">
         {fields.map(([k, v]) => (
           <DetailRow key={k} term={t(k as 'client.sex')}>

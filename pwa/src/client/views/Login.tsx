@@ -84,6 +84,11 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
         <div class="alert alert-danger" role="alert" data-testid="revoked-message">
           <h2>{t('login.revoked_title')}</h2>
           <p>{t('login.revoked')}</p>
+          {revoked.reason && (
+            <p data-testid="revoked-reason">
+              {t('fieldfit.revoked_reason', { reason: revoked.reason })}
+            </p>
+          )}
         </div>
       )}
       <form onSubmit={submit} noValidate>

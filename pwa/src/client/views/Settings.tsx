@@ -1,7 +1,51 @@
 import { useState } from 'preact/hooks';
 import { label, t } from '../../shared/i18n';
+import { requestJson } from '../api';
+import { authorized } from '../authorized';
 import { useApp } from '../context';
-import { LangSwitch, PinField } from './common';
+import { Field, LangSwitch, PinField } from './common';
+
+/** The name the user gives this device ("Tablet Blok A"): saved on the server, for admins. */
+function DeviceLabel() {
+  const app = useApp();
+  const [text, setText] = useState('');
+  const [message, setMessage] = useState('');
+  async function save(e: Event) {
+    e.preventDefault();
+    try {
+      await authorized(app.auth, (token) =>
+        requestJson(fetch, 'PUT', '/api/v1/auth/device', { label: text }, token),
+      );
+      setMessage(t('fieldfit.device.label_saved'));
+    } catch {
+      setMessage(t('fieldfit.device.label_offline'));
+    }
+  }
+  return (
+    <form onSubmit={save}>
+      <Field
+        id="device-label"
+        label={t('fieldfit.device.label')}
+        hint={t('fieldfit.device.label_hint')}
+      >
+        <input
+          id="device-label"
+          data-testid="device-label"
+          maxLength={60}
+          aria-describedby="device-label-hint"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </Field>
+      <p role="status" data-testid="device-label-message">
+        {message}
+      </p>
+      <button type="submit" data-testid="device-label-save">
+        {t('fieldfit.device.label_save')}
+      </button>
+    </form>
+  );
+}
 
 export function Settings() {
   const app = useApp();
@@ -21,6 +65,7 @@ export function Settings() {
         {t('settings.user', { name: app.user.display_name, role: label('role', app.user.role) })}
       </p>
       <p data-testid="device-id">{t('settings.device', { id: app.deviceId })}</p>
+      <DeviceLabel />
       <LangSwitch />
       <form onSubmit={savePin}>
         <h2>{t('pin.set_title')}</h2>

@@ -1,11 +1,49 @@
 // The frame around every logged-in view: header, navigation, status bar, notices, routed view.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getLang, t } from '../../shared/i18n';
 import { useApp } from '../context';
 import { homePath, matchRoute, navigate, parseHash, useLocation } from '../router';
 import { ROUTES } from '../routes';
 import { LangSwitch } from './common';
 import { StatusBar } from './StatusBar';
+
+/** Language, lock and logout: out of the main bar, one tap away. */
+function AppMenu() {
+  const app = useApp();
+  const loc = useLocation();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [loc.path]);
+  return (
+    <div class="menu">
+      <button
+        type="button"
+        data-testid="menu-open"
+        aria-expanded={open ? 'true' : 'false'}
+        aria-controls="app-menu"
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true">☰</span>
+        <span class="sr-only">{t('fieldfit.menu')}</span>
+      </button>
+      <div
+        id="app-menu"
+        class="menu-panel"
+        hidden={!open}
+        onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      >
+        <LangSwitch />
+        {app.pin.isSet && (
+          <button type="button" data-testid="lock" onClick={app.lock}>
+            {t('nav.lock')}
+          </button>
+        )}
+        <button type="button" data-testid="logout" onClick={() => void app.logout()}>
+          {t('nav.logout')}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function Shell(props: {
   message: string;
@@ -35,64 +73,54 @@ export function Shell(props: {
       </a>
       <header class="top">
         <span class="brand">{t('app.title')}</span>
-        <nav aria-label={t('nav.main')}>
-          <ul>
-            {nav.map((r) => (
-              <li key={r.path}>
-                <a
-                  href={`#${r.path}`}
-                  data-testid={r.nav?.testid}
-                  aria-current={loc.path === r.path ? 'page' : undefined}
-                >
-                  {r.nav && t(r.nav.label)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div class="actions">
-          <LangSwitch />
-          {app.pin.isSet && (
-            <button type="button" data-testid="lock" onClick={app.lock}>
-              {t('nav.lock')}
-            </button>
-          )}
-          <button type="button" data-testid="logout" onClick={() => void app.logout()}>
-            {t('nav.logout')}
-          </button>
-        </div>
+        <StatusBar />
+        <AppMenu />
       </header>
-      <StatusBar />
-      {props.updateReady && (
-        <div class="alert alert-info" role="status" data-testid="update-banner">
-          <button
-            type="button"
-            class="primary"
-            data-testid="update-reload"
-            onClick={props.updateReady}
-          >
-            {t('update.available')}
-          </button>
-        </div>
-      )}
-      {!props.persisted && (loc.path === homePath(ROUTES, role) || loc.path === '/settings') && (
-        <p class="alert alert-warn" data-testid="persist-notice">
-          {t('storage.not_persisted')}
-        </p>
-      )}
-      <p class="sr-only" aria-live="polite" data-testid="notice">
-        {props.message}
-      </p>
-      {props.message && (
-        <p class="toast" aria-hidden="true">
+      <nav class="tabbar" aria-label={t('nav.main')}>
+        <ul>
+          {nav.map((r) => (
+            <li key={r.path}>
+              <a
+                href={`#${r.path}`}
+                data-testid={r.nav?.testid}
+                aria-current={loc.path === r.path ? 'page' : undefined}
+              >
+                {r.nav && t(r.nav.label)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {props.updateReady && (
+          <div class="alert alert-info" role="status" data-testid="update-banner">
+            <button
+              type="button"
+              class="primary"
+              data-testid="update-reload"
+              onClick={props.updateReady}
+            >
+              {t('update.available')}
+            </button>
+          </div>
+        )}
+        <p class="sr-only" aria-live="polite" data-testid="notice">
           {props.message}
         </p>
-      )}
-      <main id="main" tabIndex={-1}>
+        {props.message && (
+          <p class="toast" aria-hidden="true">
+            {props.message}
+          </p>
+        )}
         {View && found ? (
           <View params={found.params} query={loc.query} />
         ) : (
           <p data-testid="not-found">{t('common.not_found')}</p>
+        )}
+        {!props.persisted && (loc.path === homePath(ROUTES, role) || loc.path === '/settings') && (
+          <p class="alert alert-warn" data-testid="persist-notice">
+            {t('storage.not_persisted')}
+          </p>
         )}
       </main>
     </div>

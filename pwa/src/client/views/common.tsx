@@ -125,7 +125,13 @@ export function RecordNotices({
     <div class="notices">
       {record.conflict_open ? (
         <p class="badge badge-conflict" data-testid="conflict-badge">
-          {detailed ? t('record.conflict') : t('record.conflict_short')}
+          {record.entity === 'client' && record['duplicate_of']
+            ? t(
+                detailed
+                  ? 'fieldfit.conflict.duplicate_badge'
+                  : 'fieldfit.conflict.duplicate_short',
+              )
+            : t(detailed ? 'record.conflict' : 'record.conflict_short')}
         </p>
       ) : null}
       {record.entity === 'session' && record['status'] === 'returned' ? (

@@ -22,6 +22,7 @@ import {
 } from './conflict-model';
 import { DuplicateCards } from './DuplicateCards';
 import { FieldRows } from './FieldRows';
+import { deviceName } from './device-words';
 
 export function ConflictDetail({ params }: RouteProps) {
   const id = params['id'] ?? '';
@@ -120,7 +121,7 @@ function Resolver({ initial }: { initial: Detail }) {
         <DetailRow term={t('conflict.device_side')} testid="conflict-device-who">
           {t('conflict.by', {
             user: c.user?.display_name ?? t('common.none'),
-            device: c.device?.name ?? t('common.none'),
+            device: deviceName(c.device),
             time: when(c.created_at),
           })}
         </DetailRow>

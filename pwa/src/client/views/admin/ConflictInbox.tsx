@@ -10,6 +10,7 @@ import { goListParam, PagedList } from '../staff/nav';
 import { usePage, useStaffApi } from '../staff/remote';
 import { recordSummary } from './conflict-model';
 import { AdminTabs } from './tabs';
+import { deviceName } from './device-words';
 
 const KINDS: ConflictKind[] = ['field', 'delete', 'locked', 'duplicate'];
 
@@ -72,13 +73,13 @@ export function ConflictInbox({ query }: RouteProps) {
             <a href={`#/admin/conflicts/${c.id}`} data-testid="conflict-open">
               <span class={`badge badge-kind-${c.kind}`}>{label('conflict.kind', c.kind)}</span>{' '}
               <strong>{label('entity', c.entity)}</strong>{' '}
-              {names?.get(c.id) ?? <code>{c.record_id.slice(0, 8)}</code>}
+              {names?.get(c.id) ?? c.client_name ?? t('fieldfit.record.unnamed')}
             </a>
             <p class="meta">
               {c.fields.length > 0 && `${c.fields.map((f) => label(c.entity, f)).join(', ')} · `}
               {t('conflict.by', {
                 user: c.user?.display_name ?? t('common.none'),
-                device: c.device?.name ?? t('common.none'),
+                device: deviceName(c.device),
                 time: formatDateTime(c.created_at, 'WIB', lang),
               })}
             </p>

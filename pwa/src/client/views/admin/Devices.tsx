@@ -11,6 +11,7 @@ import { useDraft } from '../staff/draft';
 import { Pager } from '../staff/nav';
 import { ErrorBox, Loaded, usePage, useStaffApi } from '../staff/remote';
 import { AdminTabs } from './tabs';
+import { deviceName, deviceShortId } from './device-words';
 
 export function Devices({ query }: RouteProps) {
   const api = useStaffApi();
@@ -44,7 +45,11 @@ function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: ()
     <li data-testid="device-row" data-id={d.id} class={d.revoked_at ? 'inactive' : ''}>
       <div class="row-between">
         <div>
-          <strong>{d.name}</strong> {d.id === deviceId && <em>({t('devices.this_one')})</em>}
+          <strong data-testid="device-name">{deviceName(d)}</strong>{' '}
+          <code class="muted" data-testid="device-short-id">
+            {deviceShortId(d)}
+          </code>{' '}
+          {d.id === deviceId && <em>({t('devices.this_one')})</em>}
           <dl class="details compact">
             <DetailRow term={t('devices.last_user')} testid="device-user">
               {d.last_user
@@ -103,7 +108,7 @@ function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: (
     try {
       await api.revokeDevice(d.id, reason);
       await clearReason();
-      notify(t('devices.revoked_notice', { name: d.name }));
+      notify(t('devices.revoked_notice', { name: deviceName(d) }));
       props.onDone();
     } catch (err) {
       setError(err);
@@ -119,7 +124,7 @@ function RevokeForm(props: { device: DeviceInfo; onCancel: () => void; onDone: (
       onSubmit={revoke}
       data-testid="revoke-form"
     >
-      <h2 id={`${id}-h`}>{t('devices.confirm_title', { name: d.name })}</h2>
+      <h2 id={`${id}-h`}>{t('devices.confirm_title', { name: deviceName(d) })}</h2>
       <p>{t('devices.confirm_text')}</p>
       {own && (
         <label class="alert alert-danger" data-testid="revoke-own">

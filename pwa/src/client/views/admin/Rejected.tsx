@@ -6,6 +6,7 @@ import { navigate, type RouteProps } from '../../router';
 import { problemFieldErrors } from '../../staff-api';
 import { Pager } from '../staff/nav';
 import { Loaded, usePage, useStaffApi } from '../staff/remote';
+import { recordSummary } from './conflict-model';
 import { AdminTabs } from './tabs';
 
 export function Rejected({ query }: RouteProps) {
@@ -35,7 +36,14 @@ export function Rejected({ query }: RouteProps) {
                   >
                     <p>
                       <strong>{label('entity', r.entity)}</strong>{' '}
-                      <code>{(r.record_id ?? '').slice(0, 8)}</code> ·{' '}
+                      {recordSummary(
+                        r.entity,
+                        r.fields && typeof r.fields === 'object'
+                          ? (r.fields as Record<string, unknown>)
+                          : null,
+                        lang,
+                      ) || t('fieldfit.record.unnamed')}{' '}
+                      ·{' '}
                       {t('rejected.by', {
                         user: r.username ?? t('common.none'),
                         time: formatDateTime(r.created_at, 'WIB', lang),

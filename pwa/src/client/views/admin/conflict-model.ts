@@ -6,6 +6,7 @@
 // Duplicates: the existing client is kept with the newcomer's values the admin picked ("merge"),
 // or as it is ("server") when none was picked.
 import { label, t, type Lang } from '../../../shared/i18n';
+import { formatDate, formatDateTime } from '../../../shared/time';
 import type { ConflictChoice, ConflictDetail } from '../../staff-api';
 
 export type FieldChoice = 'server' | 'client' | 'edit';
@@ -42,6 +43,11 @@ export function showValue(entity: string, field: string, value: unknown, lang: L
       ? value.map((v) => label('risk', v, lang)).join(', ')
       : t('common.none', {}, lang);
   }
+  // Dates and instants read as everywhere else ("2 Des 2026", "2 Des 2026, 01.46 WIB").
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return formatDate(value, lang);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value))
+    return formatDateTime(value, 'WIB', lang);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return JSON.stringify(value, null, 1);

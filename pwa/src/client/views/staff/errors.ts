@@ -26,6 +26,12 @@ export function errorMessage(e: unknown): ErrorWords {
         : { key, params: { status: e.status } };
     if (e.status === 403) return words('staff.err_forbidden');
     if (e.status === 404) return words('staff.err_not_found');
+    // Known refusals in words only: the server's detail is English, for developers.
+    const slug = (e.problem.type ?? '').split('/').pop();
+    if (e.status === 409 && slug === 'stale-version')
+      return { key: 'fieldfit.err.stale_version', params: {} };
+    if (e.status === 409 && slug === 'not-submitted')
+      return { key: 'fieldfit.err.not_submitted', params: {} };
     if (e.status === 409) return words('staff.err_conflict');
     if (e.status === 400 || e.status === 422) return words('staff.err_invalid');
     if (e.status === 429) return words('staff.err_rate');

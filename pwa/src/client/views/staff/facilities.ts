@@ -1,5 +1,5 @@
 // The facilities a staff user oversees, and reading every page of a paged list.
-import { useApp, useQuery } from '../../context';
+import { useApp } from '../../context';
 import type { Facility, Page } from '../../staff-api';
 import { useRemote, useStaffApi } from './remote';
 
@@ -16,32 +16,10 @@ export async function allPages<T>(
   return items;
 }
 
-/** The facilities the user oversees: every one for an admin (from the server), the synced ones
- * for a supervisor (from the device's store, updated as the sync brings them). */
+/** The facilities the user oversees, from the server: every one for an admin, their own for a
+ * supervisor (staff devices keep no regional mirror). */
 export function useFacilities(): Facility[] | undefined {
   const api = useStaffApi();
   const { user } = useApp();
-  const isAdmin = user.role === 'admin';
-  const remote = useRemote(
-    async () => (isAdmin ? allPages((q) => api.facilities(q)) : []),
-    [isAdmin],
-  );
-  const local = useQuery(
-    async (store) =>
-      isAdmin
-        ? []
-        : (await store.list('facility'))
-            .filter((r) => user.facility_ids.includes(r.id))
-            .map((r) => ({
-              id: r.id,
-              code: String(r['code'] ?? ''),
-              name: String(r['name'] ?? ''),
-              kind: String(r['kind'] ?? ''),
-              region: String(r['region'] ?? ''),
-              timezone: String(r['timezone'] ?? 'WIB'),
-            }))
-            .sort((a, b) => a.code.localeCompare(b.code)),
-    [isAdmin, user.id],
-  );
-  return isAdmin ? remote.data : local;
+  return useRemote(() => allPages((q) => api.myFacilities(q)), [user.id]).data;
 }

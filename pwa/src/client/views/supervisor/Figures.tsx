@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
 import { ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
 import { useApp } from '../../context';
-import { navigate, type RouteProps } from '../../router';
+import { navigate, parseHash, type RouteProps } from '../../router';
 import type { ExportFormat, ReportTable, Summary } from '../../staff-api';
 import { DetailRow } from '../common';
 import { useFacilities } from '../staff/facilities';
@@ -22,7 +22,9 @@ import {
   formatRate,
   headerLabel,
   monthNames,
+  RISK_COLORS,
   RISKS,
+  sessionSeries,
 } from './figure-format';
 import { SupervisorTabs } from './tabs';
 
@@ -57,7 +59,8 @@ export function Figures({ query }: RouteProps) {
   ]);
 
   const setParam = (name: string, value: string) =>
-    navigate(`/supervisor/figures?${withParam(query, name, value).toString()}`);
+    // The same page with one parameter changed (an official's figures live at /figures).
+    navigate(`${parseHash(location.hash).path}?${withParam(query, name, value).toString()}`);
 
   return (
     <section aria-labelledby="fig-h" class="figures staff-wide">
@@ -135,7 +138,12 @@ function FigureTableView(props: { s: Summary; table: ReportTable; lang: Lang; ca
   // The facility code and name share the first column on screen.
   const merged = table === 'rehabilitated';
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
+    <div
+      class="table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label={t('fieldfit.fig.table_of', { title: props.caption })}
+    >
       <table class="table" data-testid={`table-${table}`}>
         <thead>
           <tr>
@@ -236,7 +244,7 @@ function saveBlob(blob: Blob, filename: string): void {
 }
 
 /** The chart of a section, or nothing for sections that are best read as a table. */
-function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
+export function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
   const locale = lang === 'en' ? 'en-GB' : 'id-ID';
   switch (table) {
     case 'rehabilitated':
@@ -264,9 +272,10 @@ function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
         locale,
         stacked: true,
         labels: monthNames(lang),
-        datasets: Object.entries(s.sessions_by_kind_month.by_kind)
-          .filter(([, counts]) => counts.some((n) => n > 0))
-          .map(([kind, counts]) => ({ label: label('kind', kind, lang), data: counts })),
+        datasets: sessionSeries(s.sessions_by_kind_month.by_kind).map(({ kind, counts }) => ({
+          label: kind === null ? t('fieldfit.fig.other_kinds') : label('kind', kind, lang),
+          data: counts,
+        })),
       };
     case 'assist_risk_at_intake': {
       const subs = Object.keys(s.assist_risk_at_intake.by_substance);
@@ -277,6 +286,7 @@ function chartSpec(s: Summary, table: ReportTable, lang: Lang): BarSpec | null {
         labels: subs.map((sub) => label('substance', sub, lang)),
         datasets: RISKS.map((r) => ({
           label: label('risk_band', r, lang),
+          color: RISK_COLORS[r],
           data: subs.map((sub) => s.assist_risk_at_intake.by_substance[sub]?.[r] ?? 0),
         })),
       };

@@ -31,7 +31,8 @@ export const PALETTE = [
 
 export interface BarSpec {
   labels: string[];
-  datasets: { label: string; data: number[] }[];
+  /** `color`: a colour that carries meaning (a risk band); else the palette's next one */
+  datasets: { label: string; data: number[]; color?: string }[];
   stacked?: boolean;
   horizontal?: boolean;
   locale: string;
@@ -53,7 +54,7 @@ export function barChart(canvas: HTMLCanvasElement, spec: BarSpec): DrawnChart {
       datasets: spec.datasets.map((d, i) => ({
         label: d.label,
         data: d.data,
-        backgroundColor: PALETTE[i % PALETTE.length],
+        backgroundColor: d.color ?? PALETTE[i % PALETTE.length],
         borderWidth: 0,
         maxBarThickness: 72,
       })),

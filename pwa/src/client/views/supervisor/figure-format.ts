@@ -9,9 +9,10 @@ function locale(lang: Lang): string {
   return lang === 'en' ? 'en-GB' : 'id-ID';
 }
 
-/** A count with thousands separators. */
-export function formatNumber(n: number | null | undefined, lang: Lang): string {
+/** A count with thousands separators; a hidden small count ("< 5", for officials) as it is. */
+export function formatNumber(n: number | string | null | undefined, lang: Lang): string {
   if (n === null || n === undefined) return t('common.none', {}, lang);
+  if (typeof n === 'string') return n;
   return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(n);
 }
 
@@ -46,6 +47,34 @@ export function monthNames(lang: Lang): string[] {
 }
 
 export const RISKS = ['low', 'moderate', 'high'] as const;
+
+/** ASSIST risk bands in colours that say so, told apart with the common colour-vision
+ * deficiencies (Okabe–Ito bluish green, orange, vermillion): high risk is never green. */
+export const RISK_COLORS: Readonly<Record<(typeof RISKS)[number], string>> = {
+  low: '#009E73',
+  moderate: '#E69F00',
+  high: '#D55E00',
+};
+
+/** The sessions chart shows at most this many series: the most frequent kinds, the rest as one
+ * "Jenis lain", so every series keeps a colour of its own. */
+export const SESSION_SERIES = 5;
+
+/** The sessions chart's series: kinds with sessions, most sessions first, the tail summed. */
+export function sessionSeries(
+  byKind: Readonly<Record<string, number[]>>,
+  keep: number = SESSION_SERIES,
+): { kind: string | null; counts: number[] }[] {
+  const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+  const kinds = Object.entries(byKind)
+    .filter(([, counts]) => total(counts) > 0)
+    .sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0]));
+  if (kinds.length <= keep) return kinds.map(([kind, counts]) => ({ kind, counts }));
+  const head = kinds.slice(0, keep - 1).map(([kind, counts]) => ({ kind, counts }));
+  const rest = kinds.slice(keep - 1).map(([, counts]) => counts);
+  const summed = Array.from({ length: 12 }, (_, m) => rest.reduce((a, c) => a + (c[m] ?? 0), 0));
+  return [...head, { kind: null, counts: summed }];
+}
 
 export type Cell = string | number | null;
 

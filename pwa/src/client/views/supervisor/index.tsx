@@ -1,7 +1,7 @@
 // Supervisor views: the review queue, one session's review, and the program figures. Each view
 // module loads on first use (lazyView), so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
-import { lazyRoutes } from '../staff/lazy';
+import { lazyRoutes, lazyView } from '../staff/lazy';
 
 export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['supervisor', 'admin'], {
   '/supervisor': () => import('./ReviewQueue').then((m) => m.ReviewQueue),
@@ -10,3 +10,14 @@ export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['superviso
   '/supervisor/cohorts': () => import('./Cohorts').then((m) => m.Cohorts),
   '/supervisor/sync': () => import('./SyncHealth').then((m) => m.SupervisorSyncHealth),
 });
+
+// An official (Kanwil, Ditjen) sees the figures and nothing else: counts, small cells hidden by
+// the server; no record, no queue.
+export const officialRoutes: RouteDef[] = [
+  {
+    path: '/figures',
+    roles: ['official'],
+    view: lazyView(() => import('./Figures').then((m) => m.Figures)),
+    nav: { label: 'fig.tab', testid: 'nav-figures' },
+  },
+];

@@ -1,5 +1,6 @@
 // The section tabs of the supervision area (review, figures).
 import { t } from '../../../shared/i18n';
+import { useApp } from '../../context';
 import { SubNav, type Tab } from '../staff/nav';
 
 const TABS: Tab[] = [
@@ -10,5 +11,7 @@ const TABS: Tab[] = [
 ];
 
 export function SupervisorTabs({ current }: { current: string }) {
+  // An official has the figures only: no tabs to other supervision pages.
+  if (useApp().user.role === 'official') return null;
   return <SubNav tabs={TABS} current={current} label={t('nav.supervisor')} />;
 }
