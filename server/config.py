@@ -32,6 +32,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("PULIH_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
     ACCESS_TOKEN_SECONDS = int(os.environ.get("PULIH_ACCESS_TOKEN_SECONDS", "900"))
     REFRESH_TOKEN_SECONDS = int(os.environ.get("PULIH_REFRESH_TOKEN_SECONDS", str(30 * 86400)))
+    # A login's absolute lifetime: rotating its refresh token never takes it past this.
+    LOGIN_LIFETIME_SECONDS = int(os.environ.get("PULIH_LOGIN_LIFETIME_SECONDS", str(30 * 86400)))
     LOGIN_MAX_FAILURES = int(os.environ.get("PULIH_LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_SECONDS = int(os.environ.get("PULIH_LOGIN_LOCK_SECONDS", "900"))
     PUSH_MAX_CHANGES = 500

@@ -67,10 +67,20 @@ class Caller:
         return frozenset(self.user.facility_ids)
 
 
-def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict[str, Any]:
-    """Create an access token and a refresh token for a user on a device."""
+def issue_pair(
+    user: User,
+    device: Device,
+    family_id: str | None = None,
+    login_ends_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Create an access token and a refresh token for a user on a device.
+
+    A fresh login (no family yet) ends LOGIN_LIFETIME_SECONDS from now; a rotation passes the
+    end of the login it continues (`login_ends_at`), and no token outlives it.
+    """
     now = utcnow()
     family = family_id or new_id()
+    ends = login_ends_at or now + timedelta(seconds=current_app.config["LOGIN_LIFETIME_SECONDS"])
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     access_seconds = current_app.config["ACCESS_TOKEN_SECONDS"]
     lifetimes = {"access": access_seconds, "refresh": current_app.config["REFRESH_TOKEN_SECONDS"]}
@@ -82,7 +92,7 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
                 user_id=user.id,
                 device_id=device.id,
                 family_id=family,
-                expires_at=now + timedelta(seconds=lifetimes[kind]),
+                expires_at=min(now + timedelta(seconds=lifetimes[kind]), ends),
             )
         )
     return {

@@ -5,9 +5,12 @@ Every function adds to the current transaction and never commits; the route's un
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from flask import current_app
+
+from sqlalchemy import CursorResult, func, select, update
 
 from ..extensions import db
 from ..models import Device, Token, User
@@ -84,7 +87,13 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     # The access tokens of the old pair die with it.
     revoke_tokens(Token.family_id == token.family_id, Token.kind == "access")
     device.last_seen_at = now
-    return issue_pair(user, device, family_id=token.family_id)
+    # The login's end: its lifetime counted from the family's first token (the login itself).
+    started = db.session.scalar(
+        select(func.min(Token.created_at)).where(Token.family_id == token.family_id)
+    )
+    lifetime = timedelta(seconds=current_app.config["LOGIN_LIFETIME_SECONDS"])
+    ends = (started or now) + lifetime
+    return issue_pair(user, device, family_id=token.family_id, login_ends_at=ends)
 
 
 def logout(caller: Caller) -> None:

@@ -28,6 +28,7 @@ from server.services.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-42"
+PIN = "135790"
 
 pytestmark = pytest.mark.e2e
 
@@ -233,7 +234,30 @@ def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
+    finish_login(page)
     expect(page.get_by_test_id("sync-status")).to_be_visible()
+
+
+def ui_unlock_with_pin(page: Any, pin: str = PIN) -> None:
+    """After a reload or a restart: the app asks for the PIN; type it and wait for the shell."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("pin-unlock-input").fill(pin)
+    page.get_by_test_id("pin-unlock-submit").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
+
+
+def finish_login(page: Any, pin: str = PIN) -> None:
+    """After "Masuk": an online login without a PIN asks for one first; set it (the vault)."""
+    from playwright.sync_api import expect
+
+    setup = page.get_by_test_id("pin-setup")
+    expect(setup.or_(page.get_by_test_id("logout"))).to_be_visible()
+    if setup.is_visible():
+        page.get_by_test_id("pin-setup-input").fill(pin)
+        page.get_by_test_id("pin-setup-again").fill(pin)
+        page.get_by_test_id("pin-setup-submit").click()
+        expect(page.get_by_test_id("logout")).to_be_visible()
 
 
 def wait_for_sync(page: Any) -> None:

@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     ui_log_session,
     ui_register_client,
     ui_send_session,
+    ui_unlock_with_pin,
     wait_for_sync,
     wait_for_sync_after,
 )
@@ -138,7 +139,7 @@ def test_a_killed_tab_keeps_what_was_typed(browser: Browser, base_url: str, e2e_
 
     page = context.new_page()
     page.goto(client_url)
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)  # the vault reopens with the PIN, on the same page
     page.get_by_test_id("session-new").click()
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_test_id("session-note-data")).to_have_value(typed)

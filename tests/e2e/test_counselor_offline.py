@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     ui_log_in,
     ui_log_session,
     ui_register_client,
+    ui_unlock_with_pin,
     wait_for_controller,
     wait_for_sync,
 )
@@ -60,7 +61,7 @@ def test_offline_day_reaches_the_server_exactly_once(
     expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
     response = page.reload()
     assert response is not None and response.from_service_worker
-    ui_log_in(page, e2e_world.counselor)  # offline, with the stored verifier
+    ui_unlock_with_pin(page)  # offline: the PIN set after the first login reopens the vault
 
     client_id = ui_register_client(page, "REG-2024-001", "Budi Santoso")
     for i in range(1, SESSIONS + 1):
@@ -79,7 +80,7 @@ def test_offline_day_reaches_the_server_exactly_once(
     page = context.pages[0] if context.pages else context.new_page()
     response = page.goto("/")
     assert response is not None and response.from_service_worker
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", str(1 + SESSIONS))
     page.get_by_role("link", name="Budi Santoso").click()
     expect(page.get_by_test_id("session-row")).to_have_count(SESSIONS)

@@ -4,49 +4,78 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Hlc, type HlcState } from '../shared/hlc';
 import { getLang, onLangChange, type Lang } from '../shared/i18n';
 import { httpTransport } from './api';
-import { PinLock, type AuthService, type Session } from './auth';
+import type { AuthService, Resumable, Session } from './auth';
 import { AppContext, LoginContext, type AppContextValue } from './context';
 import { DexieStore } from './store';
 import type { AuthPort } from './authorized';
 import { SyncLoop } from './sync';
 import { Login } from './views/Login';
+import { PinSetup } from './views/PinSetup';
 import { PinUnlock } from './views/PinUnlock';
 import { Shell } from './views/Shell';
 
-type Phase = 'boot' | 'login' | 'locked' | 'ready';
+type Phase = 'boot' | 'login' | 'pin_setup' | 'locked' | 'ready';
+
+/** How long the app stays open without a touch, or hidden, before it locks itself. */
+export const AUTO_LOCK_MS = 15 * 60_000;
 
 /** The app around one auth service (made once, in main.tsx); views reach it only through the
  * contexts provided here. */
 export function App({
   authService,
   updateReady,
+  lockAfterMs,
 }: {
   authService: AuthService;
   updateReady: (() => void) | null;
+  /** auto-lock after this long idle or hidden */
+  lockAfterMs?: number;
 }) {
   const [lang, setLangState] = useState<Lang>(getLang());
-  const [phase, setPhase] = useState<Phase>('login');
+  const [phase, setPhase] = useState<Phase>('boot');
   const [ctx, setCtx] = useState<Omit<AppContextValue, 'lang'> | null>(null);
   const [message, setMessage] = useState('');
   const [persisted, setPersisted] = useState(true);
-  const pin = useMemo(() => new PinLock(), []);
-  const teardown = useRef<(() => void) | null>(null);
+  const [resumable, setResumable] = useState<Resumable | null>(null);
+  const [pending, setPending] = useState<Session | null>(null);
+  const teardown = useRef<((to: 'login' | 'locked') => Promise<void>) | null>(null);
 
   useEffect(() => onLangChange(setLangState), []);
 
+  /** After a reload, a restart or a lock: the PIN when it may reopen the vault, else login. */
+  async function showLocked(): Promise<void> {
+    const r = await authService.resumable();
+    setResumable(r);
+    setPhase(r ? 'locked' : 'login');
+  }
+
+  useEffect(() => void showLocked(), []);
+
+  /** A session from the login form: an online login without a PIN sets one first. */
+  async function fromLogin(session: Session): Promise<void> {
+    if (!session.offline && !(await authService.hasPin(session.user.id))) {
+      setPending(session);
+      setPhase('pin_setup');
+      return;
+    }
+    await open(session);
+  }
+
   async function open(session: Session): Promise<void> {
     const deviceId = await authService.deviceId();
-    const store = new DexieStore(session.user.id);
+    const store = new DexieStore(session.user.id, Date.now, undefined, session.key);
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
-    const close = () => {
+    let hasPin = await authService.hasPin(session.user.id);
+    const close = async (to: 'login' | 'locked') => {
       sync.stop();
       removeEventListener('online', onOnline);
       store.close();
-      pin.clear();
       teardown.current = null;
+      setCtx(null);
+      if (to === 'locked') return showLocked();
       // The next user must not land on a page of this user's records.
       history.replaceState(null, '', location.pathname);
-      setCtx(null);
+      setResumable(null);
       setPhase('login');
     };
     const auth: AuthPort = {
@@ -65,7 +94,7 @@ export function App({
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
         await authService.wipeUser(session.user);
-        close();
+        await close('login');
       },
     });
     const onOnline = () => void sync.syncNow();
@@ -81,7 +110,15 @@ export function App({
       store,
       sync,
       deviceId,
-      pin,
+      pin: {
+        get isSet() {
+          return hasPin;
+        },
+        set: async (value) => {
+          await authService.setPin(session, value);
+          hasPin = true;
+        },
+      },
       save: async (entity, id, fields) => {
         const change = await store.save(entity, id, fields, hlc.now());
         if (change) sync.nudge();
@@ -97,9 +134,9 @@ export function App({
         setTimeout(() => setMessage(text), 50);
         setTimeout(() => setMessage((m) => (m === text ? '' : m)), 5000);
       },
-      lock: () => pin.isSet && setPhase('locked'),
+      lock: () => void close('locked'),
       logout: async () => {
-        close();
+        await close('login');
         await authService.logout(session);
       },
       relogin: async (password) => {
@@ -117,19 +154,52 @@ export function App({
     }
   }
 
+  // Auto-lock: the key leaves memory after a while without a touch, or hidden.
+  useEffect(() => {
+    if (phase !== 'ready') return;
+    const after = lockAfterMs ?? AUTO_LOCK_MS;
+    let timer = setTimeout(() => void teardown.current?.('locked'), after);
+    const touch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void teardown.current?.('locked'), after);
+    };
+    const events = ['pointerdown', 'keydown', 'visibilitychange'] as const;
+    for (const e of events) addEventListener(e, touch, { passive: true });
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) removeEventListener(e, touch);
+    };
+  }, [phase, lockAfterMs]);
+
   const value = useMemo(() => (ctx ? { ...ctx, lang } : null), [ctx, lang]);
 
   let screen: ComponentChildren;
-  if (phase === 'login' || !value) {
-    screen = <Login lang={lang} onSession={open} />;
-  } else if (phase === 'locked') {
+  if (phase === 'boot') {
+    screen = <main id="main" class="login" aria-busy="true" />;
+  } else if (phase === 'pin_setup' && pending) {
     screen = (
-      <PinUnlock
-        pin={pin}
-        onUnlock={() => setPhase('ready')}
-        onPasswordNeeded={() => teardown.current?.()}
+      <PinSetup
+        save={(pin) => authService.setPin(pending, pin)}
+        onDone={() => {
+          setPending(null);
+          void open(pending);
+        }}
       />
     );
+  } else if (phase === 'locked' && resumable) {
+    screen = (
+      <PinUnlock
+        username={resumable.username}
+        unlock={(pin) => authService.unlockWithPin(resumable.userId, pin)}
+        onUnlock={(session) => void open(session)}
+        onPasswordNeeded={() => {
+          setResumable(null);
+          setPhase('login');
+        }}
+      />
+    );
+  } else if (phase !== 'ready' || !value) {
+    screen = <Login lang={lang} onSession={fromLogin} />;
   } else {
     screen = (
       <AppContext.Provider value={value}>

@@ -4,7 +4,7 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n';
 import type { Change, Entity, User } from '../shared/types';
-import type { PinLock, RevokedNotice, Session } from './auth';
+import type { RevokedNotice, Session } from './auth';
 import type { Store } from './store';
 import type { AuthPort } from './authorized';
 import type { SyncLoop } from './sync';
@@ -18,12 +18,14 @@ export interface AppContextValue {
   sync: SyncLoop;
   deviceId: string;
   lang: Lang;
-  pin: PinLock;
+  /** the PIN that reopens this user's vault after a reload */
+  pin: { readonly isSet: boolean; set(pin: string): Promise<void> };
   /** A local edit with a fresh HLC timestamp: record + outbox. */
   save(entity: Entity, id: string, fields: Record<string, unknown>): Promise<Change | null>;
   remove(entity: Entity, id: string): Promise<Change>;
   /** Say something in the polite live region. */
   notify(text: string): void;
+  /** Lock now: the data key leaves memory; the PIN (or the password) reopens. */
   lock(): void;
   logout(): Promise<void>;
   relogin(password: string): Promise<void>;

@@ -47,10 +47,19 @@ const id = {
   'pin.use_password': 'Masuk dengan kata sandi',
   'pin.set_title': 'PIN untuk membuka cepat',
   'pin.set_help':
-    'PIN (4–8 angka) hanya membuka kembali aplikasi yang masih terbuka di perangkat ini. Setelah 5 kali salah, kata sandi diperlukan.',
+    'PIN (6–12 angka) membuka kembali Pulih di perangkat ini setelah dimuat ulang atau terkunci, sampai 12 jam sejak kata sandi terakhir diketik. Setelah 5 kali salah, PIN terhapus dan kata sandi diperlukan.',
   'pin.set_submit': 'Simpan PIN',
   'pin.saved': 'PIN disimpan.',
-  'pin.invalid': 'PIN harus 4–8 angka.',
+  'pin.invalid': 'PIN harus 6–12 angka.',
+  // --- vault (brankas perangkat) ---
+  'vault.pin_for': 'Akun: {username}',
+  'vault.pin_mismatch': 'Kedua PIN tidak sama.',
+  'vault.pin_later': 'Nanti saja',
+  'vault.pin_setup_help':
+    'Buat PIN 6–12 angka. Dengan PIN, Pulih terbuka lagi tanpa kata sandi setelah dimuat ulang atau terkunci, juga tanpa sinyal, sampai 12 jam sejak kata sandi terakhir diketik. Jangan pakai tanggal lahir.',
+  'login.vault_destroyed':
+    'Kata sandi salah 10 kali. Demi keamanan, data Pulih di perangkat ini sudah dihapus. Masuk lagi saat ada sinyal.',
+  // --- end vault ---
   'status.region': 'Status sinkronisasi',
   'status.online': 'Terhubung',
   'status.offline': 'Tanpa sinyal',
@@ -595,10 +604,19 @@ const en: Record<MessageKey, string> = {
   'pin.use_password': 'Log in with password',
   'pin.set_title': 'PIN for quick unlock',
   'pin.set_help':
-    'A PIN (4–8 digits) only reopens the app while it is still open on this device. After 5 wrong tries the password is required.',
+    'A PIN (6–12 digits) reopens Pulih on this device after a reload or a lock, for 12 hours after the password was last typed. After 5 wrong tries the PIN is erased and the password is required.',
   'pin.set_submit': 'Save PIN',
   'pin.saved': 'PIN saved.',
-  'pin.invalid': 'The PIN must be 4–8 digits.',
+  'pin.invalid': 'The PIN must be 6–12 digits.',
+  // --- vault ---
+  'vault.pin_for': 'Account: {username}',
+  'vault.pin_mismatch': 'The two PINs differ.',
+  'vault.pin_later': 'Later',
+  'vault.pin_setup_help':
+    'Make a PIN of 6–12 digits. With it, Pulih reopens without the password after a reload or a lock, also offline, for 12 hours after the password was last typed. Do not use a birth date.',
+  'login.vault_destroyed':
+    'Wrong password 10 times. For safety, the Pulih data on this device was erased. Log in again when there is a signal.',
+  // --- end vault ---
   'status.region': 'Sync status',
   'status.online': 'Connected',
   'status.offline': 'No signal',

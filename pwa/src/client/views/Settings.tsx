@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { label, t } from '../../shared/i18n';
+import { validPin } from '../auth';
 import { useApp } from '../context';
 import { LangSwitch, PinField } from './common';
 
@@ -9,7 +10,7 @@ export function Settings() {
   const [message, setMessage] = useState('');
   async function savePin(e: Event) {
     e.preventDefault();
-    if (!/^\d{4,8}$/.test(pin)) return setMessage(t('pin.invalid'));
+    if (!validPin(pin)) return setMessage(t('pin.invalid'));
     await app.pin.set(pin);
     setPin('');
     setMessage(t('pin.saved'));
