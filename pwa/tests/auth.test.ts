@@ -76,7 +76,7 @@ describe('auth', () => {
     const offline = await auth.login('KONSELOR1', 'rahasia');
     expect(offline).toMatchObject({ offline: true, user: { id: state.userId } });
     await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
-      new LoginError('bad_credentials'),
+      new LoginError('bad_credentials', {}, null, 9),
     );
   });
 
@@ -215,7 +215,7 @@ describe('pin and attempt counting', () => {
     state.online = false;
     for (let i = 0; i < 9; i++) {
       await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
-        new LoginError('bad_credentials'),
+        new LoginError('bad_credentials', {}, null, 9 - i),
       );
     }
     // A right password resets the count.

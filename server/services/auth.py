@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any, cast
 
 from flask import current_app
-
 from sqlalchemy import CursorResult, func, select, update
 
 from ..extensions import db

@@ -54,6 +54,8 @@ export class LoginError extends Error {
     readonly fields: Record<string, string[]> = {},
     /** the HTTP status, when the server answered */
     readonly status: number | null = null,
+    /** offline: wrong passwords left before the vault is destroyed */
+    readonly triesLeft: number | null = null,
   ) {
     super(reason);
     this.name = 'LoginError';
@@ -137,7 +139,9 @@ export class AuthService {
     if (!row) return null;
     const opened = await this.keyring.withPassword(row, password);
     if (opened.kind === 'destroyed') throw new LoginError('vault_destroyed');
-    if (opened.kind === 'wrong') throw new LoginError('bad_credentials');
+    if (opened.kind === 'wrong') {
+      throw new LoginError('bad_credentials', {}, null, opened.triesLeft);
+    }
     await this.db.settings.put({ key: 'active_user', value: row.user_id });
     return this.sessionFrom(await this.keyring.secrets(opened.row, opened.key), opened.key, true);
   }

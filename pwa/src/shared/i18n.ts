@@ -53,6 +53,8 @@ const id = {
   'pin.invalid': 'PIN harus 6–12 angka.',
   // --- vault (brankas perangkat) ---
   'vault.pin_for': 'Akun: {username}',
+  'vault.password_wrong_offline':
+    'Nama pengguna atau kata sandi salah. Sisa percobaan tanpa sinyal: {n}; setelah itu data Pulih di perangkat ini dihapus.',
   'vault.pin_mismatch': 'Kedua PIN tidak sama.',
   'vault.pin_later': 'Nanti saja',
   'vault.pin_setup_help':
@@ -610,6 +612,8 @@ const en: Record<MessageKey, string> = {
   'pin.invalid': 'The PIN must be 6–12 digits.',
   // --- vault ---
   'vault.pin_for': 'Account: {username}',
+  'vault.password_wrong_offline':
+    'Wrong username or password. Attempts left without a signal: {n}; after that the Pulih data on this device is erased.',
   'vault.pin_mismatch': 'The two PINs differ.',
   'vault.pin_later': 'Later',
   'vault.pin_setup_help':

@@ -33,6 +33,7 @@ function failureText(err: unknown): string {
       .map(([f, msgs]) => `${f}: ${msgs.join(' ')}`);
     return [t('login.invalid'), ...other].join(' ');
   }
+  if (err.triesLeft !== null) return t('vault.password_wrong_offline', { n: err.triesLeft });
   return t(`login.${err.reason}`);
 }
 

@@ -1,0 +1,164 @@
+"""The device vault on a real Chromium profile on disk: nothing readable is left in the profile's
+files, a reload reopens with the PIN, and wrong PINs and passwords destroy what they protect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserType, expect
+
+from tests.e2e.conftest import (
+    PIN,
+    last_sync_ms,
+    open_profile,
+    ui_log_in,
+    ui_register_client,
+    ui_unlock_with_pin,
+    wait_for_controller,
+    wait_for_sync,
+    wait_for_sync_after,
+)
+
+CANARY = "KANARI-7f3e-catatan-rahasia"
+NAME = "Siti Kanariyah"
+NUMBER = "REG-2026-7319"
+
+
+def readable_in(profile: Path, needles: list[str]) -> dict[str, list[str]]:
+    """Which needles appear in which files of the profile directory (like `grep -rl -a`)."""
+    found: dict[str, list[str]] = {}
+    for path in profile.rglob("*"):
+        if not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for needle in needles:
+            # Chromium keeps ASCII strings as Latin-1 bytes, others as UTF-16.
+            if needle.encode() in data or needle.encode("utf-16-le") in data:
+                found.setdefault(needle, []).append(str(path.relative_to(profile)))
+    return found
+
+
+class TokenLog:
+    """The refresh tokens the server handed this browser (login and refresh answers); read
+    `tokens()` before the page navigates away, as with PushLog."""
+
+    def __init__(self, context: Any) -> None:
+        self.responses: list[Any] = []
+        self.seen: list[str] = []
+        context.on("response", self._on)
+
+    def _on(self, response: Any) -> None:
+        if response.url.endswith(("/api/v1/auth/login", "/api/v1/auth/refresh")):
+            self.responses.append(response)
+
+    def tokens(self) -> list[str]:
+        for r in self.responses[len(self.seen) :]:
+            self.seen.append(r.json()["refresh_token"] if r.status == 200 else "")
+        return [t for t in self.seen if t]
+
+
+def type_note_draft(page: Any, text: str) -> None:
+    page.get_by_test_id("session-new").click()
+    page.get_by_test_id("session-note-data").press_sequentially(text)
+    expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
+
+
+def test_a_synced_tablet_keeps_nothing_readable_and_a_reload_offline_asks_for_the_pin(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "tablet"
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
+    tokens = TokenLog(context)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto("/")
+    ui_log_in(page, e2e_world.counselor)
+    wait_for_sync(page)
+    wait_for_controller(page)
+    before = last_sync_ms(page)
+    ui_register_client(page, NUMBER, NAME)
+    wait_for_sync_after(page, before)
+    type_note_draft(page, CANARY)
+    draft_url = page.url
+    assert tokens.tokens()
+
+    # Offline, the app reloads from the service worker and asks for the PIN, not the password.
+    context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    expect(page.get_by_test_id("login-username")).to_have_count(0)
+    ui_unlock_with_pin(page)
+    assert page.url == draft_url
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_test_id("session-note-data")).to_have_value(CANARY)
+
+    # Search by name and by registration number works offline, from the in-memory index.
+    page.get_by_test_id("nav-clients").click()
+    page.get_by_test_id("client-search").fill("kanariyah")
+    expect(page.get_by_test_id("client-row")).to_have_count(1)
+    page.get_by_test_id("client-search").fill("2026-7319")
+    expect(page.get_by_test_id("client-row")).to_have_count(1)
+    refresh_tokens = tokens.tokens()
+    context.close()
+
+    found = readable_in(profile, [CANARY, NAME, "Kanariyah", NUMBER, *refresh_tokens])
+    assert found == {}
+
+
+def test_five_wrong_pins_then_ten_wrong_passwords_leave_nothing_readable(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "tablet"
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto("/")
+    ui_log_in(page, e2e_world.counselor)
+    wait_for_sync(page)
+    wait_for_controller(page)
+    before = last_sync_ms(page)
+    ui_register_client(page, NUMBER, NAME)
+    wait_for_sync_after(page, before)
+
+    context.set_offline(True)
+    page.reload()
+    wrong = "000000" if PIN != "000000" else "111111"
+    for left in (4, 3, 2, 1):
+        page.get_by_test_id("pin-unlock-input").fill(wrong)
+        page.get_by_test_id("pin-unlock-submit").click()
+        expect(page.get_by_test_id("pin-error")).to_contain_text(f"Sisa percobaan: {left}")
+    # A reload does not reset the count: the fifth wrong PIN still erases the PIN.
+    page.reload()
+    page.get_by_test_id("pin-unlock-input").fill(wrong)
+    page.get_by_test_id("pin-unlock-submit").click()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+
+    page.get_by_test_id("login-username").fill(e2e_world.counselor)
+    for left in range(9, 0, -1):
+        page.get_by_test_id("login-password").fill("bukan-kata-sandinya")
+        page.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("login-error")).to_contain_text(
+            f"Sisa percobaan tanpa sinyal: {left};"
+        )
+    page.get_by_test_id("login-password").fill("bukan-kata-sandinya")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("data Pulih di perangkat ini")
+    # Now even the right password finds nothing to open offline.
+    page.get_by_test_id("login-password").fill(e2e_world.password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("belum pernah masuk")
+    context.close()
+
+    assert readable_in(profile, [NAME, "Kanariyah", NUMBER]) == {}
