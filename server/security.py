@@ -112,6 +112,15 @@ def revoked_device_problem(device: Device | None = None) -> DeviceRevoked:
     )
 
 
+def deactivated_problem() -> Unauthorized:
+    """The answer to a token of a deactivated account: the device erases this user's data."""
+    return Unauthorized(
+        "account-deactivated",
+        "This account was deactivated; its data on this device must be erased.",
+        challenge=INVALID_TOKEN,
+    )
+
+
 def _unauthorized(detail: str) -> Unauthorized:
     return Unauthorized("unauthorized", detail, challenge=INVALID_TOKEN)
 
@@ -134,11 +143,13 @@ def authenticate() -> Caller:
     # The device check comes first so a revoked device learns it must wipe, even with an old token.
     if device.revoked_at is not None:
         raise revoked_device_problem(device)
+    # Before the token checks: deactivation revokes the tokens, and the device must still learn
+    # to erase this user's data.
+    if not user.active:
+        raise deactivated_problem()
     now = utcnow()
     if token.revoked_at is not None or token.expires_at <= now:
         raise _unauthorized("The token has expired or was revoked.")
-    if not user.active:
-        raise _unauthorized("The account is deactivated.")
     return Caller(user=user, device_id=device.id, token_id=token.id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, current_app, jsonify
@@ -67,4 +68,7 @@ def pull_changes(args: dict[str, Any]) -> Response:
     if page.size:
         audit("pull", records=page.size)
     db.session.commit()
-    return Response(page.text, mimetype="application/json")
+    # P-scope: every page names the facilities the caller may hold now; a device drops the
+    # records of any other (docs/protocol.md, "Scope loss").
+    scope = json.dumps(sorted(caller.facility_ids))
+    return Response(f'{page.text[:-1]},"facility_ids":{scope}}}', mimetype="application/json")

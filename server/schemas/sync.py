@@ -73,6 +73,7 @@ class PullOut(Schema):
     changes = fields.List(fields.Nested(PulledOut))
     cursor = fields.String()
     has_more = fields.Boolean()
+    facility_ids = fields.List(fields.String())
 
 
 class ChangeIn(Schema):

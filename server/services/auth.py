@@ -14,7 +14,14 @@ from sqlalchemy import CursorResult, func, select, update
 from ..extensions import db
 from ..models import Device, Token, User
 from ..models.common import utcnow
-from ..security import Caller, issue_pair, revoked_device_problem, token_digest, verify_password
+from ..security import (
+    Caller,
+    deactivated_problem,
+    issue_pair,
+    revoked_device_problem,
+    token_digest,
+    verify_password,
+)
 from . import login_limits
 from .audit import audit
 from .errors import Unauthorized
@@ -65,6 +72,9 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     device = db.session.get(Device, token.device_id)
     if device is None or device.revoked_at is not None:
         raise revoked_device_problem(device)
+    owner = db.session.get(User, token.user_id)
+    if owner is None or not owner.active:
+        raise deactivated_problem()
     # Atomic claim: of two concurrent refreshes with one token, only one wins.
     claim = db.session.execute(
         update(Token)

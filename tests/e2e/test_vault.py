@@ -3,15 +3,20 @@ files, a reload reopens with the PIN, and wrong PINs and passwords destroy what 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import BrowserType, expect
 
+from server.services.facilities import add_facility
+from server.services.unit import unit_of_work
 from tests.e2e.conftest import (
     PIN,
+    api_login,
     last_sync_ms,
     open_profile,
+    open_tablet,
     ui_log_in,
     ui_register_client,
     ui_unlock_with_pin,
@@ -162,3 +167,86 @@ def test_five_wrong_pins_then_ten_wrong_passwords_leave_nothing_readable(
     context.close()
 
     assert readable_in(profile, [NAME, "Kanariyah", NUMBER]) == {}
+
+
+def user_id(live_server: Any, username: str) -> str:
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import User
+
+    with live_server.app.app_context():
+        return str(db.session.scalar(select(User.id).where(User.username == username)))
+
+
+def api_patch(live_server: Any, path: str, body: Any, headers: dict[str, str]) -> Any:
+    """PATCH JSON to an API path and return the JSON answer."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        live_server.url + path,
+        data=json.dumps(body).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+        method="PATCH",
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def test_a_facility_taken_away_leaves_the_tablet_at_its_next_contact(
+    browser: Any, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    before = last_sync_ms(page)
+    ui_register_client(page, NUMBER, NAME)
+    wait_for_sync_after(page, before)
+    with live_server.app.app_context(), unit_of_work():
+        other = add_facility(
+            code=f"E2E-V-{uuid.uuid4().hex[:6]}",
+            name="Lapas Lain",
+            kind="lapas",
+            region="Sumatera Selatan",
+            timezone="WIB",
+        )
+        other_id = other.id
+    admin = api_login(live_server, e2e_world.admin)
+    api_patch(
+        live_server,
+        f"/api/v1/admin/users/{user_id(live_server, e2e_world.counselor)}",
+        {"facility_ids": [other_id]},
+        admin,
+    )
+
+    page.get_by_test_id("nav-clients").click()
+    expect(page.get_by_test_id("client-row")).to_have_count(1)
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("client-row")).to_have_count(0)
+    page.get_by_test_id("client-search").fill("kanariyah")
+    expect(page.get_by_test_id("client-row")).to_have_count(0)
+    context.close()
+
+
+def test_a_deactivated_account_is_erased_from_the_tablet_at_its_next_contact(
+    browser: Any, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    before = last_sync_ms(page)
+    ui_register_client(page, NUMBER, NAME)
+    wait_for_sync_after(page, before)
+    admin = api_login(live_server, e2e_world.admin)
+    api_patch(
+        live_server,
+        f"/api/v1/admin/users/{user_id(live_server, e2e_world.counselor)}",
+        {"active": False},
+        admin,
+    )
+
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("revoked-message")).to_be_visible()
+    context.set_offline(True)
+    page.get_by_test_id("login-username").fill(e2e_world.counselor)
+    page.get_by_test_id("login-password").fill(e2e_world.password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("belum pernah masuk")
+    context.close()

@@ -21,10 +21,12 @@ export class NetworkError extends Error {
 }
 
 /** True for the server's answer to a request from a revoked device. */
+/** True for an answer that tells the device to erase this user's data: the device was revoked,
+ * or the account was deactivated (docs/protocol.md, "Scope loss"). */
 export function isDeviceRevoked(e: unknown): boolean {
-  return (
-    e instanceof HttpError && e.status === 401 && (e.problem.type ?? '').endsWith('/device-revoked')
-  );
+  if (!(e instanceof HttpError) || e.status !== 401) return false;
+  const type = e.problem.type ?? '';
+  return type.endsWith('/device-revoked') || type.endsWith('/account-deactivated');
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -55,6 +55,9 @@ export interface Store {
   /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on top. */
   applyPulled(changes: PulledChange[], cursor: string): Promise<void>;
   rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]>;
+  /** Remove the records of every facility not in `facilityIds` (the user lost it); cheap when
+   * the scope did not change. Pending changes stay: the server keeps what it refuses. */
+  keepFacilities(facilityIds: readonly string[]): Promise<number>;
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
   getDraft<T>(key: string): Promise<T | undefined>;
@@ -400,6 +403,24 @@ export class DexieStore implements Store {
     if (entity && id)
       return this.db.rejected.where('[entity+id]').equals(key(entity, id)).toArray();
     return this.db.rejected.toArray();
+  }
+
+  async keepFacilities(facilityIds: readonly string[]): Promise<number> {
+    const scope = [...facilityIds].sort();
+    const known = await this.getMeta<string[]>('scope');
+    if (known && known.length === scope.length && known.every((f, i) => f === scope[i])) return 0;
+    const allowed = new Set(scope);
+    const db = this.db;
+    const gone = await db.transaction('rw', [db.records, db.meta], async () => {
+      const lost = (await db.records.toArray())
+        .filter((r) => r.facility_id !== '' && !allowed.has(String(r.facility_id)))
+        .map((r) => key(r.entity, r.id));
+      if (lost.length) await db.records.bulkDelete(lost);
+      await db.meta.put({ key: 'scope', value: scope });
+      return lost.length;
+    });
+    if (gone) this.emit();
+    return gone;
   }
 
   async getMeta<T>(k: string): Promise<T | undefined> {

@@ -119,6 +119,8 @@ export async function syncOnce(
       // Awaited on the next turn; a failure while this page is written must not go unhandled.
       next.catch(() => undefined);
     }
+    // Scope loss: a facility taken away takes its records off the device.
+    if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
     await store.applyPulled(page.changes, page.cursor);
     pulled += page.changes.length;
     onPulled(pulled);

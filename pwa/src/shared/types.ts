@@ -120,6 +120,8 @@ export interface PullResponse {
   changes: PulledChange[];
   cursor: string;
   has_more: boolean;
+  /** the facilities the user may hold now: records of any other leave the device */
+  facility_ids?: string[];
 }
 
 /** RFC 9457 problem details. */
