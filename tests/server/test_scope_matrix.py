@@ -14,6 +14,7 @@ ROLES = {"counselor": "konselor.a", "supervisor": "supervisor.a", "admin": "admi
 EXPECTED = {
     "me": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
     "pull": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
+    "seal_key": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
     "push": {
         "counselor": ("applied", "rejected"),
         "supervisor": (403, 403),
@@ -60,6 +61,7 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
     calls = {
         "me": lambda: caller.get("/api/v1/auth/me"),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
+        "seal_key": lambda: caller.get("/api/v1/sync/key"),
         "session": lambda: caller.get(f"/api/v1/sessions/{data['session']}"),
         "review": lambda: caller.post(
             f"/api/v1/sessions/{data['session']}/review", json={"decision": "approve"}
