@@ -227,6 +227,19 @@ def open_profile(
     )
 
 
+def first_page(context: Any) -> Any:
+    """The page a persistent context opens with, or a new one."""
+    return context.pages[0] if context.pages else context.new_page()
+
+
+def log_in_synced(page: Any, username: str) -> None:
+    """Open the app, log in online, wait for a full sync and for the service worker."""
+    page.goto("/")
+    ui_log_in(page, username)
+    wait_for_sync(page)
+    wait_for_controller(page)
+
+
 def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     """Type the credentials into the login form and wait for the logged-in shell."""
     from playwright.sync_api import expect

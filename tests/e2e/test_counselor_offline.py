@@ -20,13 +20,12 @@ from tests.e2e.conftest import (
     PushLog,
     api_get,
     api_login,
+    first_page,
+    log_in_synced,
     open_profile,
-    ui_log_in,
     ui_log_session,
     ui_register_client,
     ui_unlock_with_pin,
-    wait_for_controller,
-    wait_for_sync,
 )
 
 SESSIONS = 20
@@ -51,11 +50,8 @@ def test_offline_day_reaches_the_server_exactly_once(
     profile = tmp_path / "tablet"
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
     pushes = PushLog(context)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
 
     context.set_offline(True)
     expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
@@ -77,7 +73,7 @@ def test_offline_day_reaches_the_server_exactly_once(
     # The next morning: the browser starts again, still without a signal.
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url, offline=True)
     pushes = PushLog(context)
-    page = context.pages[0] if context.pages else context.new_page()
+    page = first_page(context)
     response = page.goto("/")
     assert response is not None and response.from_service_worker
     ui_unlock_with_pin(page)

@@ -13,14 +13,16 @@ from server.services.facilities import add_facility
 from server.services.unit import unit_of_work
 from tests.e2e.conftest import (
     PIN,
+    PushLog,
+    api_get,
     api_login,
+    first_page,
     last_sync_ms,
+    log_in_synced,
     open_profile,
     open_tablet,
-    ui_log_in,
     ui_register_client,
     ui_unlock_with_pin,
-    wait_for_controller,
     wait_for_sync,
     wait_for_sync_after,
 )
@@ -28,6 +30,8 @@ from tests.e2e.conftest import (
 CANARY = "KANARI-7f3e-catatan-rahasia"
 NAME = "Siti Kanariyah"
 NUMBER = "REG-2026-7319"
+UNSENT_NAME = "Dewi Tersegel"
+UNSENT_NUMBER = "REG-2026-8861"
 
 
 def readable_in(profile: Path, needles: list[str]) -> dict[str, list[str]]:
@@ -82,11 +86,8 @@ def test_a_synced_tablet_keeps_nothing_readable_and_a_reload_offline_asks_for_th
     profile = tmp_path / "tablet"
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
     tokens = TokenLog(context)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
     before = last_sync_ms(page)
     ui_register_client(page, NUMBER, NAME)
     wait_for_sync_after(page, before)
@@ -117,25 +118,26 @@ def test_a_synced_tablet_keeps_nothing_readable_and_a_reload_offline_asks_for_th
     assert found == {}
 
 
-def test_five_wrong_pins_then_ten_wrong_passwords_leave_nothing_readable(
+def test_wrong_pins_and_passwords_destroy_the_vault_and_the_sealed_outbox_lands_once(
     browser_type: BrowserType,
     browser_type_launch_args: dict[str, Any],
     base_url: str,
+    live_server: Any,
     e2e_world: Any,
     tmp_path: Path,
 ) -> None:
     profile = tmp_path / "tablet"
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
     before = last_sync_ms(page)
     ui_register_client(page, NUMBER, NAME)
     wait_for_sync_after(page, before)
 
+    # Typed without a signal: only in the outbox (and its sealed copy) when the vault goes.
     context.set_offline(True)
+    ui_register_client(page, UNSENT_NUMBER, UNSENT_NAME)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
     page.reload()
     wrong = "000000" if PIN != "000000" else "111111"
     for left in (4, 3, 2, 1):
@@ -165,8 +167,24 @@ def test_five_wrong_pins_then_ten_wrong_passwords_leave_nothing_readable(
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("login-error")).to_contain_text("belum pernah masuk")
     context.close()
+    assert readable_in(profile, [NAME, "Kanariyah", NUMBER, UNSENT_NAME, UNSENT_NUMBER]) == {}
 
-    assert readable_in(profile, [NAME, "Kanariyah", NUMBER]) == {}
+    # The next online login sends the sealed copy: the client reaches the server once.
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
+    pushes = PushLog(context)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
+    page.get_by_test_id("nav-clients").click()
+    page.get_by_test_id("client-search").fill("tersegel")
+    expect(page.get_by_test_id("client-row")).to_have_count(1)
+    assert pushes.statuses() == {"applied": 1}
+    page.get_by_test_id("sync-now").click()
+    wait_for_sync(page)
+    context.close()
+    supervisor = api_login(live_server, e2e_world.supervisor)
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
+    numbers = [c["record"]["registration_number"] for c in pulled if c["entity"] == "client"]
+    assert sorted(numbers) == sorted([NUMBER, UNSENT_NUMBER])
 
 
 def user_id(live_server: Any, username: str) -> str:

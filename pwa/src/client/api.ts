@@ -1,4 +1,5 @@
 // HTTP to the Pulih server: one JSON request helper, its two error kinds, and the sync transport.
+import type { SealKey } from './vault/sealed';
 import type { Problem, PullResponse, PushRequest, PushResponse, TokenPair } from '../shared/types';
 
 /** The server answered with an error status (body: problem details when it sent them). */
@@ -81,6 +82,8 @@ export async function requestJson<T>(
 export interface Transport {
   push(body: PushRequest, token: string | null): Promise<PushResponse>;
   pull(cursor: string | null, limit: number, token: string | null): Promise<PullResponse>;
+  /** The server's public key for sealed changes. */
+  sealKey?(token: string | null): Promise<SealKey>;
 }
 
 /** The auth endpoints. */
@@ -113,6 +116,7 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
         token,
       );
     },
+    sealKey: (token) => requestJson(fetchFn, 'GET', `${base}${API}/sync/key`, undefined, token),
   };
 }
 

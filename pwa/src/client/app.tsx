@@ -8,13 +8,17 @@ import type { AuthService, Resumable, Session } from './auth';
 import { AppContext, LoginContext, type AppContextValue } from './context';
 import { DexieStore } from './store';
 import type { AuthPort } from './authorized';
+import { toWire } from './outbox';
 import { SyncLoop } from './sync';
+import { SealedDb, SealedOutbox } from './vault/sealed';
 import { Login } from './views/Login';
 import { PinSetup } from './views/PinSetup';
 import { PinUnlock } from './views/PinUnlock';
 import { Shell } from './views/Shell';
 
 type Phase = 'boot' | 'login' | 'pin_setup' | 'locked' | 'ready';
+
+const sealedDb = new SealedDb();
 
 /** How long the app stays open without a touch, or hidden, before it locks itself. */
 export const AUTO_LOCK_MS = 15 * 60_000;
@@ -63,7 +67,15 @@ export function App({
 
   async function open(session: Session): Promise<void> {
     const deviceId = await authService.deviceId();
-    const store = new DexieStore(session.user.id, Date.now, undefined, session.key);
+    // Every outbox write gets a sealed copy that outlives the vault (vault/sealed.ts).
+    const sealed = new SealedOutbox(sealedDb, session.user.id);
+    const store = new DexieStore(
+      session.user.id,
+      Date.now,
+      undefined,
+      session.key,
+      (entries) => void sealed.add(entries.map(toWire)).catch(() => undefined),
+    );
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
     let hasPin = await authService.hasPin(session.user.id);
     const close = async (to: 'login' | 'locked') => {
@@ -90,6 +102,7 @@ export function App({
       deviceId,
       appVersion: __APP_VERSION__,
       isOnline: () => navigator.onLine,
+      sealed,
       onRevoked: async () => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();

@@ -113,11 +113,14 @@ interface SearchEntry {
  * index, built from the decrypted clients at the first search after unlock and kept current
  * by every write the vault reports. */
 class SearchIndex implements VaultObserver {
+  /** told of every outbox write, with the plain entries (the sealed outbox copies them) */
+  onOutbox: ((entries: OutboxEntry[]) => void) | null = null;
   private entries: Map<string, SearchEntry> | null = null;
   private sorted: SearchEntry[] | null = null;
   private building: Promise<Map<string, SearchEntry>> | null = null;
 
   put(table: string, values: readonly Record<string, unknown>[]): void {
+    if (table === 'outbox') this.onOutbox?.(values as unknown as OutboxEntry[]);
     if (table !== 'records' || !this.entries) return;
     for (const v of values) if (v['entity'] === 'client') this.set(this.entries, v);
     this.sorted = null;
@@ -177,7 +180,9 @@ export class DexieStore implements Store {
     private readonly now: () => number = () => Date.now(),
     private readonly pulledNoticeMs: number = PULLED_NOTICE_MS,
     key: CryptoKey | null = null,
+    onOutbox: ((entries: OutboxEntry[]) => void) | null = null,
   ) {
+    this.search.onOutbox = onOutbox;
     this.db = new UserDb(userId, key, this.search);
   }
 

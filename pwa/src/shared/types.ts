@@ -97,11 +97,22 @@ export interface PushResult {
   errors: Record<string, string[]> | null;
 }
 
+/** One change sealed to the server's key (docs/protocol.md "Sealed changes"). */
+export interface SealedItem {
+  change_id: string;
+  kid: string;
+  epk: { kty: string; crv: string; x: string; y: string };
+  iv: string;
+  ct: string;
+}
+
 export interface PushRequest {
   device_id: string;
   app_version: string;
   pending_count: number;
   changes: Change[];
+  /** changes whose outbox entry is gone, sealed (the server opens them) */
+  sealed?: SealedItem[];
 }
 
 export interface PushResponse {
