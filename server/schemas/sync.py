@@ -53,6 +53,24 @@ class SealedIn(Schema):
     ct = Text(required=True, max_len=400_000)
 
 
+class BackupItemIn(SealedIn):
+    user_id = fields.UUID(required=True)
+
+
+class SealedBackupIn(Schema):
+    """A "Cadangkan ke file" backup: a device's sealed outbox, uploaded by an admin."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(required=True, validate=validate.Equal("pulih-sealed-backup"))
+    version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    device_id = fields.UUID(required=True)
+    sealed = fields.List(
+        fields.Nested(BackupItemIn), required=True, validate=validate.Length(max=20_000)
+    )
+
+
 class SealKeyOut(Schema):
     kid = fields.String()
     jwk = fields.Dict()

@@ -4,9 +4,11 @@ files, a reload reopens with the PIN, and wrong PINs and passwords destroy what 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import BrowserType, expect
 
 from server.services.facilities import add_facility
@@ -16,11 +18,13 @@ from tests.e2e.conftest import (
     PushLog,
     api_get,
     api_login,
+    api_post,
     first_page,
     last_sync_ms,
     log_in_synced,
     open_profile,
     open_tablet,
+    ui_log_in,
     ui_register_client,
     ui_unlock_with_pin,
     wait_for_sync,
@@ -68,6 +72,30 @@ class TokenLog:
         for r in self.responses[len(self.seen) :]:
             self.seen.append(r.json()["refresh_token"] if r.status == 200 else "")
         return [t for t in self.seen if t]
+
+
+@dataclass
+class Tablet:
+    """A counselor's tablet: a browser profile on disk, logged in and synced."""
+
+    profile: Path
+    context: Any
+    page: Any
+
+
+@pytest.fixture
+def tablet(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> Tablet:
+    profile = tmp_path / "tablet"
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
+    return Tablet(profile, context, page)
 
 
 def type_note_draft(page: Any, text: str) -> None:
@@ -119,17 +147,14 @@ def test_a_synced_tablet_keeps_nothing_readable_and_a_reload_offline_asks_for_th
 
 
 def test_wrong_pins_and_passwords_destroy_the_vault_and_the_sealed_outbox_lands_once(
+    tablet: Tablet,
     browser_type: BrowserType,
     browser_type_launch_args: dict[str, Any],
     base_url: str,
     live_server: Any,
     e2e_world: Any,
-    tmp_path: Path,
 ) -> None:
-    profile = tmp_path / "tablet"
-    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
-    page = first_page(context)
-    log_in_synced(page, e2e_world.counselor)
+    profile, context, page = tablet.profile, tablet.context, tablet.page
     before = last_sync_ms(page)
     ui_register_client(page, NUMBER, NAME)
     wait_for_sync_after(page, before)
@@ -268,3 +293,44 @@ def test_a_deactivated_account_is_erased_from_the_tablet_at_its_next_contact(
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("login-error")).to_contain_text("belum pernah masuk")
     context.close()
+
+
+def test_a_revoked_tablet_keeps_only_its_sealed_outbox_and_its_backup_lands_once(
+    tablet: Tablet, browser: Any, base_url: str, live_server: Any, e2e_world: Any, tmp_path: Path
+) -> None:
+    profile, context, page = tablet.profile, tablet.context, tablet.page
+    context.set_offline(True)
+    ui_register_client(page, UNSENT_NUMBER, UNSENT_NAME)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
+    page.get_by_test_id("nav-settings").click()
+    device_id = page.get_by_test_id("device-id").inner_text().rsplit(" ", 1)[-1].strip()
+    admin = api_login(live_server, e2e_world.admin)
+    api_post(live_server, f"/api/v1/admin/devices/{device_id}/revoke", {"reason": None}, admin)
+    context.set_offline(False)  # back online, the app syncs by itself and learns it
+    expect(page.get_by_test_id("revoked-message")).to_be_visible()
+    # Wiped, but the sealed copy of the unsent client is there to back up from the login screen.
+    with page.expect_download() as download:
+        page.get_by_test_id("backup-save").click()
+    backup = tmp_path / "cadangan.json"
+    download.value.save_as(backup)
+    context.close()
+    assert readable_in(profile, [UNSENT_NAME, UNSENT_NUMBER]) == {}
+    assert UNSENT_NAME not in backup.read_text()
+
+    # An admin uploads the file twice: the client lands once.
+    staff = browser.new_context(base_url=base_url)
+    page = staff.new_page()
+    page.goto("/")
+    ui_log_in(page, e2e_world.admin)
+    page.get_by_test_id("nav-vault-import").click()
+    for _ in range(2):
+        page.get_by_test_id("vault-import-file").set_input_files(str(backup))
+        expect(page.get_by_test_id("vault-import-result")).to_have_text(
+            "1 perubahan diproses: 1 diterima, 0 ditolak."
+        )
+        page.get_by_test_id("vault-import-file").set_input_files([])
+    staff.close()
+    supervisor = api_login(live_server, e2e_world.supervisor)
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
+    numbers = [c["record"]["registration_number"] for c in pulled if c["entity"] == "client"]
+    assert numbers == [UNSENT_NUMBER]

@@ -122,3 +122,40 @@ def test_a_sealed_item_of_the_wrong_shape_is_a_problem_not_a_500(client, world):
     response = push_sealed(device, {"change_id": new_id(), "kid": 5, "epk": "x"})
     assert response.status_code == 422
     assert "sealed" in response.get_json()["errors"]
+
+
+def _backup(device: DeviceSession, *items: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": "pulih-sealed-backup",
+        "version": 1,
+        "device_id": device.device_id,
+        "sealed": [{**i, "user_id": device.user_id} for i in items],
+    }
+
+
+def test_an_imported_backup_lands_once_however_often_it_is_imported(client, world):
+    device = DeviceSession(client, "konselor.a")
+    admin = DeviceSession(client, "admin")
+    jwk = device.get("/api/v1/sync/key").get_json()["jwk"]
+    wire = change("client", new_id(), client_fields(world.facility_a))
+    backup = _backup(device, seal(jwk, device.user_id, wire))
+    first = admin.post("/api/v1/admin/sealed-import", json=backup)
+    assert first.status_code == 200, first.get_json()
+    assert [r["status"] for r in first.get_json()["results"]] == ["applied"]
+    second = admin.post("/api/v1/admin/sealed-import", json=backup)
+    assert second.get_json()["results"] == first.get_json()["results"]
+    # The device itself pushing the same change later changes nothing either.
+    assert device.push(wire) == first.get_json()["results"]
+    changes, _ = admin.pull_all()
+    assert [c["id"] for c in changes if c["entity"] == "client"].count(wire["id"]) == 1
+
+
+def test_only_an_admin_imports_and_a_bad_file_is_a_problem(client, world):
+    device = DeviceSession(client, "konselor.a")
+    admin = DeviceSession(client, "admin")
+    backup = _backup(device)
+    assert device.post("/api/v1/admin/sealed-import", json=backup).status_code == 403
+    bad = admin.post("/api/v1/admin/sealed-import", json={**backup, "format": "zip"})
+    assert bad.status_code == 422
+    unknown = admin.post("/api/v1/admin/sealed-import", json={**backup, "device_id": new_id()})
+    assert unknown.status_code == 404

@@ -3,14 +3,16 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Hlc, type HlcState } from '../shared/hlc';
 import { getLang, onLangChange, type Lang } from '../shared/i18n';
-import { httpTransport } from './api';
+import { httpTransport, requestJson } from './api';
 import type { AuthService, Resumable, Session } from './auth';
 import { AppContext, LoginContext, type AppContextValue } from './context';
 import { DexieStore } from './store';
 import type { AuthPort } from './authorized';
+import type { PushResult } from '../shared/types';
 import { toWire } from './outbox';
 import { SyncLoop } from './sync';
-import { SealedDb, SealedOutbox } from './vault/sealed';
+import { SealedDb, SealedOutbox, sealedBackup } from './vault/sealed';
+import { authorized } from './authorized';
 import { Login } from './views/Login';
 import { PinSetup } from './views/PinSetup';
 import { PinUnlock } from './views/PinUnlock';
@@ -152,6 +154,20 @@ export function App({
         await close('login');
         await authService.logout(session);
       },
+      backup: async () => {
+        await sealed.add((await store.peekOutbox(1_000_000)).map(toWire));
+        return sealedBackup(sealedDb, deviceId);
+      },
+      importBackup: (file) =>
+        authorized(auth, (token) =>
+          requestJson<{ results: PushResult[] }>(
+            globalThis.fetch.bind(globalThis),
+            'POST',
+            '/api/v1/admin/sealed-import',
+            file,
+            token,
+          ),
+        ).then((answer) => answer.results),
       relogin: async (password) => {
         const fresh = await authService.loginOnline(session.user.username, password);
         Object.assign(session, fresh, { offline: false });
@@ -221,5 +237,13 @@ export function App({
     );
   }
   // Every screen, the login screen included, reaches authentication through a context.
-  return <LoginContext.Provider value={authService}>{screen}</LoginContext.Provider>;
+  const loginPort = useMemo(
+    () => ({
+      login: (u: string, p: string) => authService.login(u, p),
+      revokedNotice: () => authService.revokedNotice(),
+      sealedBackup: async () => sealedBackup(sealedDb, await authService.deviceId()),
+    }),
+    [authService],
+  );
+  return <LoginContext.Provider value={loginPort}>{screen}</LoginContext.Provider>;
 }

@@ -3,7 +3,8 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n';
-import type { Change, Entity, User } from '../shared/types';
+import type { Change, Entity, PushResult, User } from '../shared/types';
+import type { SealedBackup } from './vault/sealed';
 import type { RevokedNotice, Session } from './auth';
 import type { Store } from './store';
 import type { AuthPort } from './authorized';
@@ -29,6 +30,10 @@ export interface AppContextValue {
   lock(): void;
   logout(): Promise<void>;
   relogin(password: string): Promise<void>;
+  /** This device's sealed outbox as a backup (null when empty), every change sealed first. */
+  backup(): Promise<SealedBackup | null>;
+  /** Admins: import a device's backup file, processed like a push from that device. */
+  importBackup(file: unknown): Promise<PushResult[]>;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);
@@ -44,6 +49,8 @@ export function useApp(): AppContextValue {
 export interface LoginPort {
   login(username: string, password: string): Promise<Session>;
   revokedNotice(): Promise<RevokedNotice | null>;
+  /** The sealed outbox left on this device, as a backup (null when empty). */
+  sealedBackup(): Promise<SealedBackup | null>;
 }
 
 export const LoginContext = createContext<LoginPort | null>(null);

@@ -11,6 +11,7 @@ import { EditSession, NewClientSession, NewGroupSession } from './views/session/
 import { Settings } from './views/Settings';
 import { supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';
+import { VaultImport } from './views/VaultBackup';
 
 const FIELD: readonly Role[] = ['counselor', 'admin'];
 const ALL: readonly Role[] = ['counselor', 'supervisor', 'admin'];
@@ -44,6 +45,13 @@ const commonRoutes: RouteDef[] = [
     nav: { label: 'nav.settings', testid: 'nav-settings' },
   },
   { path: '/relogin', roles: ALL, view: Relogin },
+  // "Cadangkan ke file" backups of tablets, imported by an admin (the device vault)
+  {
+    path: '/admin/vault-import',
+    roles: ['admin'],
+    view: VaultImport,
+    nav: { label: 'nav.vault_import', testid: 'nav-vault-import' },
+  },
 ];
 
 export const ROUTES: readonly RouteDef[] = [

@@ -61,6 +61,16 @@ const id = {
     'Buat PIN 6–12 angka. Dengan PIN, Pulih terbuka lagi tanpa kata sandi setelah dimuat ulang atau terkunci, juga tanpa sinyal, sampai 12 jam sejak kata sandi terakhir diketik. Jangan pakai tanggal lahir.',
   'login.vault_destroyed':
     'Kata sandi salah 10 kali. Demi keamanan, data Pulih di perangkat ini sudah dihapus. Masuk lagi saat ada sinyal.',
+  'nav.vault_import': 'Cadangan tablet',
+  'vault.backup': 'Cadangkan ke file',
+  'vault.backup_help':
+    '{n} perubahan belum sampai ke server. Simpan salinannya ke file (terkunci, hanya server yang bisa membukanya) lalu serahkan ke admin.',
+  'vault.backup_done': 'File cadangan berisi {n} perubahan disimpan.',
+  'vault.import_title': 'Unggah file cadangan tablet',
+  'vault.import_help':
+    'Pilih file "Cadangkan ke file" dari tablet. Isinya diproses seperti sinkronisasi dari tablet itu; mengunggah file yang sama dua kali tidak mengubah apa pun.',
+  'vault.import_failed': 'File ini bukan file cadangan Pulih yang bisa dibaca.',
+  'vault.import_result': '{n} perubahan diproses: {taken} diterima, {rejected} ditolak.',
   // --- end vault ---
   'status.region': 'Status sinkronisasi',
   'status.online': 'Terhubung',
@@ -620,6 +630,16 @@ const en: Record<MessageKey, string> = {
     'Make a PIN of 6–12 digits. With it, Pulih reopens without the password after a reload or a lock, also offline, for 12 hours after the password was last typed. Do not use a birth date.',
   'login.vault_destroyed':
     'Wrong password 10 times. For safety, the Pulih data on this device was erased. Log in again when there is a signal.',
+  'nav.vault_import': 'Tablet backups',
+  'vault.backup': 'Back up to a file',
+  'vault.backup_help':
+    '{n} changes have not reached the server. Save a copy to a file (locked: only the server can open it) and hand it to an admin.',
+  'vault.backup_done': 'Backup file with {n} changes saved.',
+  'vault.import_title': 'Upload a tablet backup file',
+  'vault.import_help':
+    'Choose a "Back up to a file" file from a tablet. It is processed like a sync from that tablet; uploading the same file twice changes nothing.',
+  'vault.import_failed': 'This is not a Pulih backup file that can be read.',
+  'vault.import_result': '{n} changes processed: {taken} taken, {rejected} refused.',
   // --- end vault ---
   'status.region': 'Sync status',
   'status.online': 'Connected',

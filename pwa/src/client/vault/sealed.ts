@@ -150,3 +150,36 @@ export class SealedOutbox {
     await this.db.sealed.bulkDelete([...changeIds]);
   }
 }
+
+/** A "Cadangkan ke file" backup: every sealed change on this device, for an admin to import. */
+export interface SealedBackup {
+  format: 'pulih-sealed-backup';
+  version: 1;
+  device_id: string;
+  exported_at: string;
+  sealed: (SealedItem & { user_id: string })[];
+}
+
+/** The backup of this device's sealed outbox; null when it is empty. Readable only by the
+ * server, so it may travel on any medium. */
+export async function sealedBackup(db: SealedDb, deviceId: string): Promise<SealedBackup | null> {
+  const rows = (await db.sealed.toArray()).sort((a, b) => a.at - b.at);
+  if (!rows.length) return null;
+  return {
+    format: 'pulih-sealed-backup',
+    version: 1,
+    device_id: deviceId,
+    exported_at: new Date().toISOString(),
+    sealed: rows.map(({ at: _a, ...item }) => item),
+  };
+}
+
+/** Offer a backup as a file download. */
+export function downloadBackup(backup: SealedBackup): void {
+  const blob = new Blob([JSON.stringify(backup)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `pulih-cadangan-${backup.device_id.slice(0, 8)}-${backup.exported_at.slice(0, 10)}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}

@@ -6,6 +6,7 @@ import { t, type Lang } from '../../shared/i18n';
 import { LoginError, type RevokedNotice, type Session } from '../auth';
 import { useLogin } from '../context';
 import { describe, Field, LangSwitch } from './common';
+import { BackupButton } from './VaultBackup';
 
 type LoginField = 'username' | 'password';
 const FIELDS: readonly LoginField[] = ['username', 'password'];
@@ -113,6 +114,7 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
       </form>
       {/* A revoked device keeps nothing to unlock offline: the note would promise too much. */}
       {!revoked && <p class="hint">{t('login.offline_note')}</p>}
+      <BackupButton backup={auth.sealedBackup} />
       <LangSwitch />
     </main>
   );

@@ -3,6 +3,7 @@ import { label, t } from '../../shared/i18n';
 import { validPin } from '../auth';
 import { useApp } from '../context';
 import { LangSwitch, PinField } from './common';
+import { BackupButton } from './VaultBackup';
 
 export function Settings() {
   const app = useApp();
@@ -23,6 +24,7 @@ export function Settings() {
       </p>
       <p data-testid="device-id">{t('settings.device', { id: app.deviceId })}</p>
       <LangSwitch />
+      <BackupButton backup={app.backup} />
       <form onSubmit={savePin}>
         <h2>{t('pin.set_title')}</h2>
         <p id="pin-help">{t('pin.set_help')}</p>
