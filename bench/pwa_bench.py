@@ -398,10 +398,14 @@ async ({q}) => {
   const started = performance.now();
   input.value = q;
   input.dispatchEvent(new Event('input', {bubbles: true}));
+  const deadline = started + 30000;
   await new Promise((ok) => {
-    const check = () => (rowsMatch() ? ok() : requestAnimationFrame(check));
+    const check = () =>
+      rowsMatch() || performance.now() > deadline ? ok() : requestAnimationFrame(check);
     check();
   });
+  const shown = () => document.body.innerText.slice(0, 300);
+  if (!rowsMatch()) throw new Error('no matching rows for ' + q + ': ' + shown());
   return performance.now() - started;
 }
 """
@@ -409,15 +413,20 @@ async ({q}) => {
 UNLOCK_JS = """
 async ({pin}) => {
   const input = document.querySelector('[data-testid=pin-unlock-input]');
-  const started = performance.now();
   input.value = pin;
   input.dispatchEvent(new Event('input', {bubbles: true}));
+  // The form holds the PIN once it rendered it; the clock starts at the tap on "Buka".
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  const started = performance.now();
   document.querySelector('[data-testid=pin-unlock-submit]').click();
+  const deadline = started + 30000;
+  const ready = () => document.querySelector('[data-testid=client-search]');
   await new Promise((ok) => {
     const check = () =>
-      document.querySelector('[data-testid=client-search]') ? ok() : requestAnimationFrame(check);
+      ready() || performance.now() > deadline ? ok() : requestAnimationFrame(check);
     check();
   });
+  if (!ready()) throw new Error('not unlocked: ' + document.body.innerText.slice(0, 300));
   return performance.now() - started;
 }
 """
