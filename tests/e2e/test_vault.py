@@ -334,3 +334,28 @@ def test_a_revoked_tablet_keeps_only_its_sealed_outbox_and_its_backup_lands_once
     pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
     numbers = [c["record"]["registration_number"] for c in pulled if c["entity"] == "client"]
     assert numbers == [UNSENT_NUMBER]
+
+
+def test_keluar_with_a_pending_change_keeps_it_and_the_next_login_sends_it_once(
+    tablet: Tablet, live_server: Any, e2e_world: Any
+) -> None:
+    context, page = tablet.context, tablet.page
+    pushes = PushLog(context)
+    context.set_offline(True)
+    ui_register_client(page, UNSENT_NUMBER, UNSENT_NAME)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    # Logged out, the PIN no longer opens anything: a reload asks for the password.
+    page.reload()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    context.set_offline(False)
+    ui_log_in(page, e2e_world.counselor)
+    wait_for_sync(page)
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")
+    assert pushes.statuses() == {"applied": 1}
+    context.close()
+    supervisor = api_login(live_server, e2e_world.supervisor)
+    pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
+    numbers = [c["record"]["registration_number"] for c in pulled if c["entity"] == "client"]
+    assert numbers == [UNSENT_NUMBER]

@@ -79,6 +79,8 @@ export function App({
       (entries) => void sealed.add(entries.map(toWire)).catch(() => undefined),
     );
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
+    // The search index is built at unlock, while the first screen renders.
+    void store.searchClients('', 1).catch(() => undefined);
     let hasPin = await authService.hasPin(session.user.id);
     const close = async (to: 'login' | 'locked') => {
       sync.stop();
