@@ -109,6 +109,7 @@ def test_a_second_user_on_the_same_tablet_sees_nothing_of_the_first(
     ui_register_client(page, "REG-2024-101", "Dewi Belum Terkirim")  # still in the outbox
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
     page.get_by_test_id("logout").click()
+    page.get_by_test_id("logout-confirm").click()  # "Keluar" with a change waiting warns first
     context.set_offline(False)
 
     ui_log_in(page, other)

@@ -344,7 +344,13 @@ def test_keluar_with_a_pending_change_keeps_it_and_the_next_login_sends_it_once(
     context.set_offline(True)
     ui_register_client(page, UNSENT_NUMBER, UNSENT_NAME)
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
+    # "Keluar" warns first; "Batal" goes back to the app as it was.
     page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("logout-warning")).to_contain_text("1 perubahan belum sampai")
+    page.get_by_test_id("logout-cancel").click()
+    expect(page.get_by_test_id("client-name")).to_have_text(UNSENT_NAME)
+    page.get_by_test_id("logout").click()
+    page.get_by_test_id("logout-confirm").click()
     expect(page.get_by_test_id("login-username")).to_be_visible()
     # Logged out, the PIN no longer opens anything: a reload asks for the password.
     page.reload()

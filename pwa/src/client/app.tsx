@@ -14,6 +14,7 @@ import { SyncLoop } from './sync';
 import { SealedDb, SealedOutbox, sealedBackup } from './vault/sealed';
 import { authorized } from './authorized';
 import { Login } from './views/Login';
+import { LogoutWarning } from './views/LogoutWarning';
 import { PinSetup } from './views/PinSetup';
 import { PinUnlock } from './views/PinUnlock';
 import { Shell } from './views/Shell';
@@ -44,6 +45,10 @@ export function App({
   const [persisted, setPersisted] = useState(true);
   const [resumable, setResumable] = useState<Resumable | null>(null);
   const [pending, setPending] = useState<Session | null>(null);
+  const [logoutAsk, setLogoutAsk] = useState<{
+    waiting: number;
+    ok: (go: boolean) => void;
+  } | null>(null);
   const teardown = useRef<((to: 'login' | 'locked') => Promise<void>) | null>(null);
 
   useEffect(() => onLangChange(setLangState), []);
@@ -153,6 +158,12 @@ export function App({
       },
       lock: () => void close('locked'),
       logout: async () => {
+        // Changes waiting to be sent: say so first (they stay, sealed and in the vault).
+        const waiting = await store.pendingCount();
+        if (waiting > 0 && !(await new Promise<boolean>((ok) => setLogoutAsk({ waiting, ok })))) {
+          return;
+        }
+        setLogoutAsk(null);
         await close('login');
         await authService.logout(session);
       },
@@ -231,6 +242,16 @@ export function App({
     );
   } else if (phase !== 'ready' || !value) {
     screen = <Login lang={lang} onSession={fromLogin} />;
+  } else if (logoutAsk) {
+    screen = (
+      <LogoutWarning
+        waiting={logoutAsk.waiting}
+        onAnswer={(go) => {
+          if (!go) setLogoutAsk(null);
+          logoutAsk.ok(go);
+        }}
+      />
+    );
   } else {
     screen = (
       <AppContext.Provider value={value}>

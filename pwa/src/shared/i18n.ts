@@ -62,6 +62,11 @@ const id = {
   'login.vault_destroyed':
     'Kata sandi salah 10 kali. Demi keamanan, data Pulih di perangkat ini sudah dihapus. Masuk lagi saat ada sinyal.',
   'nav.vault_import': 'Cadangan tablet',
+  'vault.logout_title': 'Masih ada yang belum terkirim',
+  'vault.logout_pending':
+    '{n} perubahan belum sampai ke server. Perubahan itu tetap tersimpan terkunci di tablet ini dan terkirim saat Anda masuk lagi dengan sinyal.',
+  'vault.logout_stay': 'Batal, tetap di sini',
+  'vault.logout_go': 'Tetap keluar',
   'vault.backup': 'Cadangkan ke file',
   'vault.backup_help':
     '{n} perubahan belum sampai ke server. Simpan salinannya ke file (terkunci, hanya server yang bisa membukanya) lalu serahkan ke admin.',
@@ -631,6 +636,11 @@ const en: Record<MessageKey, string> = {
   'login.vault_destroyed':
     'Wrong password 10 times. For safety, the Pulih data on this device was erased. Log in again when there is a signal.',
   'nav.vault_import': 'Tablet backups',
+  'vault.logout_title': 'Some changes are not sent yet',
+  'vault.logout_pending':
+    '{n} changes have not reached the server. They stay locked on this tablet and are sent when you log in again with a signal.',
+  'vault.logout_stay': 'Cancel, stay here',
+  'vault.logout_go': 'Log out anyway',
   'vault.backup': 'Back up to a file',
   'vault.backup_help':
     '{n} changes have not reached the server. Save a copy to a file (locked: only the server can open it) and hand it to an admin.',
