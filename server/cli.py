@@ -30,7 +30,14 @@ def _refusals_as_click_errors() -> Iterator[None]:
 
 def register_cli(app: Flask) -> None:
     """Attach Pulih's commands to the Flask app's CLI."""
-    for command in (init_db, seed_demo, create_facility, create_user, export_rules):
+    for command in (
+        init_db,
+        seed_demo,
+        create_facility,
+        create_user,
+        export_rules,
+        rotate_seal_key,
+    ):
         app.cli.add_command(command)
 
 
@@ -47,6 +54,17 @@ def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     upgrade_database()
     click.echo("database is at the latest migration")
+
+
+@click.command("rotate-seal-key")
+@with_appcontext
+def rotate_seal_key() -> None:
+    """Make a new key devices seal their outbox to; older keys keep opening what they sealed."""
+    from .services.sealed import rotate_key
+
+    with unit_of_work():
+        kid = rotate_key()
+    click.echo(f"new seal key {kid}")
 
 
 @click.command("seed-demo")
