@@ -39,6 +39,7 @@ def register_cli(app: Flask) -> None:
         export_rules,
         backup,
         restore,
+        rotate_seal_key,
     ):
         app.cli.add_command(command)
 
@@ -56,6 +57,17 @@ def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     upgrade_database()
     click.echo("database is at the latest migration")
+
+
+@click.command("rotate-seal-key")
+@with_appcontext
+def rotate_seal_key() -> None:
+    """Make a new key devices seal their outbox to; older keys keep opening what they sealed."""
+    from .services.sealed import rotate_key
+
+    with unit_of_work():
+        kid = rotate_key()
+    click.echo(f"new seal key {kid}")
 
 
 @click.command("seed-demo")

@@ -32,6 +32,11 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("PULIH_MAX_BODY_BYTES", str(4 * 1024 * 1024)))
     ACCESS_TOKEN_SECONDS = int(os.environ.get("PULIH_ACCESS_TOKEN_SECONDS", "900"))
     REFRESH_TOKEN_SECONDS = int(os.environ.get("PULIH_REFRESH_TOKEN_SECONDS", str(30 * 86400)))
+    # A login's absolute lifetime: rotating its refresh token never takes it past this.
+    # The private key devices seal their outbox to (PEM, EC P-256); without it the database's
+    # newest key is used (made on first use; `pulih rotate-seal-key` makes a new one).
+    SEAL_PRIVATE_KEY_PEM = os.environ.get("PULIH_SEAL_PRIVATE_KEY_PEM", "")
+    LOGIN_LIFETIME_SECONDS = int(os.environ.get("PULIH_LOGIN_LIFETIME_SECONDS", str(30 * 86400)))
     LOGIN_MAX_FAILURES = int(os.environ.get("PULIH_LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_SECONDS = int(os.environ.get("PULIH_LOGIN_LOCK_SECONDS", "900"))
     # A device clock this far off is flagged; a session time this far ahead is refused.

@@ -67,10 +67,20 @@ class Caller:
         return frozenset(self.user.facility_ids)
 
 
-def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict[str, Any]:
-    """Create an access token and a refresh token for a user on a device."""
+def issue_pair(
+    user: User,
+    device: Device,
+    family_id: str | None = None,
+    login_ends_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Create an access token and a refresh token for a user on a device.
+
+    A fresh login (no family yet) ends LOGIN_LIFETIME_SECONDS from now; a rotation passes the
+    end of the login it continues (`login_ends_at`), and no token outlives it.
+    """
     now = utcnow()
     family = family_id or new_id()
+    ends = login_ends_at or now + timedelta(seconds=current_app.config["LOGIN_LIFETIME_SECONDS"])
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     access_seconds = current_app.config["ACCESS_TOKEN_SECONDS"]
     lifetimes = {"access": access_seconds, "refresh": current_app.config["REFRESH_TOKEN_SECONDS"]}
@@ -82,7 +92,7 @@ def issue_pair(user: User, device: Device, family_id: str | None = None) -> dict
                 user_id=user.id,
                 device_id=device.id,
                 family_id=family,
-                expires_at=now + timedelta(seconds=lifetimes[kind]),
+                expires_at=min(now + timedelta(seconds=lifetimes[kind]), ends),
             )
         )
     return {
@@ -100,6 +110,15 @@ def revoked_device_problem(device: Device | None = None) -> DeviceRevoked:
         "device-revoked",
         "This device was revoked by an administrator; its local data must be erased.",
         device.revoked_reason if device is not None else None,
+    )
+
+
+def deactivated_problem() -> Unauthorized:
+    """The answer to a token of a deactivated account: the device erases this user's data."""
+    return Unauthorized(
+        "account-deactivated",
+        "This account was deactivated; its data on this device must be erased.",
+        challenge=INVALID_TOKEN,
     )
 
 
@@ -125,11 +144,13 @@ def authenticate() -> Caller:
     # The device check comes first so a revoked device learns it must wipe, even with an old token.
     if device.revoked_at is not None:
         raise revoked_device_problem(device)
+    # Before the token checks: deactivation revokes the tokens, and the device must still learn
+    # to erase this user's data.
+    if not user.active:
+        raise deactivated_problem()
     now = utcnow()
     if token.revoked_at is not None or token.expires_at <= now:
         raise _unauthorized("The token has expired or was revoked.")
-    if not user.active:
-        raise _unauthorized("The account is deactivated.")
     return Caller(user=user, device_id=device.id, token_id=token.id)
 
 

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError, type AuthApi } from '../src/client/api';
-import {
-  AuthService,
-  checkVerifier,
-  LoginError,
-  makeVerifier,
-  mapLoginError,
-  PinLock,
-} from '../src/client/auth';
+import { AuthService, LoginError, mapLoginError } from '../src/client/auth';
 import { AuthDb } from '../src/client/db';
 import { DexieStore } from '../src/client/store';
 import { formatHlc } from '../src/shared/hlc';
@@ -46,22 +39,22 @@ function fakeApi(password = 'rahasia') {
   return { api, state };
 }
 
-async function service() {
+async function service(now = () => Date.now()) {
   const db = new AuthDb();
   await db.accounts.clear();
   await db.settings.clear();
   const { api, state } = fakeApi();
-  return { auth: new AuthService(db, api, { iterations: 1000, deviceName: 'test' }), state, db };
+  const auth = new AuthService(db, api, { iterations: 1000, deviceName: 'test', now });
+  return { auth, state, db };
+}
+
+/** The tokens a session's account row holds, opened with the session's key. */
+async function storedSecrets(auth: AuthService, userId: string, key: CryptoKey) {
+  const row = await auth.keyring.get(userId);
+  return row ? auth.keyring.secrets(row, key) : undefined;
 }
 
 describe('auth', () => {
-  it('verifier_checks_the_password_without_storing_it', async () => {
-    const v = await makeVerifier('rahasia', 1000);
-    expect(JSON.stringify(v)).not.toContain('rahasia');
-    expect(await checkVerifier('rahasia', v)).toBe(true);
-    expect(await checkVerifier('salah', v)).toBe(false);
-  });
-
   it('device_id_is_made_once', async () => {
     const { auth } = await service();
     const a = await auth.deviceId();
@@ -73,13 +66,17 @@ describe('auth', () => {
     const online = await auth.login('konselor1', 'rahasia');
     expect(online.offline).toBe(false);
     const row = await db.accounts.get(state.userId);
-    expect(row?.refresh_token).toBe(online.refreshToken);
-    expect(JSON.stringify(row)).not.toContain('rahasia');
+    expect((await storedSecrets(auth, state.userId, online.key))?.refresh_token).toBe(
+      online.refreshToken,
+    );
+    for (const secret of ['rahasia', online.refreshToken!, online.accessToken!, 'Konselor']) {
+      expect(JSON.stringify(row)).not.toContain(secret);
+    }
     state.online = false;
     const offline = await auth.login('KONSELOR1', 'rahasia');
     expect(offline).toMatchObject({ offline: true, user: { id: state.userId } });
     await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
-      new LoginError('bad_credentials'),
+      new LoginError('bad_credentials', {}, null, 9),
     );
   });
 
@@ -127,7 +124,8 @@ describe('auth', () => {
     const { auth, db, state } = await service();
     const s = await auth.login('konselor1', 'rahasia');
     await auth.refresh(s);
-    expect((await db.accounts.get(state.userId))?.refresh_token).toBe(s.refreshToken);
+    expect(JSON.stringify(await db.accounts.get(state.userId))).not.toContain(s.refreshToken);
+    expect((await storedSecrets(auth, state.userId, s.key))?.refresh_token).toBe(s.refreshToken);
   });
 
   it('concurrent_refreshes_of_one_session_spend_the_refresh_token_once', async () => {
@@ -140,11 +138,14 @@ describe('auth', () => {
   });
 
   it('logout_drops_tokens_but_keeps_offline_unlock', async () => {
-    const { auth, db, state } = await service();
+    const { auth, state } = await service();
     const s = await auth.login('konselor1', 'rahasia');
+    await auth.setPin(s, '135790');
     await auth.logout(s);
     expect(state.calls).toContain('logout');
-    expect((await db.accounts.get(state.userId))?.access_token).toBeNull();
+    expect((await storedSecrets(auth, state.userId, s.key))?.access_token).toBeNull();
+    expect(await auth.hasPin(state.userId)).toBe(false);
+    expect(await auth.resumable()).toBeNull();
     state.online = false;
     expect((await auth.login('konselor1', 'rahasia')).accessToken).toBeNull();
   });
@@ -152,7 +153,7 @@ describe('auth', () => {
   it('wipe_user_erases_records_tokens_and_leaves_a_notice', async () => {
     const { auth, db, state } = await service();
     const s = await auth.login('konselor1', 'rahasia');
-    const store = new DexieStore(s.user.id);
+    const store = new DexieStore(s.user.id, Date.now, undefined, s.key);
     await store.save('client', 'c1', { facility_id: 'f', full_name: 'X' }, formatHlc(1, 0, 'd'));
     store.close();
     await auth.wipeUser(s.user);
@@ -166,15 +167,67 @@ describe('auth', () => {
   });
 });
 
-describe('pin', () => {
-  it('reopens_with_the_right_pin_and_locks_out_after_five_wrong', async () => {
-    const pin = new PinLock();
-    await pin.set('2468');
-    expect(await pin.check('2468')).toBe('ok');
-    for (let i = 0; i < 4; i++) expect(await pin.check('0000')).toBe('wrong');
-    expect(pin.triesLeft).toBe(1);
-    expect(await pin.check('0000')).toBe('locked_out');
-    expect(await pin.check('2468')).toBe('locked_out');
-    expect(pin.isSet).toBe(false);
+describe('pin and attempt counting', () => {
+  it('a_pin_reopens_the_vault_after_a_reload_within_its_window', async () => {
+    let clock = 1_000_000;
+    const { auth, state } = await service(() => clock);
+    const s = await auth.login('konselor1', 'rahasia');
+    await expect(auth.setPin(s, '1234')).rejects.toThrow();
+    await auth.setPin(s, '135790');
+    // A reload: a new service over the same storage.
+    const again = await auth.resumable();
+    expect(again).toEqual({ userId: state.userId, username: 'konselor1' });
+    const opened = await auth.unlockWithPin(state.userId, '135790');
+    expect(opened.kind).toBe('ok');
+    if (opened.kind === 'ok') expect(opened.session.refreshToken).toBe(s.refreshToken);
+    clock += 12 * 3600_000;
+    expect(await auth.resumable()).toBeNull();
+    expect((await auth.unlockWithPin(state.userId, '135790')).kind).toBe('password_needed');
+  });
+
+  it('five_wrong_pins_counted_in_storage_destroy_the_pin_wrap', async () => {
+    const { auth, state, db } = await service();
+    const s = await auth.login('konselor1', 'rahasia');
+    await auth.setPin(s, '135790');
+    for (let i = 1; i <= 4; i++) {
+      // Each try is a fresh service: counting lives in storage, not in memory.
+      const fresh = new AuthService(db, fakeApi().api, { iterations: 1000 });
+      expect(await fresh.unlockWithPin(state.userId, '000000')).toEqual({
+        kind: 'wrong',
+        triesLeft: 5 - i,
+      });
+    }
+    expect((await auth.unlockWithPin(state.userId, '135790')).kind).toBe('ok');
+    for (let i = 0; i < 4; i++) await auth.unlockWithPin(state.userId, '000000');
+    expect(await auth.unlockWithPin(state.userId, '000000')).toEqual({ kind: 'locked_out' });
+    expect(await auth.hasPin(state.userId)).toBe(false);
+    expect((await auth.unlockWithPin(state.userId, '135790')).kind).toBe('locked_out');
+    state.online = false;
+    expect((await auth.login('konselor1', 'rahasia')).user.id).toBe(state.userId);
+  });
+
+  it('ten_wrong_offline_passwords_destroy_the_vault', async () => {
+    const { auth, state, db } = await service();
+    const s = await auth.login('konselor1', 'rahasia');
+    const store = new DexieStore(s.user.id, Date.now, undefined, s.key);
+    await store.save('client', 'c1', { facility_id: 'f', full_name: 'X' }, formatHlc(1, 0, 'd'));
+    store.close();
+    state.online = false;
+    for (let i = 0; i < 9; i++) {
+      await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
+        new LoginError('bad_credentials', {}, null, 9 - i),
+      );
+    }
+    // A right password resets the count.
+    await auth.login('konselor1', 'rahasia');
+    for (let i = 0; i < 9; i++) await auth.login('konselor1', 'salah').catch(() => undefined);
+    await expect(auth.login('konselor1', 'salah')).rejects.toEqual(
+      new LoginError('vault_destroyed'),
+    );
+    expect(await db.accounts.get(state.userId)).toBeUndefined();
+    expect(await new DexieStore(s.user.id).pendingCount()).toBe(0);
+    await expect(auth.login('konselor1', 'rahasia')).rejects.toEqual(
+      new LoginError('offline_unknown'),
+    );
   });
 });

@@ -242,6 +242,24 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       expect(await s.searchClients('')).toHaveLength(2);
     });
 
+    it('a_facility_taken_away_takes_its_records_and_keeps_pending_changes', async () => {
+      const s = await setup();
+      await s.applyPulled(
+        [
+          pulled('c1', 1, {}),
+          { ...pulled('c2', 1, {}), record: { id: 'c2', facility_id: 'fac-2' } },
+        ],
+        'x',
+      );
+      await s.save('client', 'c3', client({ facility_id: 'fac-2' }), hlc());
+      expect(await s.keepFacilities(['fac-1', 'fac-2'])).toBe(0);
+      expect(await s.keepFacilities(['fac-1'])).toBe(2);
+      expect((await s.list('client')).map((c) => c.id)).toEqual(['c1']);
+      expect((await s.searchClients('')).map((c) => c.id)).toEqual(['c1']);
+      expect(await s.pendingCount()).toBe(1);
+      expect(await s.keepFacilities(['fac-1'])).toBe(0);
+    });
+
     it('list_filters_by_client', async () => {
       const s = await setup();
       await s.save(

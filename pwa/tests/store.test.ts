@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { DexieStore } from '../src/client/store';
 import { uuid4 } from '../src/shared/ids';
+import { newDataKey } from '../src/client/vault/crypto';
 import { runStoreContract } from './store.contract';
 
 runStoreContract('DexieStore', async (userId) => new DexieStore(userId ?? `test-${uuid4()}`));
+
+// The same contract with every value sealed (one key for the suite: a store reopened by user
+// id is the same vault).
+const suiteKey = newDataKey();
+runStoreContract(
+  'DexieStore with the vault',
+  async (userId) =>
+    new DexieStore(userId ?? `vault-${uuid4()}`, Date.now, undefined, await suiteKey),
+);
 
 describe('DexieStore notices', () => {
   const page = (id: string) => [

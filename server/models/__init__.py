@@ -1,6 +1,6 @@
 """Pulih's tables: people and devices, the synced records, and the change log."""
 
-from .auth import Device, LoginThrottle, Token, User, user_facilities
+from .auth import Device, LoginThrottle, SealKey, Token, User, user_facilities
 from .log import AuditEvent, ChangeLog, Conflict, SyncCounter
 from .records import (
     ENTITY_MODELS,
@@ -25,6 +25,7 @@ __all__ = [
     "Assessment",
     "Attendance",
     "AuditEvent",
+    "SealKey",
     "ChangeLog",
     "Client",
     "Conflict",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -100,3 +100,12 @@ class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SealKey(db.Model):  # type: ignore[name-defined,misc]
+    """A key pair devices seal their outbox to; the newest is current, older ones still open."""
+
+    __tablename__ = "seal_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the key id (kid)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

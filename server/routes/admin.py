@@ -29,8 +29,9 @@ from ..schemas.admin import (
 )
 from ..schemas.common import PageArgs
 from ..schemas.review import SessionOut
+from ..schemas.sync import PushOut, SealedBackupIn
 from ..security import current_caller, login_required
-from ..services import listings, users
+from ..services import listings, sealed, users
 from ..services.facilities import add_facility
 from ..services.sessions import reassign_session
 from ..services.unit import unit_of_work
@@ -169,3 +170,15 @@ def list_audit(args: dict[str, Any]) -> dict[str, Any]:
 def list_rejected(args: dict[str, Any]) -> dict[str, Any]:
     """Changes the server refused, newest first, as the device sent them and why."""
     return listings.rejected_page(args)
+
+
+@blp.post("/sealed-import")
+@login_required("admin")
+@blp.arguments(SealedBackupIn)
+@blp.response(200, PushOut)
+def import_sealed_backup(body: dict[str, Any]) -> dict[str, Any]:
+    """Take a device's "Cadangkan ke file" backup: processed like a push from that device."""
+    items = [{**i, "user_id": str(i["user_id"])} for i in body["sealed"]]
+    with unit_of_work():
+        results = sealed.import_backup(str(body["device_id"]), items)
+    return {"results": results}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, current_app, jsonify
@@ -12,11 +13,13 @@ from ..extensions import db
 from ..json_body import Blueprint
 from ..models import Device
 from ..schemas.rules import RECORD_READERS
-from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut
+from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut, SealKeyOut
 from ..security import current_caller, login_required
 from ..services.audit import audit
 from ..services.pull import decode_cursor, pull_page_json
 from ..services.push import push, touch_device
+from ..services.sealed import open_all, public_jwk
+from ..services.unit import unit_of_work
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push and pull")
 
@@ -35,11 +38,13 @@ def push_changes(body: dict[str, Any]) -> Response:
             "device_id is not the device of this token.",
             {"device_id": ["Does not match the token's device."]},
         )
-    if len(body["changes"]) > current_app.config["PUSH_MAX_CHANGES"]:
+    if len(body["changes"]) + len(body["sealed"]) > current_app.config["PUSH_MAX_CHANGES"]:
         raise ApiProblem(413, "too-many-changes", "At most 500 changes a request.")
     device = db.session.get(Device, caller.device_id)
     assert device is not None
-    results = push(caller, device, body["changes"])
+    # Sealed changes are opened first, then go through the very same steps as plain ones.
+    opened, unopened = open_all(body["sealed"], caller.user.id)
+    results = push(caller, device, body["changes"] + opened) + unopened
     touch_device(device, body)
     counts: dict[str, int] = {}
     for result in results:
@@ -49,6 +54,16 @@ def push_changes(body: dict[str, Any]) -> Response:
     # Encoded directly: the schema above documents the shape; dumping 500 results through it
     # would only copy them.
     return jsonify({"results": results})
+
+
+@blp.get("/key")
+@login_required()
+@blp.response(200, SealKeyOut)
+def seal_key() -> dict[str, Any]:
+    """The public key devices seal their outbox to (a JWK with its key id)."""
+    with unit_of_work():
+        jwk = public_jwk()
+    return {"kid": jwk["kid"], "jwk": jwk}
 
 
 @blp.get("/pull")
@@ -70,4 +85,7 @@ def pull_changes(args: dict[str, Any]) -> Response:
     if page.size:
         audit("pull", records=page.size)
     db.session.commit()
-    return Response(page.text, mimetype="application/json")
+    # P-scope: every page names the facilities the caller may hold now; a device drops the
+    # records of any other (docs/protocol.md, "Scope loss").
+    scope = json.dumps(sorted(caller.facility_ids))
+    return Response(f'{page.text[:-1]},"facility_ids":{scope}}}', mimetype="application/json")

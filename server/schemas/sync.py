@@ -27,10 +27,60 @@ def Key(**kwargs: Any) -> fields.String:  # noqa: N802
     return Text(min_len=1, max_len=ID_MAX, **kwargs)
 
 
+class EphemeralKeyIn(Schema):
+    """The device's one-time ECDH public key of a sealed change (a P-256 JWK)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    kty = fields.String(required=True, validate=validate.Equal("EC"))
+    crv = fields.String(required=True, validate=validate.Equal("P-256"))
+    x = Text(required=True, max_len=64)
+    y = Text(required=True, max_len=64)
+
+
+class SealedIn(Schema):
+    """One sealed change (docs/protocol.md "Sealed changes"): opened by the server, then handled
+    exactly like a plain change."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    change_id = Key(required=True)
+    kid = Text(required=True, max_len=64)
+    epk = fields.Nested(EphemeralKeyIn, required=True)
+    iv = Text(required=True, max_len=32)
+    ct = Text(required=True, max_len=400_000)
+
+
+class BackupItemIn(SealedIn):
+    user_id = fields.UUID(required=True)
+
+
+class SealedBackupIn(Schema):
+    """A "Cadangkan ke file" backup: a device's sealed outbox, uploaded by an admin."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(required=True, validate=validate.Equal("pulih-sealed-backup"))
+    version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    device_id = fields.UUID(required=True)
+    sealed = fields.List(
+        fields.Nested(BackupItemIn), required=True, validate=validate.Length(max=20_000)
+    )
+
+
+class SealKeyOut(Schema):
+    kid = fields.String()
+    jwk = fields.Dict()
+
+
 class PushIn(Schema):
     device_id = fields.UUID(required=True)
     # Each change is checked one by one, so one bad change never spoils the batch.
     changes = fields.List(fields.Raw(), required=True)
+    sealed = fields.List(fields.Nested(SealedIn), load_default=list)
     app_version = Text(load_default=None, allow_none=True, max_len=40)
     pending_count = fields.Integer(
         load_default=None,
@@ -86,6 +136,7 @@ class PullOut(Schema):
     remaining = fields.Integer(
         metadata={"description": "About how many records the next pages hold (0 when caught up)."}
     )
+    facility_ids = fields.List(fields.String())
 
 
 class ChangeIn(Schema):

@@ -5,14 +5,23 @@ Every function adds to the current transaction and never commits; the route's un
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from flask import current_app
+from sqlalchemy import CursorResult, func, select, update
 
 from ..extensions import db
 from ..models import Device, Token, User
 from ..models.common import utcnow
-from ..security import Caller, issue_pair, revoked_device_problem, token_digest, verify_password
+from ..security import (
+    Caller,
+    deactivated_problem,
+    issue_pair,
+    revoked_device_problem,
+    token_digest,
+    verify_password,
+)
 from . import login_limits
 from .audit import audit
 from .errors import Unauthorized
@@ -63,6 +72,9 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     device = db.session.get(Device, token.device_id)
     if device is None or device.revoked_at is not None:
         raise revoked_device_problem(device)
+    owner = db.session.get(User, token.user_id)
+    if owner is None or not owner.active:
+        raise deactivated_problem()
     # Atomic claim: of two concurrent refreshes with one token, only one wins.
     claim = db.session.execute(
         update(Token)
@@ -84,7 +96,13 @@ def refresh(refresh_token: str) -> dict[str, Any]:
     # The access tokens of the old pair die with it.
     revoke_tokens(Token.family_id == token.family_id, Token.kind == "access")
     device.last_seen_at = now
-    return issue_pair(user, device, family_id=token.family_id)
+    # The login's end: its lifetime counted from the family's first token (the login itself).
+    started = db.session.scalar(
+        select(func.min(Token.created_at)).where(Token.family_id == token.family_id)
+    )
+    lifetime = timedelta(seconds=current_app.config["LOGIN_LIFETIME_SECONDS"])
+    ends = (started or now) + lifetime
+    return issue_pair(user, device, family_id=token.family_id, login_ends_at=ends)
 
 
 def logout(caller: Caller) -> None:

@@ -28,6 +28,7 @@ from server.services.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-42"
+PIN = "135790"
 
 pytestmark = pytest.mark.e2e
 
@@ -226,6 +227,19 @@ def open_profile(
     )
 
 
+def first_page(context: Any) -> Any:
+    """The page a persistent context opens with, or a new one."""
+    return context.pages[0] if context.pages else context.new_page()
+
+
+def log_in_synced(page: Any, username: str) -> None:
+    """Open the app, log in online, wait for a full sync and for the service worker."""
+    page.goto("/")
+    ui_log_in(page, username)
+    wait_for_sync(page)
+    wait_for_controller(page)
+
+
 def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     """Type the credentials into the login form and wait for the logged-in shell."""
     from playwright.sync_api import expect
@@ -233,6 +247,7 @@ def ui_log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
+    finish_login(page)
     expect(page.get_by_test_id("sync-status")).to_be_visible()
 
 
@@ -240,6 +255,28 @@ def ui_log_out(page: Any) -> None:
     """Log out through the menu (it is out of the main bar)."""
     page.get_by_test_id("menu-open").click()
     page.get_by_test_id("logout").click()
+
+
+def ui_unlock_with_pin(page: Any, pin: str = PIN) -> None:
+    """After a reload or a restart: the app asks for the PIN; type it and wait for the shell."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("pin-unlock-input").fill(pin)
+    page.get_by_test_id("pin-unlock-submit").click()
+    expect(page.get_by_test_id("menu-open")).to_be_visible()
+
+
+def finish_login(page: Any, pin: str = PIN) -> None:
+    """After "Masuk": an online login without a PIN asks for one first; set it (the vault)."""
+    from playwright.sync_api import expect
+
+    setup = page.get_by_test_id("pin-setup")
+    expect(setup.or_(page.get_by_test_id("menu-open"))).to_be_visible()
+    if setup.is_visible():
+        page.get_by_test_id("pin-setup-input").fill(pin)
+        page.get_by_test_id("pin-setup-again").fill(pin)
+        page.get_by_test_id("pin-setup-submit").click()
+        expect(page.get_by_test_id("menu-open")).to_be_visible()
 
 
 def wait_for_sync(page: Any) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests import helpers
-from tests.e2e.conftest import PASSWORD, LiveServer
+from tests.e2e.conftest import PASSWORD, LiveServer, finish_login
 from tests.helpers import change, client_fields
 
 
@@ -136,6 +136,7 @@ def ui_login(page: Page, username: str, *, here: bool = False) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
+    finish_login(page)
     expect(page.get_by_test_id("menu-open")).to_be_visible()
 
 

@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     ui_log_session,
     ui_register_client,
     ui_send_session,
+    ui_unlock_with_pin,
     wait_for_sync,
     wait_for_sync_after,
 )
@@ -109,6 +110,7 @@ def test_a_second_user_on_the_same_tablet_sees_nothing_of_the_first(
     ui_register_client(page, "REG-2024-101", "Dewi Belum Terkirim")  # still in the outbox
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
     ui_log_out(page)
+    page.get_by_test_id("logout-confirm").click()  # "Keluar" with a change waiting warns first
     context.set_offline(False)
 
     ui_log_in(page, other)
@@ -139,7 +141,7 @@ def test_a_killed_tab_keeps_what_was_typed(browser: Browser, base_url: str, e2e_
 
     page = context.new_page()
     page.goto(client_url)
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)  # the vault reopens with the PIN, on the same page
     page.get_by_test_id("session-new").click()
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_test_id("session-note-data")).to_have_value(typed)

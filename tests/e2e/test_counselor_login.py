@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import api_login, api_post, ui_log_in, wait_for_controller
+from tests.e2e.conftest import api_login, api_post, finish_login, ui_log_in, wait_for_controller
 from tests.e2e.staff_support import browser_device_id
 
 
@@ -28,6 +28,7 @@ def test_text_typed_while_the_app_starts_is_kept(page: Page, e2e_world: Any) -> 
     expect(page.get_by_test_id("login-username")).to_have_value(e2e_world.counselor)
     expect(page.get_by_test_id("login-password")).to_have_value(e2e_world.password)
     page.get_by_test_id("login-submit").click()
+    finish_login(page)
     expect(page.get_by_test_id("client-search")).to_be_visible()
 
 

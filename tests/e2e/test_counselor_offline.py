@@ -20,13 +20,13 @@ from tests.e2e.conftest import (
     PushLog,
     api_get,
     api_login,
+    first_page,
     go_offline,
+    log_in_synced,
     open_profile,
-    ui_log_in,
     ui_log_session,
     ui_register_client,
-    wait_for_controller,
-    wait_for_sync,
+    ui_unlock_with_pin,
 )
 
 SESSIONS = 20
@@ -51,16 +51,13 @@ def test_offline_day_reaches_the_server_exactly_once(
     profile = tmp_path / "tablet"
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
     pushes = PushLog(context)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
+    page = first_page(context)
+    log_in_synced(page, e2e_world.counselor)
 
     go_offline(context, page)
     response = page.reload()
     assert response is not None and response.from_service_worker
-    ui_log_in(page, e2e_world.counselor)  # offline, with the stored verifier
+    ui_unlock_with_pin(page)  # offline: the PIN set after the first login reopens the vault
 
     client_id = ui_register_client(page, "REG-2024-001", "Budi Santoso")
     for i in range(1, SESSIONS + 1):
@@ -76,10 +73,10 @@ def test_offline_day_reaches_the_server_exactly_once(
     # The next morning: the browser starts again, still without a signal.
     context = open_profile(browser_type, browser_type_launch_args, profile, base_url, offline=True)
     pushes = PushLog(context)
-    page = context.pages[0] if context.pages else context.new_page()
+    page = first_page(context)
     response = page.goto("/")
     assert response is not None and response.from_service_worker
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", str(1 + SESSIONS))
     page.get_by_role("link", name="Budi Santoso").click()
     expect(page.get_by_test_id("session-row")).to_have_count(SESSIONS)

@@ -15,8 +15,8 @@ from tests.e2e.conftest import (
     api_login,
     last_sync_ms,
     open_tablet,
-    ui_log_in,
     ui_register_client,
+    ui_unlock_with_pin,
     wait_for_sync,
     wait_for_sync_after,
 )
@@ -142,7 +142,7 @@ def test_the_client_form_keeps_a_draft_through_a_reload(
     page.get_by_test_id("client-case_type").select_option("courier")
     expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
     page.reload()
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_test_id("client-full_name")).to_have_value("Irfan Hakim")
     expect(page.get_by_test_id("client-registration_number")).to_have_value("REG-2024-503")

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import CounselingSession
 from server.models.common import utcnow
 from server.services.unit import unit_of_work
-from tests.e2e.conftest import E2EWorld, LiveServer
+from tests.e2e.conftest import E2EWorld, LiveServer, ui_unlock_with_pin
 from tests.e2e.staff_support import ApiDevice, browser_device_id, submitted_session, ui_login
 
 
@@ -107,7 +107,7 @@ def test_a_dropped_connection_loses_no_review_comment(
     # Even a reload keeps the comment: it is an IndexedDB draft until the server took it.
     page.context.set_offline(False)
     page.reload()
-    ui_login(page, e2e_world.supervisor, here=True)
+    ui_unlock_with_pin(page)  # a supervisor's F5 asks for the PIN, not the password
     expect(page.get_by_test_id("review-comment")).to_have_value(comment)
     expect(page.get_by_test_id("review-draft-restored")).to_be_visible()
 

@@ -100,7 +100,7 @@ def test_the_counselor_app_speaks_plain_bahasa_indonesia(
 
     page.get_by_test_id("nav-settings").click()
     expect(page.locator("main")).to_contain_text(
-        "PIN (4–8 angka) hanya membuka kembali aplikasi yang masih terbuka di perangkat ini."
+        "PIN (6–12 angka) membuka kembali Pulih di perangkat ini setelah dimuat ulang atau terkunci"
     )
 
     context.set_offline(True)

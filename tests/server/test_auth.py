@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import Device, Token
@@ -133,3 +133,31 @@ def test_tokens_are_stored_only_as_hashes(client, world):
     stored = {t.token_hash for t in db.session.query(Token)}
     assert body["access_token"] not in stored
     assert body["refresh_token"] not in stored
+
+
+def test_rotation_never_extends_a_login_past_its_absolute_lifetime(app, client, world):
+    app.config["LOGIN_LIFETIME_SECONDS"] = 3600
+    try:
+        device = DeviceSession(client, "konselor.a")
+        # The login happened 59 minutes ago: one rotation still works, and ends with the login.
+        started = utcnow() - timedelta(minutes=59)
+        db.session.execute(update(Token).values(created_at=started))
+        db.session.commit()
+        response = client.post("/api/v1/auth/refresh", json={"refresh_token": device.refresh_token})
+        assert response.status_code == 200
+        rotated = db.session.scalars(
+            select(Token).where(Token.kind == "refresh", Token.used_at.is_(None))
+        ).one()
+        assert rotated.expires_at <= started + timedelta(seconds=3600)
+    finally:
+        app.config["LOGIN_LIFETIME_SECONDS"] = 30 * 86400
+
+
+def test_a_login_ends_at_its_lifetime_even_with_a_longer_refresh_lifetime(app, client, world):
+    app.config["LOGIN_LIFETIME_SECONDS"] = 600
+    try:
+        DeviceSession(client, "konselor.a")
+        refresh = db.session.scalars(select(Token).where(Token.kind == "refresh")).one()
+        assert refresh.expires_at <= utcnow() + timedelta(seconds=600)
+    finally:
+        app.config["LOGIN_LIFETIME_SECONDS"] = 30 * 86400

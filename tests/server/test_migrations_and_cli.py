@@ -122,3 +122,15 @@ def test_seed_demo_if_empty_does_nothing_when_facilities_exist(app):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0
     assert "not loaded" in result.output
+
+
+def test_cli_rotates_the_seal_key_and_devices_get_the_new_one(app, client, world):
+    from tests.helpers import DeviceSession
+
+    device = DeviceSession(client, "konselor.a")
+    before = device.get("/api/v1/sync/key").get_json()["kid"]
+    result = app.test_cli_runner().invoke(args=["rotate-seal-key"])
+    assert result.exit_code == 0, result.output
+    after = device.get("/api/v1/sync/key").get_json()["kid"]
+    assert after != before
+    assert after in result.output

@@ -44,6 +44,18 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (200, 200),
     },
+    "seal_key": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+    "sealed_import": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
     "push": {
         "counselor": ("applied", "rejected"),
         "supervisor": (403, 403),
@@ -216,6 +228,16 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "my-facilities": lambda: caller.get("/api/v1/review/facilities"),
         "label-device": lambda: caller.put("/api/v1/auth/device", json={"label": "Tablet A"}),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
+        "seal_key": lambda: caller.get("/api/v1/sync/key"),
+        "sealed_import": lambda: caller.post(
+            "/api/v1/admin/sealed-import",
+            json={
+                "format": "pulih-sealed-backup",
+                "version": 1,
+                "device_id": caller.device_id,
+                "sealed": [],
+            },
+        ),
         "session": lambda: caller.get(f"/api/v1/sessions/{data['session']}"),
         "review": lambda: caller.post(
             f"/api/v1/sessions/{data['session']}/review", json={"decision": "approve"}

@@ -1,4 +1,5 @@
 // HTTP to the Pulih server: one JSON request helper, its two error kinds, and the sync transport.
+import type { SealKey } from './vault/sealed';
 import type { Problem, PullResponse, PushRequest, PushResponse, TokenPair } from '../shared/types';
 
 /** The server answered with an error status (body: problem details when it sent them). */
@@ -21,10 +22,12 @@ export class NetworkError extends Error {
 }
 
 /** True for the server's answer to a request from a revoked device. */
+/** True for an answer that tells the device to erase this user's data: the device was revoked,
+ * or the account was deactivated (docs/protocol.md, "Scope loss"). */
 export function isDeviceRevoked(e: unknown): boolean {
-  return (
-    e instanceof HttpError && e.status === 401 && (e.problem.type ?? '').endsWith('/device-revoked')
-  );
+  if (!(e instanceof HttpError) || e.status !== 401) return false;
+  const type = e.problem.type ?? '';
+  return type.endsWith('/device-revoked') || type.endsWith('/account-deactivated');
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -88,6 +91,8 @@ export interface Transport {
   /** One light call that tells whether the server answers and the device is still allowed
    * (GET /auth/me): the sync of a user whose device mirrors nothing. */
   ping?(token: string | null): Promise<unknown>;
+  /** The server's public key for sealed changes. */
+  sealKey?(token: string | null): Promise<SealKey>;
 }
 
 /** The auth endpoints. */
@@ -122,6 +127,7 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
       );
     },
     ping: (token) => requestJson(fetchFn, 'GET', `${base}${API}/auth/me`, undefined, token),
+    sealKey: (token) => requestJson(fetchFn, 'GET', `${base}${API}/sync/key`, undefined, token),
   };
 }
 

@@ -3,50 +3,100 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Hlc, type HlcState } from '../shared/hlc';
 import { getLang, onLangChange, type Lang } from '../shared/i18n';
-import { httpTransport } from './api';
-import { PinLock, type AuthService, type Session } from './auth';
+import { httpTransport, requestJson } from './api';
+import type { AuthService, Resumable, Session } from './auth';
 import { AppContext, LoginContext, type AppContextValue } from './context';
 import { DexieStore } from './store';
 import type { AuthPort } from './authorized';
+import type { PushResult } from '../shared/types';
+import { toWire } from './outbox';
 import { SyncLoop } from './sync';
+import { SealedDb, SealedOutbox, sealedBackup } from './vault/sealed';
+import { authorized } from './authorized';
 import { Login } from './views/Login';
+import { LogoutWarning } from './views/LogoutWarning';
+import { PinSetup } from './views/PinSetup';
 import { PinUnlock } from './views/PinUnlock';
 import { Shell } from './views/Shell';
 
-type Phase = 'boot' | 'login' | 'locked' | 'ready';
+type Phase = 'boot' | 'login' | 'pin_setup' | 'locked' | 'ready';
+
+const sealedDb = new SealedDb();
+
+/** How long the app stays open without a touch, or hidden, before it locks itself. */
+export const AUTO_LOCK_MS = 15 * 60_000;
 
 /** The app around one auth service (made once, in main.tsx); views reach it only through the
  * contexts provided here. */
 export function App({
   authService,
   updateReady,
+  lockAfterMs,
 }: {
   authService: AuthService;
   updateReady: (() => void) | null;
+  /** auto-lock after this long idle or hidden */
+  lockAfterMs?: number;
 }) {
   const [lang, setLangState] = useState<Lang>(getLang());
-  const [phase, setPhase] = useState<Phase>('login');
+  const [phase, setPhase] = useState<Phase>('boot');
   const [ctx, setCtx] = useState<Omit<AppContextValue, 'lang'> | null>(null);
   const [message, setMessage] = useState('');
   const [persisted, setPersisted] = useState(true);
-  const pin = useMemo(() => new PinLock(), []);
-  const teardown = useRef<(() => void) | null>(null);
+  const [resumable, setResumable] = useState<Resumable | null>(null);
+  const [pending, setPending] = useState<Session | null>(null);
+  const [logoutAsk, setLogoutAsk] = useState<{
+    waiting: number;
+    ok: (go: boolean) => void;
+  } | null>(null);
+  const teardown = useRef<((to: 'login' | 'locked') => Promise<void>) | null>(null);
 
   useEffect(() => onLangChange(setLangState), []);
 
+  /** After a reload, a restart or a lock: the PIN when it may reopen the vault, else login. */
+  async function showLocked(): Promise<void> {
+    const r = await authService.resumable();
+    setResumable(r);
+    setPhase(r ? 'locked' : 'login');
+  }
+
+  useEffect(() => void showLocked(), []);
+
+  /** A session from the login form: an online login without a PIN sets one first. */
+  async function fromLogin(session: Session): Promise<void> {
+    if (!session.offline && !(await authService.hasPin(session.user.id))) {
+      setPending(session);
+      setPhase('pin_setup');
+      return;
+    }
+    await open(session);
+  }
+
   async function open(session: Session): Promise<void> {
     const deviceId = await authService.deviceId();
-    const store = new DexieStore(session.user.id);
+    // Every outbox write gets a sealed copy that outlives the vault (vault/sealed.ts).
+    const sealed = new SealedOutbox(sealedDb, session.user.id);
+    const store = new DexieStore(
+      session.user.id,
+      Date.now,
+      undefined,
+      session.key,
+      (entries) => void sealed.add(entries.map(toWire)).catch(() => undefined),
+    );
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
-    const close = () => {
+    // The search index is built at unlock, while the first screen renders.
+    void store.searchClients('', 1).catch(() => undefined);
+    let hasPin = await authService.hasPin(session.user.id);
+    const close = async (to: 'login' | 'locked') => {
       sync.stop();
       removeEventListener('online', onOnline);
       store.close();
-      pin.clear();
       teardown.current = null;
+      setCtx(null);
+      if (to === 'locked') return showLocked();
       // The next user must not land on a page of this user's records.
       history.replaceState(null, '', location.pathname);
-      setCtx(null);
+      setResumable(null);
       setPhase('login');
     };
     const auth: AuthPort = {
@@ -63,11 +113,12 @@ export function App({
       isOnline: () => navigator.onLine,
       // Only a user who counsels keeps records on the device; staff views read the API.
       mirror: session.user.role === 'counselor',
+      sealed,
       onRevoked: async (reason) => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
         await authService.wipeUser(session.user, reason);
-        close();
+        await close('login');
       },
     });
     const onOnline = () => void sync.syncNow();
@@ -83,7 +134,15 @@ export function App({
       store,
       sync,
       deviceId,
-      pin,
+      pin: {
+        get isSet() {
+          return hasPin;
+        },
+        set: async (value) => {
+          await authService.setPin(session, value);
+          hasPin = true;
+        },
+      },
       save: async (entity, id, fields) => {
         const change = await store.save(entity, id, fields, hlc.now());
         if (change) sync.nudge();
@@ -99,11 +158,31 @@ export function App({
         setTimeout(() => setMessage(text), 50);
         setTimeout(() => setMessage((m) => (m === text ? '' : m)), 5000);
       },
-      lock: () => pin.isSet && setPhase('locked'),
+      lock: () => void close('locked'),
       logout: async () => {
-        close();
+        // Changes waiting to be sent: say so first (they stay, sealed and in the vault).
+        const waiting = await store.pendingCount();
+        if (waiting > 0 && !(await new Promise<boolean>((ok) => setLogoutAsk({ waiting, ok })))) {
+          return;
+        }
+        setLogoutAsk(null);
+        await close('login');
         await authService.logout(session);
       },
+      backup: async () => {
+        await sealed.add((await store.peekOutbox(1_000_000)).map(toWire));
+        return sealedBackup(sealedDb, deviceId);
+      },
+      importBackup: (file) =>
+        authorized(auth, (token) =>
+          requestJson<{ results: PushResult[] }>(
+            globalThis.fetch.bind(globalThis),
+            'POST',
+            '/api/v1/admin/sealed-import',
+            file,
+            token,
+          ),
+        ).then((answer) => answer.results),
       relogin: async (password) => {
         const fresh = await authService.loginOnline(session.user.username, password);
         Object.assign(session, fresh, { offline: false });
@@ -119,17 +198,60 @@ export function App({
     }
   }
 
+  // Auto-lock: the key leaves memory after a while without a touch, or hidden.
+  useEffect(() => {
+    if (phase !== 'ready') return;
+    const after = lockAfterMs ?? AUTO_LOCK_MS;
+    let timer = setTimeout(() => void teardown.current?.('locked'), after);
+    const touch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void teardown.current?.('locked'), after);
+    };
+    const events = ['pointerdown', 'keydown', 'visibilitychange'] as const;
+    for (const e of events) addEventListener(e, touch, { passive: true });
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) removeEventListener(e, touch);
+    };
+  }, [phase, lockAfterMs]);
+
   const value = useMemo(() => (ctx ? { ...ctx, lang } : null), [ctx, lang]);
 
   let screen: ComponentChildren;
-  if (phase === 'login' || !value) {
-    screen = <Login lang={lang} onSession={open} />;
-  } else if (phase === 'locked') {
+  if (phase === 'boot') {
+    screen = <main id="main" class="login" aria-busy="true" />;
+  } else if (phase === 'pin_setup' && pending) {
+    screen = (
+      <PinSetup
+        save={(pin) => authService.setPin(pending, pin)}
+        onDone={() => {
+          setPending(null);
+          void open(pending);
+        }}
+      />
+    );
+  } else if (phase === 'locked' && resumable) {
     screen = (
       <PinUnlock
-        pin={pin}
-        onUnlock={() => setPhase('ready')}
-        onPasswordNeeded={() => teardown.current?.()}
+        username={resumable.username}
+        unlock={(pin) => authService.unlockWithPin(resumable.userId, pin)}
+        onUnlock={(session) => void open(session)}
+        onPasswordNeeded={() => {
+          setResumable(null);
+          setPhase('login');
+        }}
+      />
+    );
+  } else if (phase !== 'ready' || !value) {
+    screen = <Login lang={lang} onSession={fromLogin} />;
+  } else if (logoutAsk) {
+    screen = (
+      <LogoutWarning
+        waiting={logoutAsk.waiting}
+        onAnswer={(go) => {
+          if (!go) setLogoutAsk(null);
+          logoutAsk.ok(go);
+        }}
       />
     );
   } else {
@@ -140,5 +262,13 @@ export function App({
     );
   }
   // Every screen, the login screen included, reaches authentication through a context.
-  return <LoginContext.Provider value={authService}>{screen}</LoginContext.Provider>;
+  const loginPort = useMemo(
+    () => ({
+      login: (u: string, p: string) => authService.login(u, p),
+      revokedNotice: () => authService.revokedNotice(),
+      sealedBackup: async () => sealedBackup(sealedDb, await authService.deviceId()),
+    }),
+    [authService],
+  );
+  return <LoginContext.Provider value={loginPort}>{screen}</LoginContext.Provider>;
 }

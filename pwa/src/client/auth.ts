@@ -1,24 +1,27 @@
-// Logging in, unlocking offline, tokens, PIN, and wiping a revoked device's data.
-// - The first login of a user on a device is online. It stores a PBKDF2 verifier of the password
-//   (never the password) so later logins work offline.
-// - A PIN only reopens a session already unlocked in memory; 5 wrong tries and the password is
-//   required again.
+// Logging in, unlocking offline or with a PIN, tokens, and wiping a revoked device's data.
+// - The first login of a user on a device is online. It makes the user's vault: a data key
+//   wrapped under the password (vault/keyring.ts), so later logins work offline; the tokens and
+//   the user's profile are kept only sealed under that key.
+// - After an online login the user sets a PIN; it reopens the app after a reload or a restart
+//   for a window after the password was last typed.
 import { uuid4 } from '../shared/ids';
 import type { TokenPair, User } from '../shared/types';
 import { HttpError, NetworkError, isDeviceRevoked, type AuthApi } from './api';
-import { AuthDb, deleteUserDb, type AccountRow, type PasswordVerifier } from './db';
+import { AuthDb, deleteUserDb, sealClearRows, type SessionSecrets } from './db';
 import { AuthLostError } from './authorized';
+import { Keyring, type PinOutcome } from './vault/keyring';
 
-export const PBKDF2_ITERATIONS = 150_000;
-export const PIN_MAX_TRIES = 5;
+export { PIN_MAX_TRIES, PASSWORD_MAX_TRIES, validPin } from './vault/keyring';
 
 export interface Session {
   user: User;
   accessToken: string | null;
   refreshToken: string | null;
   accessExpiresAt: number;
-  /** true when opened with the offline verifier rather than the server */
+  /** true when opened without the server (password offline, or PIN) */
   offline: boolean;
+  /** the data key of the user's vault, in memory only while the session is open */
+  key: CryptoKey;
 }
 
 export interface RevokedNotice {
@@ -28,48 +31,10 @@ export interface RevokedNotice {
   reason?: string | null;
 }
 
-const enc = new TextEncoder();
-
-function toB64(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-function fromB64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
-async function pbkdf2(secret: string, salt: Uint8Array, iterations: number): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(secret), 'PBKDF2', false, [
-    'deriveBits',
-  ]);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
-    key,
-    256,
-  );
-  return toB64(new Uint8Array(bits));
-}
-
-/** A verifier of a password: salt, iteration count and derived hash. */
-export async function makeVerifier(
-  password: string,
-  iterations = PBKDF2_ITERATIONS,
-): Promise<PasswordVerifier> {
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  return { salt: toB64(salt), iterations, hash: await pbkdf2(password, salt, iterations) };
-}
-
-/** True when `password` matches the verifier. */
-export async function checkVerifier(password: string, v: PasswordVerifier): Promise<boolean> {
-  const hash = await pbkdf2(password, fromB64(v.salt), v.iterations);
-  // Compare without an early exit.
-  let diff = hash.length ^ v.hash.length;
-  for (let i = 0; i < Math.min(hash.length, v.hash.length); i++) {
-    diff |= hash.charCodeAt(i) ^ v.hash.charCodeAt(i);
-  }
-  return diff === 0;
+/** A session that may be reopened with a PIN after a reload. */
+export interface Resumable {
+  userId: string;
+  username: string;
 }
 
 /** Why a login failed. Only a request that got no answer at all is "unreachable"; every answer
@@ -80,6 +45,7 @@ export type LoginFailure =
   | 'rate_limited'
   | 'device_revoked'
   | 'offline_unknown'
+  | 'vault_destroyed'
   | 'unreachable'
   | 'server_error';
 
@@ -90,6 +56,8 @@ export class LoginError extends Error {
     readonly fields: Record<string, string[]> = {},
     /** the HTTP status, when the server answered */
     readonly status: number | null = null,
+    /** offline: wrong passwords left before the vault is destroyed */
+    readonly triesLeft: number | null = null,
   ) {
     super(reason);
     this.name = 'LoginError';
@@ -97,11 +65,25 @@ export class LoginError extends Error {
 }
 
 export class AuthService {
+  readonly keyring: Keyring;
+
   constructor(
     readonly db: AuthDb,
     private readonly api: AuthApi,
-    private readonly opts: { now?: () => number; iterations?: number; deviceName?: string } = {},
-  ) {}
+    private readonly opts: {
+      now?: () => number;
+      iterations?: number;
+      deviceName?: string;
+      pinWindowMs?: number;
+    } = {},
+  ) {
+    this.keyring = new Keyring(db, {
+      now: opts.now,
+      iterations: opts.iterations,
+      pinWindowMs: opts.pinWindowMs,
+      destroy: (userId) => deleteUserDb(userId),
+    });
+  }
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
@@ -116,7 +98,7 @@ export class AuthService {
     return id;
   }
 
-  /** Log in: online first; without a network, with the verifier of an earlier online login. */
+  /** Log in: online first; without a network, with the vault of an earlier online login. */
   async login(username: string, password: string): Promise<Session> {
     try {
       return await this.loginOnline(username, password);
@@ -128,7 +110,7 @@ export class AuthService {
     }
   }
 
-  /** Log in against the server, and remember what is needed to unlock offline later. */
+  /** Log in against the server, and open (or make) this user's vault with the password. */
   async loginOnline(username: string, password: string): Promise<Session> {
     const pair = await this.api.login({
       username,
@@ -136,28 +118,63 @@ export class AuthService {
       device_id: await this.deviceId(),
       device_name: this.opts.deviceName ?? deviceName(),
     });
-    const verifier = await makeVerifier(password, this.opts.iterations);
-    await this.db.transaction('rw', this.db.accounts, async () => {
-      // A username may have moved to another user id: keep the unique index clean.
-      await this.db.accounts.where('username').equals(username.toLowerCase()).delete();
-      await this.db.accounts.put(this.rowFrom(pair, verifier));
-    });
+    const secrets = this.secretsFrom(pair);
+    const row = await this.keyring.get(pair.user.id);
+    // The server took the password: a vault it does not open was wrapped under an old one.
+    const opened = row ? await this.keyring.withPassword(row, password) : null;
+    let key: CryptoKey;
+    if (opened?.kind === 'ok') {
+      key = opened.key;
+      await this.keyring.saveSecrets(pair.user.id, key, secrets);
+    } else {
+      key = (await this.keyring.create(pair.user.id, pair.user.username, password, secrets)).key;
+      await sealClearRows(pair.user.id, key);
+    }
     await this.db.settings.delete('revoked_notice');
-    return this.sessionFrom(pair, false);
+    await this.db.settings.put({ key: 'active_user', value: pair.user.id });
+    return this.sessionFrom(secrets, key, false);
   }
 
-  /** Unlock with the stored verifier; null when this user never logged in here or it is wrong. */
+  /** Unlock with the password offline; null when this user never logged in here. */
   async unlockOffline(username: string, password: string): Promise<Session | null> {
-    const row = await this.db.accounts.where('username').equals(username.toLowerCase()).first();
+    const row = await this.keyring.byUsername(username);
     if (!row) return null;
-    if (!(await checkVerifier(password, row.verifier))) throw new LoginError('bad_credentials');
-    return {
-      user: row.user,
-      accessToken: row.access_token,
-      refreshToken: row.refresh_token,
-      accessExpiresAt: row.access_expires_at,
-      offline: true,
-    };
+    const opened = await this.keyring.withPassword(row, password);
+    if (opened.kind === 'destroyed') throw new LoginError('vault_destroyed');
+    if (opened.kind === 'wrong') {
+      throw new LoginError('bad_credentials', {}, null, opened.triesLeft);
+    }
+    await this.db.settings.put({ key: 'active_user', value: row.user_id });
+    return this.sessionFrom(await this.keyring.secrets(opened.row, opened.key), opened.key, true);
+  }
+
+  /** The user whose session a reload interrupted, when their PIN may reopen it. */
+  async resumable(): Promise<Resumable | null> {
+    const active = (await this.db.settings.get('active_user'))?.value;
+    if (typeof active !== 'string') return null;
+    const row = await this.keyring.get(active);
+    if (!row || !this.keyring.pinUsable(row)) return null;
+    return { userId: row.user_id, username: row.username };
+  }
+
+  /** Reopen a session with the PIN (offline: nothing is asked of the server). */
+  async unlockWithPin(
+    userId: string,
+    pin: string,
+  ): Promise<Exclude<PinOutcome, { kind: 'ok' }> | { kind: 'ok'; session: Session }> {
+    const outcome = await this.keyring.withPin(userId, pin);
+    if (outcome.kind !== 'ok') return outcome;
+    const secrets = await this.keyring.secrets(outcome.row, outcome.key);
+    return { kind: 'ok', session: this.sessionFrom(secrets, outcome.key, true) };
+  }
+
+  /** Set the PIN that reopens this user's vault. */
+  setPin(session: Session, pin: string): Promise<void> {
+    return this.keyring.setPin(session.user.id, session.key, pin);
+  }
+
+  async hasPin(userId: string): Promise<boolean> {
+    return Boolean((await this.keyring.get(userId))?.pin_wrap);
   }
 
   /**
@@ -179,27 +196,31 @@ export class AuthService {
   private async rotate(session: Session): Promise<void> {
     if (!session.refreshToken) throw new AuthLostError();
     const pair = await this.api.refresh(session.refreshToken);
-    Object.assign(session, this.sessionFrom(pair, session.offline));
-    await this.db.accounts.update(session.user.id, {
-      access_token: pair.access_token,
-      refresh_token: pair.refresh_token,
-      access_expires_at: session.accessExpiresAt,
-      user: pair.user,
-    });
+    const secrets = this.secretsFrom(pair);
+    Object.assign(session, this.sessionFrom(secrets, session.key, session.offline));
+    await this.keyring.saveSecrets(session.user.id, session.key, secrets);
   }
 
-  /** Log out: tell the server when possible, and forget the tokens (the verifier stays). */
+  /** Log out: tell the server when possible, forget the tokens and the PIN (the password
+   * reopens the vault offline). */
   async logout(session: Session): Promise<void> {
     if (session.accessToken) await this.api.logout(session.accessToken).catch(() => undefined);
-    await this.db.accounts.update(session.user.id, { access_token: null, refresh_token: null });
     session.accessToken = null;
     session.refreshToken = null;
+    await this.keyring.saveSecrets(session.user.id, session.key, {
+      user: session.user,
+      access_token: null,
+      refresh_token: null,
+      access_expires_at: 0,
+    });
+    await this.keyring.dropPin(session.user.id);
+    await this.db.settings.delete('active_user');
   }
 
   /** Erase everything this device holds for a user: records, outbox, drafts, keys, tokens. */
   async wipeUser(user: User, reason: string | null = null): Promise<void> {
-    await deleteUserDb(user.id);
-    await this.db.accounts.delete(user.id);
+    await this.keyring.destroy(user.id);
+    await this.db.settings.delete('active_user');
     const notice: RevokedNotice = { username: user.username, at: this.now(), reason };
     await this.db.settings.put({ key: 'revoked_notice', value: notice });
   }
@@ -213,25 +234,23 @@ export class AuthService {
     await this.db.settings.delete('revoked_notice');
   }
 
-  private rowFrom(pair: TokenPair, verifier: PasswordVerifier): AccountRow {
+  private secretsFrom(pair: TokenPair): SessionSecrets {
     return {
-      user_id: pair.user.id,
-      username: pair.user.username.toLowerCase(),
       user: pair.user,
-      verifier,
       access_token: pair.access_token,
       refresh_token: pair.refresh_token,
       access_expires_at: this.now() + pair.expires_in * 1000,
     };
   }
 
-  private sessionFrom(pair: TokenPair, offline: boolean): Session {
+  private sessionFrom(s: SessionSecrets, key: CryptoKey, offline: boolean): Session {
     return {
-      user: pair.user,
-      accessToken: pair.access_token,
-      refreshToken: pair.refresh_token,
-      accessExpiresAt: this.now() + pair.expires_in * 1000,
+      user: s.user,
+      accessToken: s.access_token,
+      refreshToken: s.refresh_token,
+      accessExpiresAt: s.access_expires_at,
       offline,
+      key,
     };
   }
 }
@@ -265,43 +284,4 @@ function problemFields(errors: unknown): Record<string, string[]> {
 function deviceName(): string {
   const ua = typeof navigator === 'undefined' ? 'unknown' : navigator.userAgent;
   return ua.slice(0, 100);
-}
-
-/** A PIN that reopens a session kept in memory. Nothing of it is stored. */
-export class PinLock {
-  private verifier: PasswordVerifier | null = null;
-  private tries = 0;
-
-  get isSet(): boolean {
-    return this.verifier !== null;
-  }
-
-  get triesLeft(): number {
-    return PIN_MAX_TRIES - this.tries;
-  }
-
-  async set(pin: string): Promise<void> {
-    this.verifier = await makeVerifier(pin, 10_000);
-    this.tries = 0;
-  }
-
-  /** 'ok', 'wrong' (tries left), or 'locked_out' (password needed; the PIN is forgotten). */
-  async check(pin: string): Promise<'ok' | 'wrong' | 'locked_out'> {
-    if (!this.verifier) return 'locked_out';
-    if (await checkVerifier(pin, this.verifier)) {
-      this.tries = 0;
-      return 'ok';
-    }
-    this.tries += 1;
-    if (this.tries >= PIN_MAX_TRIES) {
-      this.verifier = null;
-      return 'locked_out';
-    }
-    return 'wrong';
-  }
-
-  clear(): void {
-    this.verifier = null;
-    this.tries = 0;
-  }
 }

@@ -3,8 +3,9 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n';
-import type { Change, Entity, User } from '../shared/types';
-import type { PinLock, RevokedNotice, Session } from './auth';
+import type { Change, Entity, PushResult, User } from '../shared/types';
+import type { SealedBackup } from './vault/sealed';
+import type { RevokedNotice, Session } from './auth';
 import type { Store } from './store';
 import type { AuthPort } from './authorized';
 import type { SyncLoop } from './sync';
@@ -18,15 +19,21 @@ export interface AppContextValue {
   sync: SyncLoop;
   deviceId: string;
   lang: Lang;
-  pin: PinLock;
+  /** the PIN that reopens this user's vault after a reload */
+  pin: { readonly isSet: boolean; set(pin: string): Promise<void> };
   /** A local edit with a fresh HLC timestamp: record + outbox. */
   save(entity: Entity, id: string, fields: Record<string, unknown>): Promise<Change | null>;
   remove(entity: Entity, id: string): Promise<Change>;
   /** Say something in the polite live region. */
   notify(text: string): void;
+  /** Lock now: the data key leaves memory; the PIN (or the password) reopens. */
   lock(): void;
   logout(): Promise<void>;
   relogin(password: string): Promise<void>;
+  /** This device's sealed outbox as a backup (null when empty), every change sealed first. */
+  backup(): Promise<SealedBackup | null>;
+  /** Admins: import a device's backup file, processed like a push from that device. */
+  importBackup(file: unknown): Promise<PushResult[]>;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);
@@ -42,6 +49,8 @@ export function useApp(): AppContextValue {
 export interface LoginPort {
   login(username: string, password: string): Promise<Session>;
   revokedNotice(): Promise<RevokedNotice | null>;
+  /** The sealed outbox left on this device, as a backup (null when empty). */
+  sealedBackup(): Promise<SealedBackup | null>;
 }
 
 export const LoginContext = createContext<LoginPort | null>(null);

@@ -4,9 +4,13 @@
 //                    (device id, revoked notice). Shared by the users of one tablet.
 //   pulih-<userId>   one per user, so a second user on the same tablet never sees the first's
 //                    records: records, outbox, rejected changes, meta (cursor, last sync), drafts.
+//                    Every value of every table of it is encrypted under the user's data key
+//                    (vault/middleware.ts); only non-identifying index keys stay clear.
 // Dexie cannot index booleans: flags that need an index are stored as 0/1.
 import Dexie, { type Table } from 'dexie';
 import type { BaseRecord, Change, Entity, User } from '../shared/types';
+import type { Sealed, WrappedKey } from './vault/crypto';
+import { vaultMiddleware, type VaultObserver } from './vault/middleware';
 
 export const AUTH_DB_NAME = 'pulih-auth';
 
@@ -21,8 +25,6 @@ export interface ServerRecord extends BaseRecord {
 
 /** A record as kept on the device: the server's record plus pending local edits on top. */
 export interface LocalRecord extends ServerRecord {
-  /** normalized full name, clients only: the search key */
-  name_key?: string;
   /** 'returned' on a session a supervisor sent back, absent otherwise (a sparse index) */
   _task?: 'returned';
   /** 1 while the outbox holds an edit of this record */
@@ -59,21 +61,29 @@ export interface DraftEntry {
   updated_at: number;
 }
 
-export interface PasswordVerifier {
-  salt: string;
-  hash: string;
-  iterations: number;
+/** What a session needs after a reload: kept only sealed under the data key. */
+export interface SessionSecrets {
+  user: User;
+  access_token: string | null;
+  refresh_token: string | null;
+  access_expires_at: number;
 }
 
 export interface AccountRow {
   user_id: string;
-  /** lowercased, unique */
+  /** lowercased, unique: the one clear thing, to find the account at login */
   username: string;
-  user: User;
-  verifier: PasswordVerifier;
-  access_token: string | null;
-  refresh_token: string | null;
-  access_expires_at: number;
+  /** the data key wrapped under the password: a successful unwrap is the password check */
+  password_wrap: WrappedKey;
+  /** the data key wrapped under the PIN, until 5 wrong PINs or Keluar */
+  pin_wrap: WrappedKey | null;
+  /** wrong tries in a row, counted before each check so a reload cannot reset them */
+  pin_tries: number;
+  password_tries: number;
+  /** when the password was last typed: the PIN works for a window after it */
+  password_at: number;
+  /** SessionSecrets sealed under the data key */
+  secrets: Sealed;
 }
 
 /** The database name of one user's records. */
@@ -98,8 +108,11 @@ export class UserDb extends Dexie {
   meta!: Table<KeyValue, string>;
   drafts!: Table<DraftEntry, string>;
 
-  constructor(userId: string) {
+  /** With a data key every value is sealed; without one (an upgrade, the benchmark's "vault
+   * off") values are stored as they are. The observer hears every write either way. */
+  constructor(userId: string, key: CryptoKey | null = null, observer?: VaultObserver) {
     super(userDbName(userId));
+    this.use(vaultMiddleware(key, observer));
     this.version(1).stores(USER_DB_V1);
     // v2: every index costs each of tens of thousands of writes in a first sync, so only the
     // ones a query walks stay. An entity's records are a range of the primary key [entity+id];
@@ -116,6 +129,11 @@ export class UserDb extends Dexie {
             r._task = 'returned';
           }),
       );
+    // v3: the vault. The name index goes (a name is never a clear key): search runs over an
+    // index built in memory at unlock. Rows of v2 are sealed at the first unlock (sealClearRows).
+    this.version(3).stores({
+      records: '[entity+id], client_id, session_id, _task',
+    });
   }
 }
 
@@ -129,10 +147,37 @@ export class AuthDb extends Dexie {
       accounts: 'user_id, &username',
       settings: 'key',
     });
+    // v2: the vault. Accounts of v1 hold a password verifier and clear tokens: they go, and the
+    // next online login makes a vault (the records of v1 are sealed then, see sealClearRows).
+    this.version(2)
+      .stores({ accounts: 'user_id, &username' })
+      .upgrade((tx) => tx.table('accounts').clear());
   }
 }
 
 /** Delete one user's whole database (records, outbox, cursor, drafts). */
 export async function deleteUserDb(userId: string): Promise<void> {
   await Dexie.delete(userDbName(userId));
+}
+
+/** Seal the rows a user database holds in the clear (written before the vault), under a new
+ * data key. A database sealed under another key (its vault was lost: a password changed on the
+ * server) cannot be read by anyone any more and is deleted. */
+export async function sealClearRows(userId: string, key: CryptoKey): Promise<void> {
+  if (!(await Dexie.exists(userDbName(userId)))) return;
+  const plain = new UserDb(userId);
+  const clear: [string, unknown[]][] = [];
+  let foreign = false;
+  for (const table of plain.tables) {
+    const rows = (await table.toArray()) as { _v?: number }[];
+    foreign ||= rows.some((r) => r._v === 1);
+    clear.push([table.name, rows.filter((r) => r._v !== 1)]);
+  }
+  plain.close();
+  if (foreign) return deleteUserDb(userId);
+  const sealed = new UserDb(userId, key);
+  await sealed.transaction('rw', sealed.tables, async () => {
+    for (const [name, rows] of clear) if (rows.length) await sealed.table(name).bulkPut(rows);
+  });
+  sealed.close();
 }

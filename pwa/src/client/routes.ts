@@ -15,6 +15,7 @@ import { EditSession, NewClientSession, NewGroupSession } from './views/session/
 import { Settings } from './views/Settings';
 import { officialRoutes, supervisorRoutes } from './views/supervisor';
 import { Tasks } from './views/Tasks';
+import { VaultImport } from './views/VaultBackup';
 
 // Only counselors work from the device's records (staff read the API: sync.ts `mirror`).
 const FIELD: readonly Role[] = ['counselor'];
@@ -53,6 +54,13 @@ const commonRoutes: RouteDef[] = [
     nav: { label: 'nav.settings', testid: 'nav-settings' },
   },
   { path: '/relogin', roles: ALL, view: Relogin },
+  // "Cadangkan ke file" backups of tablets, imported by an admin (the device vault)
+  {
+    path: '/admin/vault-import',
+    roles: ['admin'],
+    view: VaultImport,
+    nav: { label: 'nav.vault_import', testid: 'nav-vault-import' },
+  },
 ];
 
 // The first route of a role in the navigation is its home: an admin lands on the conflict inbox.

@@ -7,6 +7,7 @@ import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
 import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
 import { UserDb, type LocalRecord, type OutboxEntry, type RejectedEntry } from './db';
+import type { VaultObserver } from './vault/middleware';
 import {
   afterAnswer,
   fieldsToSend,
@@ -54,6 +55,9 @@ export interface Store {
   /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on top. */
   applyPulled(changes: PulledChange[], cursor: string): Promise<void>;
   rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]>;
+  /** Remove the records of every facility not in `facilityIds` (the user lost it); cheap when
+   * the scope did not change. Pending changes stay: the server keeps what it refuses. */
+  keepFacilities(facilityIds: readonly string[]): Promise<number>;
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
   getDraft<T>(key: string): Promise<T | undefined>;
@@ -66,13 +70,10 @@ export interface Store {
   destroy(): Promise<void>;
 }
 
-/** Set the keys the store derives for its indexes: a client's search name, a session's task.
- * Works in place: callers pass records that are theirs alone. */
+/** Set the keys the store derives for its indexes: a session's task. Works in place: callers
+ * pass records that are theirs alone. */
 function derive(record: LocalRecord): LocalRecord {
-  if (record.entity === 'client') {
-    const name = record['full_name'];
-    record.name_key = normalizeName(typeof name === 'string' ? name : '');
-  } else if (record.entity === 'session') {
+  if (record.entity === 'session') {
     if (record['status'] === 'returned') record._task = 'returned';
     else delete record._task;
   }
@@ -118,17 +119,88 @@ function mergedAway(rec: LocalRecord): boolean {
 /** The longest a view waits to hear of pulled records. */
 export const PULLED_NOTICE_MS = 1_000;
 
+/** A client as the in-memory search index holds it. */
+interface SearchEntry {
+  id: string;
+  name: string;
+  reg: string;
+}
+
+/** Names and registration numbers are never clear keys on disk: the search runs over this
+ * index, built from the decrypted clients at the first search after unlock and kept current
+ * by every write the vault reports. */
+class SearchIndex implements VaultObserver {
+  /** told of every outbox write, with the plain entries (the sealed outbox copies them) */
+  onOutbox: ((entries: OutboxEntry[]) => void) | null = null;
+  private entries: Map<string, SearchEntry> | null = null;
+  private sorted: SearchEntry[] | null = null;
+  private building: Promise<Map<string, SearchEntry>> | null = null;
+
+  put(table: string, values: readonly Record<string, unknown>[]): void {
+    if (table === 'outbox') this.onOutbox?.(values as unknown as OutboxEntry[]);
+    if (table !== 'records' || !this.entries) return;
+    for (const v of values) if (v['entity'] === 'client') this.set(this.entries, v);
+    this.sorted = null;
+  }
+
+  delete(table: string, keys: readonly unknown[]): void {
+    if (table !== 'records' || !this.entries) return;
+    for (const k of keys) if (Array.isArray(k) && k[0] === 'client') this.entries.delete(k[1]);
+    this.sorted = null;
+  }
+
+  clear(table: string): void {
+    if (table === 'records') this.entries = this.sorted = this.building = null;
+  }
+
+  private set(into: Map<string, SearchEntry>, v: Record<string, unknown>): void {
+    const id = String(v['id']);
+    if (v['deleted']) {
+      into.delete(id);
+      return;
+    }
+    const name = v['full_name'];
+    into.set(id, {
+      id,
+      name: normalizeName(typeof name === 'string' ? name : ''),
+      reg: String(v['registration_number'] ?? '').toLowerCase(),
+    });
+  }
+
+  /** The live clients by name (then id, the order of the primary key). */
+  async list(load: () => Promise<Record<string, unknown>[]>): Promise<SearchEntry[]> {
+    if (!this.entries) {
+      this.building ??= (async () => {
+        const map = new Map<string, SearchEntry>();
+        for (const v of await load()) this.set(map, v);
+        return map;
+      })();
+      const built = await this.building;
+      this.entries ??= built;
+    }
+    this.sorted ??= [...this.entries.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+    return this.sorted;
+  }
+}
+
 export class DexieStore implements Store {
   readonly db: UserDb;
   private listeners = new Set<() => void>();
   private pulledNotice: ReturnType<typeof setTimeout> | null = null;
+  private readonly search = new SearchIndex();
 
+  /** With a data key every value is sealed on disk (vault/middleware.ts). */
   constructor(
     readonly userId: string,
     private readonly now: () => number = () => Date.now(),
     private readonly pulledNoticeMs: number = PULLED_NOTICE_MS,
+    key: CryptoKey | null = null,
+    onOutbox: ((entries: OutboxEntry[]) => void) | null = null,
   ) {
-    this.db = new UserDb(userId);
+    this.search.onOutbox = onOutbox;
+    this.db = new UserDb(userId, key, this.search);
   }
 
   private emit(): void {
@@ -180,18 +252,16 @@ export class DexieStore implements Store {
   async searchClients(query: string, limit = 200): Promise<LocalRecord[]> {
     const q = normalizeName(query);
     const raw = query.trim().toLowerCase();
-    // Walk the name index in order and stop at `limit` matches: a list of 10,000 clients costs
-    // no more than the rows shown. Only clients carry name_key, so only clients are in it.
-    return this.db.records
-      .orderBy('name_key')
-      .filter((r) => {
-        if (r.entity !== 'client' || r.deleted) return false;
-        if (!q && !raw) return true;
-        const reg = String(r['registration_number'] ?? '').toLowerCase();
-        return (q !== '' && (r.name_key ?? '').includes(q)) || (raw !== '' && reg.includes(raw));
-      })
-      .limit(limit)
-      .toArray();
+    const entries = await this.search.list(() => this.list('client'));
+    // Walk the index in name order and stop at `limit` matches: only the rows shown are read.
+    const ids: [string, string][] = [];
+    for (const e of entries) {
+      if (ids.length >= limit) break;
+      if ((!q && !raw) || (q !== '' && e.name.includes(q)) || (raw !== '' && e.reg.includes(raw)))
+        ids.push(key('client', e.id));
+    }
+    const rows = await this.db.records.bulkGet(ids);
+    return rows.filter((r): r is LocalRecord => r !== undefined && !r.deleted);
   }
 
   async save(
@@ -328,14 +398,14 @@ export class DexieStore implements Store {
 
   async applyPulled(changes: PulledChange[], cursor: string): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.records, db.outbox, db.meta], async (tx) => {
-      // A page is up to 1,000 records. They go to the native store of this transaction at once:
-      // no success callback per put on the UI thread (Dexie's bulkPut has one each), and no
-      // wait for the outbox read first, so the database writes while the page is still handed
-      // over. A failed put aborts the whole transaction, page and cursor together.
-      const records = tx.idbtrans.objectStore('records');
+    await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+      // A page is up to 1,000 records, sealed and written in one bulk put (the vault keeps the
+      // order of the operations of a transaction). A failed put aborts the whole transaction,
+      // page and cursor together.
       const pulled = changes.map(fromPulled);
-      for (const rec of pulled) if (!rec.deleted || mergedAway(rec)) records.put(rec);
+      const replayed: LocalRecord[] = [];
+      // A merged-away client's tombstone is kept: links to it lead to the kept client.
+      await db.records.bulkPut(pulled.filter((rec) => !rec.deleted || mergedAway(rec)));
       const pending = new Map<string, OutboxEntry[]>();
       for (const entry of await db.outbox.orderBy('seq').toArray()) {
         const k = `${entry.entity}/${entry.id}`;
@@ -352,8 +422,9 @@ export class DexieStore implements Store {
         }
         // Nothing typed is lost: edits still in the outbox go on top of the server's state, in
         // this same transaction, so no reader ever sees the record without them.
-        records.put(derive(replay(serverStateOf(rec), mine)));
+        replayed.push(derive(replay(serverStateOf(rec), mine)));
       }
+      if (replayed.length) await db.records.bulkPut(replayed);
       if (deletes.length) await db.records.bulkDelete(deletes);
       await db.meta.put({ key: 'cursor', value: cursor });
     });
@@ -364,6 +435,24 @@ export class DexieStore implements Store {
     if (entity && id)
       return this.db.rejected.where('[entity+id]').equals(key(entity, id)).toArray();
     return this.db.rejected.toArray();
+  }
+
+  async keepFacilities(facilityIds: readonly string[]): Promise<number> {
+    const scope = [...facilityIds].sort();
+    const known = await this.getMeta<string[]>('scope');
+    if (known && known.length === scope.length && known.every((f, i) => f === scope[i])) return 0;
+    const allowed = new Set(scope);
+    const db = this.db;
+    const gone = await db.transaction('rw', [db.records, db.meta], async () => {
+      const lost = (await db.records.toArray())
+        .filter((r) => r.facility_id !== '' && !allowed.has(String(r.facility_id)))
+        .map((r) => key(r.entity, r.id));
+      if (lost.length) await db.records.bulkDelete(lost);
+      await db.meta.put({ key: 'scope', value: scope });
+      return lost.length;
+    });
+    if (gone) this.emit();
+    return gone;
   }
 
   async getMeta<T>(k: string): Promise<T | undefined> {

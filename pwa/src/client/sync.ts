@@ -16,14 +16,26 @@
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
 import { formatHlc, parseHlc } from '../shared/hlc';
-import type { PushResult } from '../shared/types';
+import type { Change, PushResult, SealedItem } from '../shared/types';
 import { NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
-import { PUSH_BATCH_LIMIT } from './outbox';
+import { PUSH_BATCH_LIMIT, toWire } from './outbox';
 import { wireChanges, type Store } from './store';
+import type { SealKey } from './vault/sealed';
 
 // The loop's auth port and the errors it ends a run with are the request wrapper's.
 export { AuthLostError, DeviceRevokedError, type AuthPort };
+
+/** More than any outbox holds (IndexedDB takes a count up to 2^32 - 1). */
+const OUTBOX_READ_ALL = 1_000_000;
+
+/** What the sync loop asks of the sealed outbox. */
+export interface SealedPort {
+  setKey(key: SealKey): Promise<void>;
+  add(changes: readonly Change[]): Promise<void>;
+  orphans(outboxIds: ReadonlySet<string>, limit: number): Promise<SealedItem[]>;
+  remove(changeIds: readonly string[]): Promise<void>;
+}
 
 export const PULL_LIMIT = 1000;
 export const SYNC_INTERVAL_MS = 3 * 60_000;
@@ -51,6 +63,8 @@ export interface SyncDeps {
   random?: () => number;
   timers?: Timers;
   isOnline?: () => boolean;
+  /** The sealed copies of the outbox (vault/sealed.ts); without it nothing is sealed. */
+  sealed?: SealedPort;
   /** Wipe the user's local data; called once when the device turns out revoked, with the
    * admin's reason when one was given. */
   onRevoked?: (reason: string | null) => Promise<void>;
@@ -119,6 +133,34 @@ export async function syncOnce(
   const { transport, store, auth } = deps;
   const pushed: PushResult[] = [];
   const persisted = await (deps.storagePersisted ?? browserStoragePersisted)();
+  const sealed = deps.sealed;
+  // 0. sealed changes whose outbox entry is gone (a destroyed vault) go first; every outbox
+  //    change gets its sealed copy, made with the server's current key
+  if (sealed && transport.sealKey) {
+    const sealKey = transport.sealKey.bind(transport);
+    await sealed.setKey(await authorized(auth, (token) => sealKey(token)));
+    const outbox = await store.peekOutbox(OUTBOX_READ_ALL);
+    await sealed.add(outbox.map(toWire));
+    const inOutbox = new Set(outbox.map((e) => e.change_id));
+    for (;;) {
+      const batch = await sealed.orphans(inOutbox, PUSH_BATCH_LIMIT);
+      if (batch.length === 0) break;
+      const body = {
+        device_id: deps.deviceId,
+        app_version: deps.appVersion,
+        pending_count: outbox.length,
+        storage_persisted: persisted,
+        clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
+        changes: [],
+        sealed: batch,
+      };
+      const answer = await authorized(auth, (token) => transport.push(body, token));
+      const results = Array.isArray(answer?.results) ? answer.results : [];
+      await sealed.remove(results.map((r) => r.change_id));
+      pushed.push(...results);
+      if (!results.length) throw new Error('push answer matched no sealed change');
+    }
+  }
   // 1. push in order
   for (;;) {
     const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
@@ -138,6 +180,7 @@ export async function syncOnce(
     const answer = await authorized(auth, (token) => transport.push(body, token));
     const results = Array.isArray(answer?.results) ? answer.results : [];
     await store.applyPushResults(batch, results);
+    await sealed?.remove(results.map((r) => r.change_id));
     pushed.push(...results);
     const answered = new Set(results.map((r) => r.change_id));
     // A server that answered none of the batch would make us loop forever: stop and retry later.
@@ -163,6 +206,8 @@ export async function syncOnce(
       // Awaited on the next turn; a failure while this page is written must not go unhandled.
       next.catch(() => undefined);
     }
+    // Scope loss: a facility taken away takes its records off the device.
+    if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
     await store.applyPulled(page.changes, page.cursor);
     pulled += page.changes.length;
     onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);

@@ -47,10 +47,36 @@ const id = {
   'pin.use_password': 'Masuk dengan kata sandi',
   'pin.set_title': 'PIN untuk membuka cepat',
   'pin.set_help':
-    'PIN (4–8 angka) hanya membuka kembali aplikasi yang masih terbuka di perangkat ini. Setelah 5 kali salah, kata sandi diperlukan.',
+    'PIN (6–12 angka) membuka kembali Pulih di perangkat ini setelah dimuat ulang atau terkunci, sampai 12 jam sejak kata sandi terakhir diketik. Setelah 5 kali salah, PIN terhapus dan kata sandi diperlukan.',
   'pin.set_submit': 'Simpan PIN',
   'pin.saved': 'PIN disimpan.',
-  'pin.invalid': 'PIN harus 4–8 angka.',
+  'pin.invalid': 'PIN harus 6–12 angka.',
+  // --- vault (brankas perangkat) ---
+  'vault.pin_for': 'Akun: {username}',
+  'vault.password_wrong_offline':
+    'Nama pengguna atau kata sandi salah. Sisa percobaan tanpa sinyal: {n}; setelah itu data Pulih di perangkat ini dihapus.',
+  'vault.pin_mismatch': 'Kedua PIN tidak sama.',
+  'vault.pin_later': 'Nanti saja',
+  'vault.pin_setup_help':
+    'Buat PIN 6–12 angka. Dengan PIN, Pulih terbuka lagi tanpa kata sandi setelah dimuat ulang atau terkunci, juga tanpa sinyal, sampai 12 jam sejak kata sandi terakhir diketik. Jangan pakai tanggal lahir.',
+  'login.vault_destroyed':
+    'Kata sandi salah 10 kali. Demi keamanan, data Pulih di perangkat ini sudah dihapus. Masuk lagi saat ada sinyal.',
+  'nav.vault_import': 'Cadangan tablet',
+  'vault.logout_title': 'Masih ada yang belum terkirim',
+  'vault.logout_pending':
+    '{n} perubahan belum sampai ke server. Perubahan itu tetap tersimpan terkunci di tablet ini dan terkirim saat Anda masuk lagi dengan sinyal.',
+  'vault.logout_stay': 'Batal, tetap di sini',
+  'vault.logout_go': 'Tetap keluar',
+  'vault.backup': 'Cadangkan ke file',
+  'vault.backup_help':
+    '{n} perubahan belum sampai ke server. Simpan salinannya ke file (terkunci, hanya server yang bisa membukanya) lalu serahkan ke admin.',
+  'vault.backup_done': 'File cadangan berisi {n} perubahan disimpan.',
+  'vault.import_title': 'Unggah file cadangan tablet',
+  'vault.import_help':
+    'Pilih file "Cadangkan ke file" dari tablet. Isinya diproses seperti sinkronisasi dari tablet itu; mengunggah file yang sama dua kali tidak mengubah apa pun.',
+  'vault.import_failed': 'File ini bukan file cadangan Pulih yang bisa dibaca.',
+  'vault.import_result': '{n} perubahan diproses: {taken} diterima, {rejected} ditolak.',
+  // --- end vault ---
   'status.region': 'Status sinkronisasi',
   'status.online': 'Terhubung',
   'status.offline': 'Tanpa sinyal',
@@ -804,10 +830,36 @@ const en: Record<MessageKey, string> = {
   'pin.use_password': 'Log in with password',
   'pin.set_title': 'PIN for quick unlock',
   'pin.set_help':
-    'A PIN (4–8 digits) only reopens the app while it is still open on this device. After 5 wrong tries the password is required.',
+    'A PIN (6–12 digits) reopens Pulih on this device after a reload or a lock, for 12 hours after the password was last typed. After 5 wrong tries the PIN is erased and the password is required.',
   'pin.set_submit': 'Save PIN',
   'pin.saved': 'PIN saved.',
-  'pin.invalid': 'The PIN must be 4–8 digits.',
+  'pin.invalid': 'The PIN must be 6–12 digits.',
+  // --- vault ---
+  'vault.pin_for': 'Account: {username}',
+  'vault.password_wrong_offline':
+    'Wrong username or password. Attempts left without a signal: {n}; after that the Pulih data on this device is erased.',
+  'vault.pin_mismatch': 'The two PINs differ.',
+  'vault.pin_later': 'Later',
+  'vault.pin_setup_help':
+    'Make a PIN of 6–12 digits. With it, Pulih reopens without the password after a reload or a lock, also offline, for 12 hours after the password was last typed. Do not use a birth date.',
+  'login.vault_destroyed':
+    'Wrong password 10 times. For safety, the Pulih data on this device was erased. Log in again when there is a signal.',
+  'nav.vault_import': 'Tablet backups',
+  'vault.logout_title': 'Some changes are not sent yet',
+  'vault.logout_pending':
+    '{n} changes have not reached the server. They stay locked on this tablet and are sent when you log in again with a signal.',
+  'vault.logout_stay': 'Cancel, stay here',
+  'vault.logout_go': 'Log out anyway',
+  'vault.backup': 'Back up to a file',
+  'vault.backup_help':
+    '{n} changes have not reached the server. Save a copy to a file (locked: only the server can open it) and hand it to an admin.',
+  'vault.backup_done': 'Backup file with {n} changes saved.',
+  'vault.import_title': 'Upload a tablet backup file',
+  'vault.import_help':
+    'Choose a "Back up to a file" file from a tablet. It is processed like a sync from that tablet; uploading the same file twice changes nothing.',
+  'vault.import_failed': 'This is not a Pulih backup file that can be read.',
+  'vault.import_result': '{n} changes processed: {taken} taken, {rejected} refused.',
+  // --- end vault ---
   'status.region': 'Sync status',
   'status.online': 'Connected',
   'status.offline': 'No signal',

@@ -112,11 +112,22 @@ export interface PushResult {
   errors: Record<string, string[]> | null;
 }
 
+/** One change sealed to the server's key (docs/protocol.md "Sealed changes"). */
+export interface SealedItem {
+  change_id: string;
+  kid: string;
+  epk: { kty: string; crv: string; x: string; y: string };
+  iv: string;
+  ct: string;
+}
+
 export interface PushRequest {
   device_id: string;
   app_version: string;
   pending_count: number;
   changes: Change[];
+  /** changes whose outbox entry is gone, sealed (the server opens them) */
+  sealed?: SealedItem[];
 }
 
 export interface PushResponse {
@@ -137,6 +148,8 @@ export interface PullResponse {
   has_more: boolean;
   /** about how many records the next pages hold (an extension; older servers leave it out) */
   remaining?: number;
+  /** the facilities the user may hold now: records of any other leave the device */
+  facility_ids?: string[];
 }
 
 /** RFC 9457 problem details. */

@@ -6,6 +6,7 @@ import { t, type Lang } from '../../shared/i18n';
 import { LoginError, type RevokedNotice, type Session } from '../auth';
 import { useLogin } from '../context';
 import { describe, Field, LangSwitch } from './common';
+import { BackupButton } from './VaultBackup';
 
 type LoginField = 'username' | 'password';
 const FIELDS: readonly LoginField[] = ['username', 'password'];
@@ -33,6 +34,7 @@ function failureText(err: unknown): string {
       .map(([f, msgs]) => `${f}: ${msgs.join(' ')}`);
     return [t('login.invalid'), ...other].join(' ');
   }
+  if (err.triesLeft !== null) return t('vault.password_wrong_offline', { n: err.triesLeft });
   return t(`login.${err.reason}`);
 }
 
@@ -117,6 +119,7 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
       </form>
       {/* A revoked device keeps nothing to unlock offline: the note would promise too much. */}
       {!revoked && <p class="hint">{t('login.offline_note')}</p>}
+      <BackupButton backup={auth.sealedBackup} />
       <LangSwitch />
     </main>
   );

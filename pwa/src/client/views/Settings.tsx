@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { label, t } from '../../shared/i18n';
 import { requestJson } from '../api';
 import { authorized } from '../authorized';
+import { validPin } from '../auth';
 import { useApp } from '../context';
 import { Field, LangSwitch, PinField } from './common';
+import { BackupButton } from './VaultBackup';
 
 /** The name the user gives this device ("Tablet Blok A"): saved on the server, for admins. */
 function DeviceLabel() {
@@ -32,6 +34,7 @@ function DeviceLabel() {
           id="device-label"
           data-testid="device-label"
           maxLength={60}
+          autocomplete="off"
           aria-describedby="device-label-hint"
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
@@ -53,7 +56,7 @@ export function Settings() {
   const [message, setMessage] = useState('');
   async function savePin(e: Event) {
     e.preventDefault();
-    if (!/^\d{4,8}$/.test(pin)) return setMessage(t('pin.invalid'));
+    if (!validPin(pin)) return setMessage(t('pin.invalid'));
     await app.pin.set(pin);
     setPin('');
     setMessage(t('pin.saved'));
@@ -67,6 +70,7 @@ export function Settings() {
       <p data-testid="device-id">{t('settings.device', { id: app.deviceId })}</p>
       <DeviceLabel />
       <LangSwitch />
+      <BackupButton backup={app.backup} />
       <form onSubmit={savePin}>
         <h2>{t('pin.set_title')}</h2>
         <p id="pin-help">{t('pin.set_help')}</p>
