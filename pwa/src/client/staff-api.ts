@@ -122,6 +122,39 @@ export interface Summary {
     review_time: { count: number; median_hours: number | null };
   };
   assist_risk_at_intake: { clients: number; by_substance: Record<string, Record<string, number>> };
+  cohorts: { items: CohortFigures[]; total: CohortCounts };
+  whoqol_change: { clients: number; domains: Record<string, ScoreChange> };
+  urica_change: { clients: number; readiness: ScoreChange | null };
+  urine_tests: { done: number; positive: number; positive_rate: number | null };
+}
+
+export interface CohortCounts {
+  intake_target: number;
+  enrolled: number;
+  active: number;
+  completed: number;
+  ended: number;
+  by_status: Record<string, number>;
+  completion_rate: number | null;
+  dropout_rate: number | null;
+}
+
+export interface CohortFigures extends CohortCounts {
+  cohort_id: string;
+  facility_id: string;
+  facility_code: string;
+  name: string;
+  program: string;
+  start_date: string;
+  end_date: string;
+}
+
+export interface ScoreChange {
+  clients: number;
+  mean_first: number;
+  mean_last: number;
+  mean_change: number;
+  improved_rate: number | null;
 }
 
 export const REPORT_TABLES = [
@@ -131,6 +164,10 @@ export const REPORT_TABLES = [
   'attendance',
   'pipeline',
   'assist_risk_at_intake',
+  'cohorts',
+  'whoqol_change',
+  'urica_change',
+  'urine_tests',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export type ExportFormat = 'csv' | 'xlsx';
