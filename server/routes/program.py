@@ -13,6 +13,7 @@ from ..models.wire import record_to_wire
 from ..schemas.program import (
     AlertOut,
     ChecklistsOut,
+    ClientPathOut,
     CohortArgs,
     CohortIn,
     CohortListOut,
@@ -21,6 +22,7 @@ from ..schemas.program import (
 )
 from ..security import current_caller, login_required, require_facility
 from ..services import alerts, cohorts
+from ..services.enrollments import client_path
 from ..services.reports import scope_of
 from ..services.unit import unit_of_work
 
@@ -67,6 +69,16 @@ def acknowledge_alert(alert_id: UUID) -> dict[str, Any]:
     """Acknowledge a risk alert of one of the caller's facilities: who and when are kept."""
     with unit_of_work():
         return record_to_wire(alerts.acknowledge(current_caller(), str(alert_id)))
+
+
+@blp.get("/clients/<uuid:client_id>/path")
+@login_required("supervisor", "admin")
+@blp.response(200, ClientPathOut)
+def get_client_path(client_id: UUID) -> dict[str, Any]:
+    """A client of the caller's facilities with their screening, enrollments, phases and
+    assessments, for the staff views (audited)."""
+    with unit_of_work():
+        return client_path(str(client_id))
 
 
 @blp.get("/checklists")

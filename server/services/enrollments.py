@@ -112,3 +112,35 @@ def _works_in(user_id: str, facility_id: str) -> bool:
         and user.role == "counselor"
         and facility_id in user.facility_ids
     )
+
+
+def client_path(client_id: str) -> dict[str, Any]:
+    """A live client of the caller's scope with the records of their path, for staff (audited)."""
+    from ..models import Client, PhaseChange
+    from ..security import require_facility
+    from .audit import audit
+    from .errors import NotFound
+
+    client = db.session.get(Client, client_id) if len(client_id) <= 36 else None
+    if client is None or client.deleted:
+        raise NotFound("not-found", "No such record.")
+    require_facility(client.facility_id)
+
+    def live(model: Any) -> list[Any]:
+        return list(
+            db.session.scalars(
+                select(model).where(model.client_id == client.id, model.deleted.is_(False))
+            )
+        )
+
+    enrollments = live(Enrollment)
+    cohort_ids = sorted({e.cohort_id for e in enrollments if e.cohort_id})
+    cohorts = list(db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))))
+    audit("read", entity="client", record_id=client.id, facility_id=client.facility_id, view="path")
+    return {
+        "client": client,
+        "enrollments": enrollments,
+        "phase_changes": live(PhaseChange),
+        "assessments": live(Assessment),
+        "cohorts": cohorts,
+    }

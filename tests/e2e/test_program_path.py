@@ -128,6 +128,13 @@ def test_enroll_offline_and_the_risk_alert_reaches_the_supervisor(
     panel_y = desk.get_by_test_id("alerts-panel").bounding_box()
     queue_y = desk.locator("#review-h").bounding_box()
     assert panel_y and queue_y and panel_y["y"] < queue_y["y"]
+    # The supervisor sees the client's path as the counselor does.
+    alert.get_by_test_id("alert-client").click()
+    path = desk.get_by_test_id("staff-client-path")
+    expect(path.get_by_test_id("enrollment-row")).to_contain_text(f"{year} tahap I")
+    expect(path.get_by_test_id("path-screening")).to_contain_text("Sedang")
+    desk.go_back()
+    alert = desk.get_by_test_id("alert-row")
     alert.get_by_test_id("alert-acknowledge").click()
     expect(desk.get_by_test_id("alerts-panel")).to_have_count(0)
     status, queue = supervisor_api.call("GET", f"/api/v1/review/queue?facility_id={fid}")

@@ -450,3 +450,35 @@ def test_the_risk_checklists_are_served_to_every_role(client, world, app):
     finally:
         app.config["RISK_CHECKLISTS"] = {}
     assert body == {"checklists": {"violence": ["Pisahkan klien", "Lapor petugas"]}}
+
+
+@pytest.mark.parametrize(
+    ("username", "own", "other"),
+    [("konselor.a", 403, 403), ("supervisor.a", 200, 404), ("admin", 200, 200)],
+)
+def test_staff_read_a_clients_path_in_scope_and_the_read_is_audited(
+    client, world, username, own, other
+):
+    cohort = make_cohort(client, world.facility_a)
+    device = DeviceSession(client, "konselor.a")
+    client_id, screening_id = screened_client(device, world.facility_a)
+    enrollment_id = new_id()
+    device.push(
+        change("enrollment", enrollment_id, enrollment_fields(world.facility_a, client_id, cohort))
+    )
+    other_client = new_id()
+    DeviceSession(client, "konselor.b").push(
+        change("client", other_client, client_fields(world.facility_b))
+    )
+    caller = DeviceSession(client, username)
+    response = caller.get(f"/api/v1/clients/{client_id}/path")
+    assert response.status_code == own
+    assert caller.get(f"/api/v1/clients/{other_client}/path").status_code == other
+    if own == 200:
+        body = response.get_json()
+        assert [e["id"] for e in body["enrollments"]] == [enrollment_id]
+        assert [a["id"] for a in body["assessments"]] == [screening_id]
+        assert [c["name"] for c in body["cohorts"]] == ["2024 tahap I"]
+        db.session.expire_all()
+        reads = db.session.query(AuditEvent).filter_by(action="read", record_id=client_id).all()
+        assert [e.user_id for e in reads] == [caller.user_id]

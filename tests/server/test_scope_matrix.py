@@ -39,6 +39,7 @@ EXPECTED = {
     "cohort_edit": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
     "acknowledge": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
     "checklists": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
+    "client_path": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
 }
 
 COHORT = {
@@ -112,6 +113,7 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         ),
         "acknowledge": lambda: caller.post(f"/api/v1/alerts/{data['alert']}/acknowledge"),
         "checklists": lambda: caller.get("/api/v1/checklists"),
+        "client_path": lambda: caller.get(f"/api/v1/clients/{data['client']}/path"),
     }
     return calls[route]()
 

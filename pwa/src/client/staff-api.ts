@@ -78,6 +78,14 @@ export interface CohortFields {
 
 export type Cohort = BaseRecord & CohortFields;
 
+export interface ClientPath {
+  client: BaseRecord;
+  enrollments: BaseRecord[];
+  phase_changes: BaseRecord[];
+  assessments: BaseRecord[];
+  cohorts: Cohort[];
+}
+
 export interface QueueQuery extends PageQuery {
   facility_id?: string | null;
   counselor_id?: string | null;
@@ -305,6 +313,8 @@ export interface StaffApi {
   cohorts(facilityId?: string | null): Promise<Cohort[]>;
   createCohort(body: CohortFields & { facility_id: string }): Promise<Cohort>;
   editCohort(id: string, body: CohortFields & { version: number }): Promise<Cohort>;
+  /** A client with the records of their path (screening, enrollments, phases, assessments). */
+  clientPath(id: string): Promise<ClientPath>;
   /** The deployment's own checklist words per alarming flag (empty: the app's own). */
   checklists(): Promise<Record<string, string[]>>;
   session(id: string): Promise<SessionRecord>;
@@ -414,6 +424,7 @@ export function createStaffApi(
       (await get<{ items: Cohort[] }>('/cohorts', { facility_id: facilityId })).items,
     createCohort: (body) => json('POST', '/cohorts', body),
     editCohort: (cid, body) => json('PATCH', `/cohorts/${id(cid)}`, body),
+    clientPath: (cid) => get(`/clients/${id(cid)}/path`),
     checklists: async () =>
       (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
     session: (sid) => get(`/sessions/${id(sid)}`),

@@ -8,4 +8,5 @@ export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['superviso
   '/supervisor/sessions/:id': () => import('./ReviewSession').then((m) => m.ReviewSession),
   '/supervisor/figures': () => import('./Figures').then((m) => m.Figures),
   '/supervisor/cohorts': () => import('./Cohorts').then((m) => m.Cohorts),
+  '/supervisor/clients/:id': () => import('./ClientPath').then((m) => m.ClientPath),
 });
