@@ -90,6 +90,13 @@ class ClientPathOut(Schema):
     cohorts = _records("cohorts")
 
 
+class PathChangesIn(Schema):
+    """Changes of a client's path a supervisor records: pushed changes of enrollments and
+    phase changes (docs/protocol.md "Push" for each change's shape)."""
+
+    changes = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=20))
+
+
 class ChecklistsOut(Schema):
     checklists = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 

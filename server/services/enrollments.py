@@ -144,3 +144,34 @@ def client_path(client_id: str) -> dict[str, Any]:
         "assessments": live(Assessment),
         "cohorts": cohorts,
     }
+
+
+PATH_ENTITIES = ("enrollment", "phase_change")
+
+
+def check_path_changes(client_id: str, changes: list[Any]) -> None:
+    """Staff record only the path of the client they opened: enrollments and phase changes whose
+    record (or whose new fields) name that client; a 422 problem otherwise."""
+    from ..models import PhaseChange
+    from .errors import Invalid
+
+    models = {"enrollment": Enrollment, "phase_change": PhaseChange}
+    errors: dict[str, list[str]] = {}
+    made: dict[tuple[str, str], Any] = {}  # records created earlier in the same request
+    for i, raw in enumerate(changes):
+        entity = raw.get("entity") if isinstance(raw, dict) else None
+        if entity not in PATH_ENTITIES:
+            errors[f"changes.{i}"] = ["Only enrollments and phase changes."]
+            continue
+        record_id = raw.get("id")
+        record = db.session.get(models[entity], record_id) if isinstance(record_id, str) else None
+        fields_ = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
+        key = (str(entity), str(record_id))
+        if record is not None:
+            named = record.client_id  # type: ignore[attr-defined]
+        else:
+            named = made.setdefault(key, fields_.get("client_id"))
+        if named != client_id or fields_.get("client_id", client_id) != client_id:
+            errors[f"changes.{i}"] = ["Must be of this client."]
+    if errors:
+        raise Invalid("invalid", "These changes are not this client's path.", errors)

@@ -133,6 +133,12 @@ def test_enroll_offline_and_the_risk_alert_reaches_the_supervisor(
     path = desk.get_by_test_id("staff-client-path")
     expect(path.get_by_test_id("enrollment-row")).to_contain_text(f"{year} tahap I")
     expect(path.get_by_test_id("path-screening")).to_contain_text("Sedang")
+    # ...and records the next phase there, under the same rules as a phone's push.
+    expect(desk.get_by_test_id("staff-phase-phase")).to_have_value("primary")
+    desk.get_by_test_id("staff-phase-by").fill("Sidang TC")
+    desk.get_by_test_id("staff-phase-save").click()
+    expect(path.get_by_test_id("enrollment-phase")).to_have_text("Primer")
+    expect(path.get_by_test_id("phase-row")).to_have_count(2)
     desk.go_back()
     alert = desk.get_by_test_id("alert-row")
     alert.get_by_test_id("alert-acknowledge").click()

@@ -4,7 +4,7 @@
 // Around each call (authorized.ts): a 401 refreshes the token pair once and retries; a refused
 // refresh means the user must log in again (AuthLostError); a revoked device is reported as
 // DeviceRevokedError so the view can let the sync loop wipe the device.
-import type { BaseRecord, Role } from '../shared/types';
+import type { BaseRecord, Change, PushResult, Role } from '../shared/types';
 import { fetchOk, NetworkError, requestJson, type FetchLike } from './api';
 import { authorized, type AuthPort } from './authorized';
 
@@ -315,6 +315,8 @@ export interface StaffApi {
   editCohort(id: string, body: CohortFields & { version: number }): Promise<Cohort>;
   /** A client with the records of their path (screening, enrollments, phases, assessments). */
   clientPath(id: string): Promise<ClientPath>;
+  /** Record a client's enrollment, phase change or exit; one push result per change. */
+  recordPath(id: string, changes: Omit<Change, 'hlc'>[]): Promise<{ results: PushResult[] }>;
   /** The deployment's own checklist words per alarming flag (empty: the app's own). */
   checklists(): Promise<Record<string, string[]>>;
   session(id: string): Promise<SessionRecord>;
@@ -425,6 +427,10 @@ export function createStaffApi(
     createCohort: (body) => json('POST', '/cohorts', body),
     editCohort: (cid, body) => json('PATCH', `/cohorts/${id(cid)}`, body),
     clientPath: (cid) => get(`/clients/${id(cid)}/path`),
+    recordPath: (cid, changes) =>
+      json('POST', `/clients/${id(cid)}/path`, {
+        changes: changes.map((c) => ({ ...c, hlc: null })),
+      }),
     checklists: async () =>
       (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
     session: (sid) => get(`/sessions/${id(sid)}`),

@@ -4,6 +4,7 @@ import { useApp } from '../../context';
 import type { RouteProps } from '../../router';
 import { PathView } from '../path/PathView';
 import { Loaded, useRemote, useStaffApi } from '../staff/remote';
+import { PathForms } from './PathForms';
 import { SupervisorTabs } from './tabs';
 
 export function ClientPath({ params }: RouteProps) {
@@ -29,6 +30,7 @@ export function ClientPath({ params }: RouteProps) {
               enrollments={p.enrollments}
               phaseChanges={p.phase_changes}
             />
+            <PathForms path={p} onSaved={path.reload} />
           </>
         )}
       </Loaded>
