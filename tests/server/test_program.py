@@ -561,3 +561,17 @@ def test_a_path_change_of_another_kind_or_client_is_refused(client, world, bad):
     )
     assert response.status_code == 422, response.get_json()
     assert "changes.0" in response.get_json()["errors"]
+
+
+def test_a_deployments_checklist_file_is_checked_at_start(tmp_path):
+    from marshmallow import ValidationError
+
+    from server import _risk_checklists
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"checklists": {"self_harm": ["Panggil klinik"]}}', encoding="utf-8")
+    bad.write_text('{"checklists": {"relapse": ["x"], "violence": []}}', encoding="utf-8")
+    assert _risk_checklists(str(good)) == {"self_harm": ["Panggil klinik"]}
+    assert _risk_checklists("") == {}
+    with pytest.raises(ValidationError):
+        _risk_checklists(str(bad))
