@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from server.extensions import db
+from server.models import Assessment
+from server.services.feed import allocate
 from tests.helpers import DeviceSession, change, new_id, session_fields
 from tests.server.test_program import enrollment_fields, make_cohort, screened_client
 
@@ -71,16 +75,22 @@ def _assessment(
     taken_on: str,
     scores: dict[str, Any],
 ) -> None:
-    fields = {
-        "facility_id": facility_id,
-        "client_id": client_id,
-        "instrument": instrument,
-        "taken_on": taken_on,
-        "answers": {},
-        "scores": scores,
-    }
-    [r] = device.push(change("assessment", new_id(), fields))
-    assert r["status"] == "applied", r
+    """An assessment with these scores, written as stored: the figures read scores, whichever
+    answers (and scorer) produced them."""
+    del device  # the scores of a pushed assessment are the server's scorer's, not the test's
+    record = Assessment(
+        id=new_id(),
+        facility_id=facility_id,
+        version=1,
+        seq=allocate(db.session),
+        client_id=client_id,
+        instrument=instrument,
+        taken_on=date.fromisoformat(taken_on),
+        answers={},
+        scores=scores,
+    )
+    db.session.add(record)
+    db.session.commit()
 
 
 def test_whoqol_change_from_month_one_to_six_per_domain(client, world):
@@ -114,6 +124,22 @@ def test_whoqol_change_from_month_one_to_six_per_domain(client, world):
         "improved_rate": 1.0,
     }
     assert section["domains"]["social"]["improved_rate"] == 0.5
+
+
+def test_whoqol_change_reads_the_0_to_100_domain_scores_the_server_computes(client, world):
+    cohort = make_cohort(client, world.facility_a)
+    device = DeviceSession(client, "konselor.a")
+    client_id, _ = screened_client(device, world.facility_a)
+    device.push(
+        change("enrollment", new_id(), enrollment_fields(world.facility_a, client_id, cohort))
+    )
+    first = {"physical": 12, "physical_100": 50.0, "social": 10, "social_100": 37.5}
+    sixth = {"physical": 15, "physical_100": 68.75, "social": 10, "social_100": 37.5}
+    _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-01-15", first)
+    _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-07-01", sixth)
+    domains = _summary(client, 2024, world.facility_a)["whoqol_change"]["domains"]
+    assert sorted(domains) == ["physical", "social"]
+    assert (domains["physical"]["mean_change"], domains["social"]["improved_rate"]) == (18.75, 0.0)
 
 
 def test_urica_readiness_change_and_urine_tests(client, world):
