@@ -20,6 +20,8 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
+    // The instrument definitions are the server's files (src/shared/instruments.ts imports them).
+    fs: { allow: ['.', '../server/instruments/definitions'] },
     proxy: {
       '/api': { target: API, changeOrigin: false },
       '/healthz': { target: API, changeOrigin: false },

@@ -1,4 +1,4 @@
-"""The `pulih` command: init-db, seed-demo, create-facility, create-user, run."""
+"""The `pulih` command: init-db, seed-demo, create-facility, create-user, backup, restore, run."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -30,7 +31,15 @@ def _refusals_as_click_errors() -> Iterator[None]:
 
 def register_cli(app: Flask) -> None:
     """Attach Pulih's commands to the Flask app's CLI."""
-    for command in (init_db, seed_demo, create_facility, create_user, export_rules):
+    for command in (
+        init_db,
+        seed_demo,
+        create_facility,
+        create_user,
+        export_rules,
+        backup,
+        restore,
+    ):
         app.cli.add_command(command)
 
 
@@ -125,6 +134,54 @@ def create_user(
     with _refusals_as_click_errors(), unit_of_work():
         user = add_user(**values)
     click.echo(f"user {user.username} ({user.role}) created")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a consistent backup of the database to FILE, while the server keeps serving."""
+    from flask import current_app
+
+    from .backup import BackupError, backup_database
+
+    try:
+        backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {file} ({file.stat().st_size:,} bytes)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore(file: Path, yes: bool) -> None:
+    """Replace the database with the backup in FILE; devices then re-pull and re-push.
+
+    Stop every app server first. The restored database gets a new feed epoch, so each device's
+    next pull tells it to forget the lost timeline (docs/protocol.md, "After a restore").
+    """
+    from flask import current_app
+
+    from .backup import BackupError, restore_database
+    from .extensions import db
+    from .services.audit import audit
+    from .services.feed import start_epoch
+
+    if not yes:
+        click.confirm("Replace everything in the database with this backup?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the tables pg_restore drops
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    upgrade_database()  # a backup from an older release is brought to this one's schema
+    with unit_of_work():
+        epoch = start_epoch(db.session)
+        audit("restore", epoch=epoch)
+    click.echo(f"database restored from {file}; new feed epoch {epoch[:8]}")
 
 
 RULES_FILE = "pwa/src/shared/rules.generated.ts"

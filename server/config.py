@@ -34,6 +34,10 @@ class Config:
     REFRESH_TOKEN_SECONDS = int(os.environ.get("PULIH_REFRESH_TOKEN_SECONDS", str(30 * 86400)))
     LOGIN_MAX_FAILURES = int(os.environ.get("PULIH_LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_SECONDS = int(os.environ.get("PULIH_LOGIN_LOCK_SECONDS", "900"))
+    # A device clock this far off is flagged; a session time this far ahead is refused.
+    CLOCK_TOLERANCE_SECONDS = int(os.environ.get("PULIH_CLOCK_TOLERANCE_SECONDS", "300"))
+    # A device not heard from for this many days is highlighted: its unsent work is at risk.
+    SILENT_DAYS = int(os.environ.get("PULIH_SILENT_DAYS", "3"))
     PUSH_MAX_CHANGES = 500
     PULL_MAX_LIMIT = 1000
     PWA_DIST = Path(os.environ.get("PULIH_PWA_DIST", str(ROOT / "pwa" / "dist")))

@@ -29,6 +29,7 @@ from sync.merge import (
     field_situation,
     merge_change,
     record_state,
+    replayed_base,
     resolve_conflict,
 )
 from sync.replica import Replica
@@ -47,6 +48,7 @@ __all__ = [
     "find_duplicate",
     "holds_number",
     "merge_change",
+    "replayed_base",
     "Change",
     "ConflictKind",
     "FieldConflict",

@@ -45,6 +45,8 @@ class Change:
     base_version: int | None
     fields: Mapping[str, object]
     hlc: str | None = None
+    # Sent again after the feed's reset (a restore): its base may be a version the server lost.
+    replay: bool = False
 
     @classmethod
     def from_wire(cls, data: object) -> Change:
@@ -63,9 +65,14 @@ class Change:
         hlc = obj.get("hlc")
         if hlc is not None and not _is_clock(hlc):
             _fail(errors, "hlc", "must be a clock like '1700000000000-0000-node', or null")
+        replay = obj.get("replay", False)
+        if not isinstance(replay, bool):
+            _fail(errors, "replay", "must be true or false")
         if errors or op is None:
             raise InvalidChange(errors)
-        return cls(change_id, entity, record_id, op, base_version, fields, _opt_str(hlc))
+        return cls(
+            change_id, entity, record_id, op, base_version, fields, _opt_str(hlc), replay is True
+        )
 
     def to_wire(self) -> dict[str, object]:
         """Return the JSON-ready form of this change."""
@@ -77,6 +84,7 @@ class Change:
             "base_version": self.base_version,
             "fields": dict(self.fields),
             "hlc": self.hlc,
+            **({"replay": True} if self.replay else {}),
         }
 
 

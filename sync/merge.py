@@ -81,6 +81,18 @@ def effective_base(base_version: int | None, server_version: int) -> int:
     return base
 
 
+def replayed_base(base_version: int | None, restored_version: int | None) -> int | None:
+    """A change replayed after a restore started at most from the last version the restore kept.
+
+    The device saw versions the restored server may never have held again; the history both
+    still share ends at `restored_version` (None: the restore held no such record, so its first
+    version is all they share). Whatever the server wrote since counts as unseen by the change.
+    """
+    if base_version is None:
+        return None
+    return min(base_version, restored_version or NULL_BASE_VERSION)
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One later version of a record: who made it and which fields it changed."""

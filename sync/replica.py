@@ -8,6 +8,11 @@ view falls back to the server's state with the other pending changes on top.
 A record the server never took has no server state: when its create is rejected, the device
 keeps it as it showed it (`unsent`), so nothing typed leaves the counselor's view, and its next
 change carries every field again, as a create.
+After a restore the server may have lost changes it acknowledged: the device keeps every
+answered change for `keep_ms` (30 days by default), and when a pull says the feed was reset it
+forgets the known server state and queues the kept changes again, in their order, before what is
+still pending, each marked `replay` (the server's idempotency makes that safe; see
+docs/protocol.md, "After a restore").
 The PWA's store follows the same rules: tests/vectors/replica.json runs against both.
 """
 
@@ -21,6 +26,8 @@ from sync.errors import InvalidChange, UnknownEntity
 from sync.hlc import Hlc, tick
 
 Key = tuple[str, str]
+
+KEEP_ACKNOWLEDGED_MS = 30 * 24 * 3600 * 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +67,11 @@ class Replica:
     """One device's replica; the id maker and the wall clock are passed in, nothing is read."""
 
     def __init__(
-        self, device_id: str, new_id: Callable[[], str], now_ms: Callable[[], int]
+        self,
+        device_id: str,
+        new_id: Callable[[], str],
+        now_ms: Callable[[], int],
+        keep_ms: int = KEEP_ACKNOWLEDGED_MS,
     ) -> None:
         self.device_id = device_id
         self.clock = Hlc(0, 0, device_id)
@@ -70,6 +81,9 @@ class Replica:
         self._new_id = new_id
         self._now_ms = now_ms
         self._known: dict[Key, Known] = {}
+        # Answered changes with the time of their answer, oldest first, for a replay.
+        self.kept: list[tuple[int, Change]] = []
+        self._keep_ms = keep_ms
 
     @property
     def pending_count(self) -> int:
@@ -102,6 +116,11 @@ class Replica:
         self._require(entity, id)
         self._record("delete", entity, id, {})
 
+    def read_clock(self) -> str:
+        """The device's clock now, as it is sent with a push (sending is an event: it ticks)."""
+        self.clock = tick(self.clock, self._now_ms())
+        return str(self.clock)
+
     def push_batch(self, max_n: int) -> list[Change]:
         """Return the front of the outbox to push; nothing leaves it until acknowledged."""
         return self.outbox[:max_n]
@@ -116,8 +135,27 @@ class Replica:
                 key = (change.entity, change.id)
                 self._known[key] = after_answer(self._known_of(key), change, result)
                 touched.add(key)
+        now = self._now_ms()
+        self.kept = [(at, c) for at, c in self.kept if now - at <= self._keep_ms]
+        self.kept += [(now, c) for c in self.outbox if c.change_id in answered]
         self.outbox = [change for change in self.outbox if change.change_id not in answered]
         for key in touched:
+            self._replay(key)
+
+    def reset(self) -> None:
+        """The feed was reset (the server was restored): forget its state, queue kept changes.
+
+        What the counselor sees stays what they typed: the kept and pending changes are
+        replayed on top of whatever the pull from the start brings.
+        """
+        pending = {change.change_id for change in self.outbox}
+        again = [change for _, change in self.kept if change.change_id not in pending]
+        self.outbox = [replace(change, replay=True) for change in again + self.outbox]
+        self.kept = []
+        keys = set(self._known) | set(self.records)
+        self._known = {}
+        self.versions = {}
+        for key in keys:
             self._replay(key)
 
     def apply_pull(self, changes: Iterable[PulledChange]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -35,6 +35,7 @@ class World:
         ("konselor.b", "counselor", "Konselor B", ["LP-B"]),
         ("supervisor.a", "supervisor", "Supervisor A", ["LP-A"]),
         ("admin", "admin", "Admin", []),
+        ("pejabat.a", "official", "Pejabat Kanwil", ["LP-A"]),
     )
 
     @classmethod
@@ -100,10 +101,9 @@ class DeviceSession:
     def post(self, url: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers=self.headers, **kwargs)
 
-    def push(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
-        response = self.post(
-            "/api/v1/sync/push", json={"device_id": self.device_id, "changes": list(changes)}
-        )
+    def push(self, *changes: dict[str, Any], **report: Any) -> list[dict[str, Any]]:
+        body = {"device_id": self.device_id, "changes": list(changes), **report}
+        response = self.post("/api/v1/sync/push", json=body)
         assert response.status_code == 200, response.get_json()
         return list(response.get_json()["results"])
 
@@ -167,7 +167,7 @@ def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[s
     fields = {
         "facility_id": facility_id,
         "client_id": client_id,
-        "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
+        "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
         "duration_minutes": 45,
         "kind": "individual",
         "attendance": "attended",
@@ -178,3 +178,64 @@ def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[s
         "status": "draft",
     }
     return fields | overrides
+
+
+class ReplicaDevice:
+    """A sync.Replica bound to a logged-in DeviceSession: the reference device of the tests.
+
+    It does what docs/protocol.md "What a device does" says, a reset after a restore included.
+    """
+
+    def __init__(self, client: FlaskClient, username: str, now_ms: Any) -> None:
+        from sync import Replica
+
+        self.http = DeviceSession(client, username)
+        self.replica = Replica(self.http.device_id, new_id, now_ms)
+        self.cursor: str | None = None
+        self.resets = 0
+
+    def push(self, size: int = 500) -> list[Any]:
+        """Push the front of the outbox; return (change, result) pairs once answered."""
+        from sync import Result
+
+        batch = self.replica.push_batch(size)
+        if not batch:
+            return []
+        wire = [c.to_wire() for c in batch]
+        answer = self.http.push(*wire, clock=self.replica.read_clock())
+        results = [Result.from_wire(r) for r in answer]
+        for sent, result in zip(batch, results, strict=True):
+            assert result.change_id == sent.change_id
+        self.replica.acknowledge(results)
+        return list(zip(batch, results, strict=True))
+
+    def push_all(self) -> list[Any]:
+        """Push until nothing is pending."""
+        answered: list[Any] = []
+        while self.replica.pending_count:
+            answered += self.push()
+        return answered
+
+    def pull(self, limit: int = 1000) -> None:
+        """Pull to the end of the feed; a reset answer makes the device start over."""
+        from sync import PulledChange
+
+        while True:
+            query = f"?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
+            response = self.http.get("/api/v1/sync/pull" + query)
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+            assert len(body["changes"]) <= limit
+            if body.get("reset"):
+                self.resets += 1
+                self.replica.reset()
+            self.replica.apply_pull([PulledChange.from_wire(c) for c in body["changes"]])
+            self.cursor = body["cursor"]
+            if not body["has_more"]:
+                return
+
+    def sync(self) -> None:
+        """Pull, then push everything, then pull again: what the app does when online."""
+        self.pull()
+        self.push_all()
+        self.pull()

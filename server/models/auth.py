@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -55,6 +55,20 @@ class Device(db.Model):  # type: ignore[name-defined,misc]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(UUID, ForeignKey("users.id"), nullable=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Reported with each push: the device clock's offset from the server's (device − server),
+    # when its oldest unsent change was made, and whether the browser keeps its storage.
+    clock_offset_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    oldest_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    storage_persisted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+    @property
+    def clock_skewed(self) -> bool:
+        """Whether the device's clock is further off than the server tolerates."""
+        from ..schemas.rules import clock_tolerance
+
+        if self.clock_offset_ms is None:
+            return False
+        return abs(self.clock_offset_ms) > clock_tolerance().total_seconds() * 1000
 
 
 class Token(db.Model):  # type: ignore[name-defined,misc]

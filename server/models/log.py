@@ -18,6 +18,10 @@ class SyncCounter(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "sync_counter"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The feed's epoch: new on every restore, so a cursor of the lost timeline is recognised.
+    epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The last change-log row the restored database held: versions up to it are shared history.
+    epoch_log_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ChangeLog(db.Model):  # type: ignore[name-defined,misc]

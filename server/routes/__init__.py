@@ -7,7 +7,7 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     """Register every API blueprint."""
-    from . import admin, auth, conflicts, program, reports, review, sync
+    from . import admin, auth, conflicts, program, reports, review, sync, sync_health
 
-    for module in (auth, sync, review, reports, conflicts, admin, program):
+    for module in (auth, sync, review, reports, conflicts, admin, program, sync_health):
         api.register_blueprint(module.blp)

@@ -19,6 +19,7 @@ from ..schemas.reports import (
 from ..security import current_caller, login_required
 from ..services import reports
 from ..services.audit import audit
+from ..services.disclosure import disclosed
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures")
 
@@ -33,17 +34,18 @@ def _facility(args: dict[str, Any]) -> str | None:
 
 
 @blp.get("/summary")
-@login_required("supervisor", "admin")
+@login_required("supervisor", "admin", "official")
 @blp.arguments(SummaryArgs, location="query", unknown=RAISE)
 @blp.response(200, SummaryOut)
 def summary(args: dict[str, Any]) -> dict[str, Any]:
     """Every figure of a year for the caller's facilities, or one of them."""
-    scope = reports.scope_of(current_caller(), _facility(args))
-    return reports.summary(args["year"], scope)
+    caller = current_caller()
+    scope = reports.scope_of(caller, _facility(args))
+    return disclosed(caller, reports.summary(args["year"], scope))
 
 
 @blp.get("/years")
-@login_required("supervisor", "admin")
+@login_required("supervisor", "admin", "official")
 @blp.arguments(ScopeArgs, location="query", unknown=RAISE)
 @blp.response(200, YearsOut)
 def years(args: dict[str, Any]) -> dict[str, Any]:
@@ -52,13 +54,14 @@ def years(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/export")
-@login_required("supervisor", "admin")
+@login_required("supervisor", "admin", "official")
 @blp.arguments(ExportArgs, location="query", unknown=RAISE)
 @blp.response(200, description="The table as a CSV or XLSX file.")
 def export(args: dict[str, Any]) -> Response:
     """One table of the summary as a CSV or XLSX file, with the same numbers as the JSON."""
     year, table, kind, facility_id = args["year"], args["table"], args["format_"], _facility(args)
-    figures = reports.summary(year, reports.scope_of(current_caller(), facility_id))
+    caller = current_caller()
+    figures = disclosed(caller, reports.summary(year, reports.scope_of(caller, facility_id)))
     header, rows = reports.table_rows(figures, table)
     body = reports.to_csv(header, rows) if kind == "csv" else reports.to_xlsx(table, header, rows)
     audit("export", facility_id=facility_id, table=table, year=year, format=kind)

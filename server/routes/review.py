@@ -10,6 +10,7 @@ from ..extensions import db
 from ..json_body import Blueprint
 from ..models.wire import record_to_wire
 from ..schemas.review import QueueArgs, QueueOut, ReviewIn, SessionOut
+from ..schemas.rules import RECORD_READERS
 from ..security import current_caller, login_required
 from ..services.review import read_session, review_queue, review_session
 
@@ -17,7 +18,7 @@ blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Session r
 
 
 @blp.get("/sessions/<string:session_id>")
-@login_required()
+@login_required(*RECORD_READERS)
 @blp.response(200, SessionOut)
 def get_session(session_id: str) -> dict[str, Any]:
     """One session in the caller's facilities, as a device pulls it."""

@@ -11,6 +11,7 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..json_body import Blueprint
 from ..models import Device
+from ..schemas.rules import RECORD_READERS
 from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut
 from ..security import current_caller, login_required
 from ..services.audit import audit
@@ -39,7 +40,7 @@ def push_changes(body: dict[str, Any]) -> Response:
     device = db.session.get(Device, caller.device_id)
     assert device is not None
     results = push(caller, device, body["changes"])
-    touch_device(device, app_version=body["app_version"], pending_count=body["pending_count"])
+    touch_device(device, body)
     counts: dict[str, int] = {}
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
@@ -51,19 +52,21 @@ def push_changes(body: dict[str, Any]) -> Response:
 
 
 @blp.get("/pull")
-@login_required()
+@login_required(*RECORD_READERS)
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
 @blp.response(200, PullOut)
 def pull_changes(args: dict[str, Any]) -> Response:
     """The records in the caller's scope changed after the cursor, oldest change first."""
     caller = current_caller()
-    after = decode_cursor(args["cursor"])
+    cursor = decode_cursor(args["cursor"])
     # The page arrives as JSON text built by the database: 1,000 records are never re-encoded.
-    page = pull_page_json(caller.facility_ids, after, args["limit"])
+    page = pull_page_json(caller.facility_ids, cursor, args["limit"])
+    if page.reset:
+        audit("pull_reset")
     if not page.has_more:  # caught up: this is the device's last sync
         device = db.session.get(Device, caller.device_id)
         if device is not None:
-            touch_device(device, app_version=None, pending_count=None)
+            touch_device(device)
     if page.size:
         audit("pull", records=page.size)
     db.session.commit()

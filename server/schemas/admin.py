@@ -79,6 +79,10 @@ class DeviceOut(Schema):
     revoked_at = fields.DateTime(allow_none=True)
     revoked_by = fields.String(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
+    clock_offset_ms = fields.Integer(allow_none=True)
+    clock_skewed = fields.Boolean()
+    oldest_pending_at = fields.DateTime(allow_none=True)
+    storage_persisted = fields.Boolean(allow_none=True)
 
 
 class DevicePageOut(PageOut):

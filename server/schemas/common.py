@@ -31,6 +31,15 @@ def Text(*, max_len: int, min_len: int = 0, **kwargs: Any) -> fields.String:  # 
     return fields.String(validate=[validate.Length(min=min_len, max=max_len), no_nul], **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: 1, "yes" and the like are refused, not guessed at."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def _strong(password: str) -> None:
     from ..passwords import password_problems
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..instruments.assist import validate_assist_answers
+from .. import instruments
 from .common import Text, no_nul
 from .rules import (
     ATTENDANCE,
@@ -23,6 +23,7 @@ from .rules import (
     GROUP_KINDS,
     INSTRUMENTS,
     KINDS_WITH_PLAN,
+    NEXT_SESSION_MAX_DAYS,
     NOTE_MAX,
     NOTES_TO_SUBMIT,
     PHASE_NAME_MAX,
@@ -36,6 +37,7 @@ from .rules import (
     URINE_RESULTS,
     YEAR_MAX,
     YEAR_MIN,
+    clock_tolerance,
 )
 
 
@@ -170,14 +172,15 @@ class AssessmentFields(RecordFields):
     instrument = fields.String(required=True, validate=_one_of(INSTRUMENTS))
     taken_on = fields.Date(required=True, validate=_not_future)
     answers = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
-    # Scores a device sends are ignored for ASSIST: the server computes them.
+    # Scores a device sends are ignored: the server computes them from the answers.
     scores = fields.Dict(keys=fields.String(validate=no_nul), load_default=dict)
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Errors:
-        """ASSIST answers are points of the WHO response card, per substance and question."""
-        if values.get("instrument") == "assist" and "answers" in values:
-            return validate_assist_answers(values["answers"])
+        """Answers fit their instrument's definition (server/instruments/definitions)."""
+        instrument = values.get("instrument")
+        if instrument in instruments.DEFINITIONS and "answers" in values:
+            return instruments.validate(instrument, values["answers"])
         return {}
 
 
@@ -240,11 +243,17 @@ class SessionFields(RecordFields):
                     _add(errors, note, "Required to send the session for review.")
         if occurred is not None:
             now = datetime.now(occurred.tzinfo)
-            if occurred > now + timedelta(days=1):
-                _add(errors, "occurred_at", "Must not be more than a day in the future.")
+            if occurred > now + clock_tolerance():
+                _add(
+                    errors,
+                    "occurred_at",
+                    "Is later than the server's clock: check the device's clock and the time.",
+                )
             next_on = values.get("next_session_on")
             if next_on and next_on < occurred.date():
                 _add(errors, "next_session_on", "Must not be before the session date.")
+            elif next_on and next_on > occurred.date() + timedelta(days=NEXT_SESSION_MAX_DAYS):
+                _add(errors, "next_session_on", "Must be within a year of the session.")
         return errors
 
 

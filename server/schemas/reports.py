@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from .rules import EXPORT_FORMATS, PROGRAMS, REPORT_TABLES
+from .rules import EXPORT_FORMATS, PROGRAMS, REPORT_TABLES, SMALL_CELL
+
+HIDDEN_COUNT = f"< {SMALL_CELL}"
 
 
 class ScopeArgs(Schema):
@@ -22,28 +26,41 @@ class ExportArgs(SummaryArgs):
     )
 
 
-Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+class Count(fields.Field[Any]):
+    """A count; for officials, a count from 1 to 4 is the text "< 5" (services/disclosure.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        any_of = [{"type": "integer"}, {"type": "string", "enum": [HIDDEN_COUNT]}]
+        super().__init__(metadata={"anyOf": any_of}, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None or value == HIDDEN_COUNT:
+            return value
+        return int(value)
 
 
-ByProgramOut = Schema.from_dict({p: fields.Integer() for p in PROGRAMS}, name="ByProgramOut")
+Counts = fields.Dict(keys=fields.String(), values=Count())
+
+
+ByProgramOut = Schema.from_dict({p: Count() for p in PROGRAMS}, name="ByProgramOut")
 
 
 class FacilityFiguresOut(Schema):
     facility_id = fields.String()
     code = fields.String()
     name = fields.String()
-    total = fields.Integer()
+    total = Count()
     by_program = fields.Nested(ByProgramOut)
 
 
 class RehabilitatedOut(Schema):
-    total = fields.Integer()
+    total = Count()
     by_program = fields.Nested(ByProgramOut)
     by_facility = fields.List(fields.Nested(FacilityFiguresOut))
 
 
 class StatusCountsOut(Schema):
-    total = fields.Integer()
+    total = Count()
     by_status = Counts
 
 
@@ -52,13 +69,13 @@ class EnrollmentsOut(StatusCountsOut):
 
 
 class SessionsByKindMonthOut(Schema):
-    by_kind = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()))
-    by_month = fields.List(fields.Integer())
-    total = fields.Integer()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.List(Count()))
+    by_month = fields.List(Count())
+    total = Count()
 
 
 class AttendanceRateOut(StatusCountsOut):
-    attended = fields.Integer()
+    attended = Count()
     rate = fields.Float(allow_none=True)
 
 
@@ -67,25 +84,25 @@ class AttendanceOut(AttendanceRateOut):
 
 
 class WaitingOut(Schema):
-    count = fields.Integer()
+    count = Count()
     oldest_hours = fields.Float(allow_none=True)
     median_hours = fields.Float(allow_none=True)
 
 
 class ReviewTimeOut(Schema):
-    count = fields.Integer()
+    count = Count()
     median_hours = fields.Float(allow_none=True)
 
 
 class PipelineOut(Schema):
     as_of = fields.String()
-    drafts_older_than_48h = fields.Integer()
+    drafts_older_than_48h = Count()
     submitted_waiting = fields.Nested(WaitingOut)
     review_time = fields.Nested(ReviewTimeOut)
 
 
 class AssistRiskOut(Schema):
-    clients = fields.Integer()
+    clients = Count()
     by_substance = fields.Dict(keys=fields.String(), values=Counts)
 
 

@@ -6,9 +6,14 @@ Codes are English; the PWA translates them. `pulih export-rules` writes these va
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Final
 
-ROLES: Final = ("counselor", "supervisor", "admin")
+ROLES: Final = ("counselor", "supervisor", "admin", "official")
+# Roles that read records; an official (Kanwil, Ditjen) reads figures only, never a record.
+RECORD_READERS: Final = ("counselor", "supervisor", "admin")
+# Counts from 1 to SMALL_CELL - 1 are shown to officials as "< SMALL_CELL" (UU PDP 27/2022).
+SMALL_CELL: Final = 5
 FACILITY_KINDS: Final = ("lapas", "lapas_narkotika", "rutan", "lpka")
 ZONES: Final = ("WIB", "WITA", "WIT")
 
@@ -97,6 +102,11 @@ INT32_MAX: Final = 2**31 - 1  # versions and counts are 32-bit integer columns
 # Times a counselor records lie in this range: a typo of the year, not a real session, is refused.
 YEAR_MIN: Final = 1900
 YEAR_MAX: Final = 2100
+# A device clock further off than this is flagged on the devices page, and a session time further
+# ahead than this of the server's clock is refused (PULIH_CLOCK_TOLERANCE_SECONDS on the server).
+CLOCK_TOLERANCE_SECONDS: Final = 300
+# A next session is planned within a year of the session: beyond that it is a typo of the date.
+NEXT_SESSION_MAX_DAYS: Final = 366
 
 # One password policy for the API, the CLI and the PWA's forms.
 PASSWORD_MIN_LENGTH: Final = 12
@@ -107,6 +117,7 @@ PASSWORD_MAX_LENGTH: Final = 200
 # What the PWA receives, by the names it uses (pwa/src/shared/rules.generated.ts).
 EXPORTED: Final = {
     "ROLES": ROLES,
+    "SMALL_CELL": SMALL_CELL,
     "ZONES": ZONES,
     "FACILITY_KINDS": FACILITY_KINDS,
     "SEXES": SEXES,
@@ -133,6 +144,8 @@ EXPORTED: Final = {
     "PASSWORD_MIN_LENGTH": PASSWORD_MIN_LENGTH,
     "PASSWORD_MIN_SCORE": PASSWORD_MIN_SCORE,
     "PASSWORD_MAX_LENGTH": PASSWORD_MAX_LENGTH,
+    "CLOCK_TOLERANCE_SECONDS": CLOCK_TOLERANCE_SECONDS,
+    "NEXT_SESSION_MAX_DAYS": NEXT_SESSION_MAX_DAYS,
 }
 
 
@@ -150,3 +163,13 @@ def render_typescript() -> str:
         else:
             lines.append(f"export const {name} = {value};")
     return "\n".join(lines) + "\n"
+
+
+def clock_tolerance() -> timedelta:
+    """The server's clock tolerance: its configuration inside the app, the default outside."""
+    from flask import current_app, has_app_context
+
+    seconds = CLOCK_TOLERANCE_SECONDS
+    if has_app_context():
+        seconds = int(current_app.config.get("CLOCK_TOLERANCE_SECONDS", seconds))
+    return timedelta(seconds=seconds)

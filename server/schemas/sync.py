@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from sync import Hlc, InvalidClock
 
 from ..models.records import WRITABLE_ENTITIES
-from .common import Text, no_nul
+from .common import StrictBoolean, Text, no_nul
 from .rules import ID_MAX, INT32_MAX
 
 HLC_MAX = 80
@@ -38,6 +38,14 @@ class PushIn(Schema):
         strict=True,
         validate=validate.Range(min=0, max=INT32_MAX),
     )
+    # The device's clock as it sends (its offset is shown to admins) and the state of its outbox.
+    clock = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=HLC_MAX), no_nul, _is_clock],
+    )
+    oldest_pending_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    storage_persisted = StrictBoolean(load_default=None, allow_none=True)
 
 
 class ResultOut(Schema):
@@ -103,6 +111,8 @@ class ChangeIn(Schema):
         load_default=None,
         validate=[validate.Length(max=HLC_MAX), no_nul, _is_clock],
     )
+
+    replay = StrictBoolean(load_default=False)
 
     @validates_schema
     def _fields_to_upsert(self, data: dict[str, Any], **kwargs: Any) -> None:

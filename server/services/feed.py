@@ -10,7 +10,8 @@ The cost is that writers of the feed serialize, for the length of one push trans
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session, scoped_session
@@ -35,3 +36,36 @@ def allocate(session: AnySession, n: int = 1) -> int:
 def current_seq(session: AnySession) -> int:
     """The last allocated seq (committed or not)."""
     return int(session.execute(text("SELECT seq FROM sync_counter WHERE id = 1")).scalar_one())
+
+
+class FeedState(NamedTuple):
+    """Where the feed stands: its last seq, its epoch, and the log row the epoch began after."""
+
+    seq: int
+    epoch: str
+    epoch_log_id: int
+
+
+def feed_state(session: AnySession) -> FeedState:
+    """The feed's position and epoch in one read (the pull's first step)."""
+    row = session.execute(
+        text("SELECT seq, epoch, epoch_log_id FROM sync_counter WHERE id = 1")
+    ).one()
+    return FeedState(int(row.seq), str(row.epoch), int(row.epoch_log_id))
+
+
+def start_epoch(session: AnySession) -> str:
+    """Begin a new epoch (after a restore): every cursor handed out before is now another's.
+
+    The change log rows the restored database holds are the history devices and server share;
+    `epoch_log_id` marks where that history ends (docs/protocol.md, "After a restore").
+    """
+    epoch = uuid.uuid4().hex
+    session.execute(
+        text(
+            "UPDATE sync_counter SET epoch = :epoch,"
+            " epoch_log_id = (SELECT COALESCE(MAX(id), 0) FROM change_log) WHERE id = 1"
+        ),
+        {"epoch": epoch},
+    )
+    return epoch

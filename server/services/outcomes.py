@@ -103,14 +103,6 @@ def _numbers(scores: Any) -> dict[str, float]:
     return {name: n for name, n in found.items() if n is not None}
 
 
-def _domains(scores: Any) -> dict[str, float]:
-    """WHOQOL-BREF domains on the 0-100 scale (`<domain>_100`, as the server scores them) when the
-    scores carry it; otherwise every number, by its name."""
-    numbers = _numbers(scores)
-    transformed = {k.removesuffix("_100"): v for k, v in numbers.items() if k.endswith("_100")}
-    return transformed or numbers
-
-
 def _enrollments_starting(year: int, scope: list[str]) -> list[tuple[str, date]]:
     """(client_id, start_date) of live enrollments of live clients that started in the year."""
     return [
@@ -166,6 +158,15 @@ def _change(pairs: list[tuple[dict[str, float], dict[str, float]]]) -> dict[str,
     return out
 
 
+WHOQOL_DOMAINS = ("physical", "psychological", "social", "environment")
+
+
+def _domains_100(scores: Any) -> dict[str, float]:
+    """A WHOQOL-BREF's four domains on the 0-100 scale (`<domain>_100`), as BNN reports them."""
+    numbers = _numbers(scores)
+    return {d: numbers[f"{d}_100"] for d in WHOQOL_DOMAINS if f"{d}_100" in numbers}
+
+
 def whoqol_change(year: int, scope: list[str]) -> dict[str, Any]:
     """WHOQOL-BREF month 1 -> month 6 of the enrollments that started in the year, per domain."""
     enrollments = _enrollments_starting(year, scope)
@@ -176,7 +177,7 @@ def whoqol_change(year: int, scope: list[str]) -> dict[str, Any]:
         first = [s for d, s in window if MONTH_ONE[0] <= d - start < MONTH_ONE[1]]
         sixth = [s for d, s in window if MONTH_SIX[0] <= d - start < MONTH_SIX[1]]
         if first and sixth:
-            pairs.append((_domains(first[0]), _domains(sixth[-1])))
+            pairs.append((_domains_100(first[0]), _domains_100(sixth[-1])))
     domains = _change(pairs)
     return {"clients": len(pairs), "domains": domains}
 

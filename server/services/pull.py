@@ -14,27 +14,43 @@ from sqlalchemy import BindParameter, Select, bindparam, literal_column, select,
 from ..extensions import db
 from ..models import ENTITY_MODELS
 from .errors import BadRequest
-from .feed import current_seq
+from .feed import feed_state
 from .record_json import record_json
 
 
-def encode_cursor(seq: int) -> str:
+class Cursor(NamedTuple):
+    """A feed position and the epoch it belongs to (None: from the beginning, any epoch)."""
+
+    seq: int
+    epoch: str | None
+
+
+START = Cursor(0, None)
+
+
+def encode_cursor(seq: int, epoch: str) -> str:
     """An opaque cursor: clients store it and send it back, never read it."""
-    return base64.urlsafe_b64encode(json.dumps({"v": 1, "s": seq}).encode()).decode().rstrip("=")
+    data = {"v": 1, "s": seq, "e": epoch}
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
-    """L1: the feed position of a cursor; a 400 problem for one this server did not make."""
+def decode_cursor(cursor: str | None) -> Cursor:
+    """L1: the feed position of a cursor; a 400 problem for one this server did not make.
+
+    Cursors made before epochs existed carry none: they belong to the first epoch, "".
+    """
     if not cursor:
-        return 0
+        return START
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        seq = data["s"]
+        seq, epoch = data["s"], data.get("e", "")
         if data.get("v") != 1 or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             raise ValueError
-        return seq
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
+        if not isinstance(epoch, str):
+            raise ValueError
+        return Cursor(seq, epoch)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError, AttributeError):
         raise BadRequest(
             "invalid-cursor",
             "The cursor is not one this server made.",
@@ -66,7 +82,9 @@ def _page_statement(dialect: str) -> Select[Any]:
     return select(merged).order_by(merged.c.seq).limit(limit)
 
 
-def _page_rows(facility_ids: Iterable[str], after: int, limit: int) -> tuple[list[Any], bool]:
+def _page_rows(
+    facility_ids: Iterable[str], after: int, limit: int, last_seq: int
+) -> tuple[list[Any], bool]:
     """L2–L3: (entity, id, seq, version, deleted, record JSON) of the next page, in one statement.
 
     One statement sees one snapshot, so a later-committed row can never be seen while an earlier
@@ -74,7 +92,7 @@ def _page_rows(facility_ids: Iterable[str], after: int, limit: int) -> tuple[lis
     """
     # L2, fast path: at or past the last committed seq there is nothing new for anybody.
     # (Allocation is serialized, so every seq up to the committed counter is committed.)
-    if after >= current_seq(db.session):
+    if after >= last_seq:
         return [], False
     statement = _page_statement(db.engine.dialect.name)
     params = {"after": after, "scope": list(facility_ids), "limit": limit + 1}
@@ -88,27 +106,37 @@ class EncodedPage(NamedTuple):
     text: str
     size: int
     has_more: bool
+    reset: bool = False
 
 
-def pull_page_json(facility_ids: Iterable[str], after: int, limit: int) -> EncodedPage:
+def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> EncodedPage:
     """One page as the JSON text of the answer, and how many changes it holds.
 
+    L1: a cursor of another epoch, or one past the end of the feed, was made by a database this
+    one was restored over: the answer is an empty page saying `"reset": true`, with a cursor at
+    the start of this epoch's feed (docs/protocol.md, "After a restore").
     L4: the cursor is the last seq of the page (or unchanged when the page is empty).
     """
-    rows, has_more = _page_rows(facility_ids, after, limit)
+    state = feed_state(db.session)
+    if (cursor.epoch is not None and cursor.epoch != state.epoch) or cursor.seq > state.seq:
+        start = encode_cursor(0, state.epoch)
+        text = f'{{"changes":[],"cursor":"{start}","has_more":true,"reset":true}}'
+        return EncodedPage(text, 0, True, reset=True)
+    after = cursor.seq
+    rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
     changes = ",".join(
         f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
         f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
         for entity, record_id, _seq, version, deleted, record in rows
     )
-    cursor = encode_cursor(rows[-1][2] if rows else after)
+    next_cursor = encode_cursor(rows[-1][2] if rows else after, state.epoch)
     more = "true" if has_more else "false"
-    text = f'{{"changes":[{changes}],"cursor":"{cursor}","has_more":{more}}}'
+    text = f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more}}}'
     return EncodedPage(text, len(rows), has_more)
 
 
 def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:
     """One page of the feed for a scope, as Python data (for callers inside the server)."""
-    text = pull_page_json(facility_ids, after, limit).text
+    text = pull_page_json(facility_ids, Cursor(after, None), limit).text
     page: dict[str, Any] = json.loads(text)
     return page

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from .. import instruments
 from ..extensions import db
-from ..instruments.assist import score_assist
 from ..models import Assessment, Client, Cohort, CounselingSession, Enrollment
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
@@ -75,11 +75,10 @@ def apply_values(record: SyncedMixin, values: dict[str, Any]) -> None:
 
 
 def server_computed(record: SyncedMixin, caller: Caller, *, previous_status: str | None) -> None:
-    """Fields the server owns: ASSIST scores, the session's author and submission time."""
+    """Fields the server owns: an assessment's scores, the session's author and submission time."""
     if isinstance(record, SyncedMixin) and record.entity == "assessment":
         instrument = record.instrument  # type: ignore[attr-defined]
-        if instrument == "assist":
-            record.scores = score_assist(record.answers or {})  # type: ignore[attr-defined]
+        record.scores = instruments.score(instrument, record.answers or {})  # type: ignore[attr-defined]
     if record.entity == "session":
         session: CounselingSession = record  # type: ignore[assignment]
         if not session.counselor_id:

@@ -266,6 +266,14 @@ def wait_for_controller(page: Any) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def go_offline(context: Any, page: Any) -> None:
+    """Cut the device's network and wait until the app says it has no signal."""
+    from playwright.sync_api import expect
+
+    context.set_offline(True)
+    expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
+
+
 def api_post(live_server: LiveServer, path: str, body: Any, headers: dict[str, str]) -> Any:
     """POST JSON to an API path and return the JSON answer."""
     import json
@@ -314,9 +322,13 @@ def ui_send_session(page: Any) -> None:
     page.get_by_test_id("session-submit-confirm").click()
 
 
-def open_tablet(browser: Any, base_url: str, username: str) -> tuple[Any, Any, PushLog]:
-    """A fresh browser context (one device), logged in online and fully synced."""
-    context = browser.new_context(base_url=base_url)
+def open_tablet(
+    browser: Any, base_url: str, username: str, **context_args: Any
+) -> tuple[Any, Any, PushLog]:
+    """A fresh browser context (one device), logged in online and fully synced.
+
+    `context_args` go to the context (a phone: viewport, is_mobile, has_touch)."""
+    context = browser.new_context(base_url=base_url, **context_args)
     pushes = PushLog(context)
     page = context.new_page()
     page.goto("/")

@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     PushLog,
     api_get,
     api_login,
+    go_offline,
     open_profile,
     ui_log_in,
     ui_log_session,
@@ -56,8 +57,7 @@ def test_offline_day_reaches_the_server_exactly_once(
     wait_for_sync(page)
     wait_for_controller(page)
 
-    context.set_offline(True)
-    expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
+    go_offline(context, page)
     response = page.reload()
     assert response is not None and response.from_service_worker
     ui_log_in(page, e2e_world.counselor)  # offline, with the stored verifier

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
@@ -30,11 +31,12 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ChangeLog, Conflict
+from server.models import Device as DeviceRow
 from server.services.facilities import add_facility
 from server.services.unit import unit_of_work
 from server.services.users import add_user
-from sync import Change, PulledChange, Replica, Result
-from tests.helpers import PASSWORD, DeviceSession
+from sync import Change, Result
+from tests.helpers import PASSWORD, DeviceSession, ReplicaDevice
 
 DEVICES = 3
 LINES = [
@@ -55,49 +57,35 @@ def _count(name: str) -> None:
     STATS[name] += 1
 
 
-def _now_ms() -> int:
-    return 1_800_000_000_000 + next(_counter)
+# Device clocks that lie, hours off in both directions: the server's versions and seq order
+# everything, so the devices converge all the same (and the server sees each offset).
+CLOCK_OFFSETS_MS = (0, 3 * 3600_000, -7 * 3600_000)
 
 
-class Device:
-    """A Replica bound to a logged-in DeviceSession."""
+def _clock(offset_ms: int) -> Any:
+    return lambda: int(time.time() * 1000) + offset_ms + next(_counter)
 
-    def __init__(self, client: Any, username: str) -> None:
-        self.http = DeviceSession(client, username)
-        self.replica = Replica(self.http.device_id, lambda: str(uuid.uuid4()), _now_ms)
-        self.cursor: str | None = None
+
+class Device(ReplicaDevice):
+    """The reference device, with answers that get lost and outcomes counted."""
+
+    def __init__(self, client: Any, username: str, offset_ms: int) -> None:
+        super().__init__(client, username, _clock(offset_ms))
+        self.offset_ms = offset_ms
         self.acknowledged: list[tuple[Change, Result]] = []
 
-    def push(self, size: int, lose_answer: bool) -> None:
-        batch = self.replica.push_batch(size)
-        if not batch:
-            return
-        response = self.http.post(
-            "/api/v1/sync/push",
-            json={"device_id": self.http.device_id, "changes": [c.to_wire() for c in batch]},
-        )
-        assert response.status_code == 200, response.get_json()
+    def push(self, size: int = 500, lose_answer: bool = False) -> list[Any]:
         if lose_answer:
-            _count("push answer lost")
-            return
-        results = [Result.from_wire(r) for r in response.get_json()["results"]]
-        for change, result in zip(batch, results, strict=True):
-            assert result.change_id == change.change_id
+            batch = self.replica.push_batch(size)
+            if batch:
+                self.http.push(*(c.to_wire() for c in batch))
+                _count("push answer lost")
+            return []
+        answered = super().push(size)
+        for _change, result in answered:
             _count(f"status {result.status}")
-            self.acknowledged.append((change, result))
-        self.replica.acknowledge(results)
-
-    def pull(self, limit: int) -> None:
-        while True:
-            query = f"?limit={limit}" + (f"&cursor={self.cursor}" if self.cursor else "")
-            response = self.http.get("/api/v1/sync/pull" + query)
-            assert response.status_code == 200
-            body = response.get_json()
-            assert len(body["changes"]) <= limit
-            self.replica.apply_pull([PulledChange.from_wire(c) for c in body["changes"]])
-            self.cursor = body["cursor"]
-            if not body["has_more"]:
-                return
+        self.acknowledged += answered
+        return answered
 
 
 class Convergence(RuleBasedStateMachine):
@@ -125,7 +113,8 @@ class Convergence(RuleBasedStateMachine):
                     display_name=f"K{i}",
                     facility_codes=[self.facility.code],
                 )
-            self.devices.append(Device(self.http_client, f"k{i}.{tag}"))
+            offset = CLOCK_OFFSETS_MS[i % len(CLOCK_OFFSETS_MS)]
+            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset))
         self.admin = ADMIN
         self.resolved = 0
 
@@ -164,7 +153,7 @@ class Convergence(RuleBasedStateMachine):
             {
                 "facility_id": self.facility.id,
                 "client_id": client_id,
-                "occurred_at": f"{date.today().isoformat()}T09:00:00+07:00",
+                "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
                 "duration_minutes": 45,
                 "kind": "individual",
                 "attendance": "attended",
@@ -352,6 +341,7 @@ class Convergence(RuleBasedStateMachine):
     def teardown(self) -> None:
         self._quiesce()
         self._assert_converged()
+        self._check_clocks()
         self._check_log()
         # Then the admin resolves every conflict still open; the resolutions reach every device.
         for turn in itertools.count():
@@ -366,6 +356,14 @@ class Convergence(RuleBasedStateMachine):
             for record in device.replica.records.values()
         )
         STATS["examples"] += 1
+
+    def _check_clocks(self) -> None:
+        for device in self.devices:
+            row = db.session.get(DeviceRow, device.http.device_id)
+            if row is not None and row.clock_offset_ms is not None:
+                assert abs(row.clock_offset_ms - device.offset_ms) < 60_000
+                assert row.clock_skewed == (device.offset_ms != 0)
+        db.session.rollback()
 
     def _check_log(self) -> None:
         for device in self.devices:

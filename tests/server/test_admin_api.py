@@ -90,6 +90,7 @@ def test_user_list_never_shows_password_hashes(admin):
         "konselor.a",
         "konselor.a2",
         "konselor.b",
+        "pejabat.a",
         "supervisor.a",
     ]
     assert all("password" not in key for u in body["items"] for key in u)

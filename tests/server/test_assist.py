@@ -111,11 +111,15 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
         ({"alcohol": {"q2": None}}, {"answers.alcohol.q2": ["Must be one of: 0, 2, 3, 4, 6."]}),
         (
             {"tobacco": {"q5": 0}},
-            {"answers.tobacco.q5": ["Unknown question; must be one of: q2, q3, q4, q6, q7."]},
+            {"answers.tobacco.q5": ["Unknown question; must be one of: q1, q2, q3, q4, q6, q7."]},
         ),
         (
-            {"alcohol": {"q1": 0}},
-            {"answers.alcohol.q1": ["Unknown question; must be one of: q2, q3, q4, q5, q6, q7."]},
+            {"alcohol": {"q9": 0}},
+            {
+                "answers.alcohol.q9": [
+                    "Unknown question; must be one of: q1, q2, q3, q4, q5, q6, q7."
+                ]
+            },
         ),
         (
             {"kratom": {"q2": 2}},
@@ -126,7 +130,7 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
                 ]
             },
         ),
-        ({"alcohol": 4}, {"answers.alcohol": ["Must be an object of questions (q2 to q7)."]}),
+        ({"alcohol": 4}, {"answers.alcohol": ["Must be an object of questions (q1 to q7)."]}),
         ([1, 2], {"answers": ["Must be an object of substances."]}),
         (
             {"alcohol": {"q2": 1, "q6": 3}, "cannabis": {"q7": 2}},
@@ -139,3 +143,17 @@ def test_validate_accepts_every_substance_with_every_valid_point() -> None:
 )
 def test_validate_reports_each_invalid_field(answers: Any, errors: dict[str, list[str]]) -> None:
     assert validate_assist_answers(answers) == errors
+
+
+def test_q8_is_not_asked_when_no_substance_was_ever_used() -> None:
+    never = {substance: {"q1": 0} for substance in SUBSTANCES}
+    assert validate_assist_answers(never | {"q8": 0}) == {}
+    assert validate_assist_answers(never | {"q8": 2}) == {
+        "answers.q8": ["Must be empty or 0: not asked when q1 of every substance is 0."]
+    }
+    assert score_assist(never) == {}
+    # Before Q1 is answered for every substance, Q8 may be answered (older records have no Q1).
+    assert score_assist({"opioids": {"q2": 6}, "q8": 2}) == {
+        "opioids": {"score": 6, "risk": "moderate"},
+        "injecting": "recent",
+    }

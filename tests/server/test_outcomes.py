@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from server.extensions import db
-from server.models import Assessment
-from server.services.feed import allocate
 from tests.helpers import DeviceSession, change, new_id, session_fields
 from tests.server.test_program import enrollment_fields, make_cohort, screened_client
 
@@ -67,79 +63,69 @@ def test_cohort_figures_count_enrollments_and_exits_made_on_devices(client, worl
     assert _summary(client, 2024, world.facility_a)["rehabilitated"]["total"] == 5
 
 
+WHOQOL_REVERSED = {"q3", "q4", "q26"}
+
+
+def whoqol_answers(level: int) -> dict[str, int]:
+    """Answers that put every WHOQOL-BREF domain at 4 x level (0-100: 25 x (level - 1))."""
+    return {f"q{i}": 6 - level if f"q{i}" in WHOQOL_REVERSED else level for i in range(1, 27)}
+
+
+def urica_answers(level: int) -> dict[str, int]:
+    """Every URICA item at `level`: each subscale's mean is level, readiness 2 x level."""
+    return {f"q{i}": level for i in range(1, 33)}
+
+
 def _assessment(
     device: DeviceSession,
     facility_id: str,
     client_id: str,
     instrument: str,
     taken_on: str,
-    scores: dict[str, Any],
+    answers: dict[str, Any],
 ) -> None:
-    """An assessment with these scores, written as stored: the figures read scores, whichever
-    answers (and scorer) produced them."""
-    del device  # the scores of a pushed assessment are the server's scorer's, not the test's
-    record = Assessment(
-        id=new_id(),
-        facility_id=facility_id,
-        version=1,
-        seq=allocate(db.session),
-        client_id=client_id,
-        instrument=instrument,
-        taken_on=date.fromisoformat(taken_on),
-        answers={},
-        scores=scores,
-    )
-    db.session.add(record)
-    db.session.commit()
+    fields = {
+        "facility_id": facility_id,
+        "client_id": client_id,
+        "instrument": instrument,
+        "taken_on": taken_on,
+        "answers": answers,
+    }
+    [r] = device.push(change("assessment", new_id(), fields))
+    assert r["status"] == "applied", r
 
 
 def test_whoqol_change_from_month_one_to_six_per_domain(client, world):
     cohort = make_cohort(client, world.facility_a)
     device = DeviceSession(client, "konselor.a")
-    changes = [
-        ({"physical": 50, "social": 40}, {"physical": 60, "social": 38}),
-        ({"physical": 44, "social": 50}, {"physical": 56, "social": 56}),
-    ]
-    for first, sixth in changes:
+    # (month 1, month 3, month 6) answer levels: 0-100 domain scores 50 -> 75 and 25 -> 25.
+    for first, third, sixth in ((3, 1, 4), (2, 5, 2)):
         client_id, _ = screened_client(device, world.facility_a)
         device.push(
             change("enrollment", new_id(), enrollment_fields(world.facility_a, client_id, cohort))
         )
-        _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-01-15", first)
-        _assessment(
-            device, world.facility_a, client_id, "whoqol_bref", "2024-03-15", {"physical": 1}
-        )
-        _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-07-01", sixth)
+        for taken_on, level in (
+            ("2024-01-15", first),
+            ("2024-03-15", third),
+            ("2024-07-01", sixth),
+        ):
+            answers = whoqol_answers(level)
+            _assessment(device, world.facility_a, client_id, "whoqol_bref", taken_on, answers)
     # A client with only a first month counts nowhere.
     lone, _ = screened_client(device, world.facility_a)
     device.push(change("enrollment", new_id(), enrollment_fields(world.facility_a, lone, cohort)))
-    _assessment(device, world.facility_a, lone, "whoqol_bref", "2024-01-15", {"physical": 10})
+    _assessment(device, world.facility_a, lone, "whoqol_bref", "2024-01-15", whoqol_answers(5))
     section = _summary(client, 2024, world.facility_a)["whoqol_change"]
     assert section["clients"] == 2
-    assert section["domains"]["physical"] == {
-        "clients": 2,
-        "mean_first": 47.0,
-        "mean_last": 58.0,
-        "mean_change": 11.0,
-        "improved_rate": 1.0,
-    }
-    assert section["domains"]["social"]["improved_rate"] == 0.5
-
-
-def test_whoqol_change_reads_the_0_to_100_domain_scores_the_server_computes(client, world):
-    cohort = make_cohort(client, world.facility_a)
-    device = DeviceSession(client, "konselor.a")
-    client_id, _ = screened_client(device, world.facility_a)
-    device.push(
-        change("enrollment", new_id(), enrollment_fields(world.facility_a, client_id, cohort))
-    )
-    first = {"physical": 12, "physical_100": 50.0, "social": 10, "social_100": 37.5}
-    sixth = {"physical": 15, "physical_100": 68.75, "social": 10, "social_100": 37.5}
-    _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-01-15", first)
-    _assessment(device, world.facility_a, client_id, "whoqol_bref", "2024-07-01", sixth)
-    domains = _summary(client, 2024, world.facility_a)["whoqol_change"]["domains"]
-    assert sorted(domains) == ["physical", "social"]
-    assert (domains["physical"]["mean_change"], domains["social"]["improved_rate"]) == (18.75, 0.0)
+    assert set(section["domains"]) == {"physical", "psychological", "social", "environment"}
+    for domain in section["domains"].values():
+        assert domain == {
+            "clients": 2,
+            "mean_first": 37.5,
+            "mean_last": 50.0,
+            "mean_change": 12.5,
+            "improved_rate": 0.5,
+        }
 
 
 def test_urica_readiness_change_and_urine_tests(client, world):
@@ -149,8 +135,8 @@ def test_urica_readiness_change_and_urine_tests(client, world):
     device.push(
         change("enrollment", new_id(), enrollment_fields(world.facility_a, client_id, cohort))
     )
-    _assessment(device, world.facility_a, client_id, "urica", "2024-01-10", {"readiness": 7.5})
-    _assessment(device, world.facility_a, client_id, "urica", "2024-05-10", {"readiness": 10.0})
+    _assessment(device, world.facility_a, client_id, "urica", "2024-01-10", urica_answers(3))
+    _assessment(device, world.facility_a, client_id, "urica", "2024-05-10", urica_answers(4))
     for results in ({"thc": "negative", "amp": "positive"}, {"thc": "negative"}):
         urine = {"panel": "6 parameter", "results": results}
         fields = session_fields(
@@ -165,9 +151,9 @@ def test_urica_readiness_change_and_urine_tests(client, world):
     figures = _summary(client, 2024, world.facility_a)
     assert figures["urica_change"]["readiness"] == {
         "clients": 1,
-        "mean_first": 7.5,
-        "mean_last": 10.0,
-        "mean_change": 2.5,
+        "mean_first": 6.0,
+        "mean_last": 8.0,
+        "mean_change": 2.0,
         "improved_rate": 1.0,
     }
     assert figures["urine_tests"] == {"done": 2, "positive": 1, "positive_rate": 0.5}

@@ -191,8 +191,12 @@ def dataset(world: Any) -> dict[str, Any]:
     _assist(a, c6, "2023-01-01", {"opioids": "high"}, deleted=True)
     # c1's enrollment of 2023-07-01: WHOQOL-BREF in month 1 and month 6, URICA twice.
     for instrument, taken_on, scores in (
-        ("whoqol_bref", "2023-07-03", {"physical": 50, "psychological": {"score": 40}}),
-        ("whoqol_bref", "2024-01-05", {"physical": 63, "psychological": {"score": 40}}),
+        (
+            "whoqol_bref",
+            "2023-07-03",
+            {"physical": 12, "physical_100": 50, "psychological_100": 40},
+        ),
+        ("whoqol_bref", "2024-01-05", {"physical_100": 63, "psychological_100": 40}),
         ("urica", "2023-07-03", {"readiness": 8.0}),
         ("urica", "2023-12-01", {"readiness": 10.5}),
     ):

@@ -9,38 +9,165 @@ from server.extensions import db
 from server.models import Alert, Conflict
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
-ROLES = {"counselor": "konselor.a", "supervisor": "supervisor.a", "admin": "admin"}
+ROLES = {
+    "counselor": "konselor.a",
+    "supervisor": "supervisor.a",
+    "admin": "admin",
+    "official": "pejabat.a",
+}
 
 # route name -> expected status for (role, own|other)
 EXPECTED = {
-    "me": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
-    "pull": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
+    "me": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+    "pull": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
     "push": {
         "counselor": ("applied", "rejected"),
         "supervisor": (403, 403),
         "admin": ("applied", "applied"),
+        "official": (403, 403),
     },
-    "session": {"counselor": (200, 404), "supervisor": (200, 404), "admin": (200, 200)},
-    "review": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "queue": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "summary": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "years": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "export": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "conflicts": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "conflict": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "resolve": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "users": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "devices": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "audit": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "rejected": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "facilities": {"counselor": (403, 403), "supervisor": (403, 403), "admin": (200, 200)},
-    "cohorts": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "cohort_create": {"counselor": (403, 403), "supervisor": (201, 404), "admin": (201, 201)},
-    "cohort_edit": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "acknowledge": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "checklists": {"counselor": (200, 200), "supervisor": (200, 200), "admin": (200, 200)},
-    "client_path": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
-    "record_path": {"counselor": (403, 403), "supervisor": (200, 404), "admin": (200, 200)},
+    "session": {
+        "counselor": (200, 404),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "review": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "queue": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "summary": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "years": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "export": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (200, 404),
+    },
+    "conflicts": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "conflict": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "resolve": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "users": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "devices": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "audit": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "rejected": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "facilities": {
+        "counselor": (403, 403),
+        "supervisor": (403, 403),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "sync_health": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "cohorts": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "cohort_create": {
+        "counselor": (403, 403),
+        "supervisor": (201, 404),
+        "admin": (201, 201),
+        "official": (403, 403),
+    },
+    "cohort_edit": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "acknowledge": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "checklists": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
+    "client_path": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "record_path": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
 }
 
 COHORT = {
@@ -105,6 +232,7 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "audit": lambda: caller.get("/api/v1/admin/audit"),
         "rejected": lambda: caller.get("/api/v1/admin/rejected"),
         "facilities": lambda: caller.get("/api/v1/admin/facilities"),
+        "sync_health": lambda: caller.get(f"/api/v1/sync-health?facility_id={f}"),
         "cohorts": lambda: caller.get(f"/api/v1/cohorts?facility_id={f}"),
         "cohort_create": lambda: caller.post("/api/v1/cohorts", json=COHORT | {"facility_id": f}),
         "cohort_edit": lambda: caller.client.patch(
@@ -165,7 +293,7 @@ def test_scope_matrix(client, world, route, role, side):
         return
     response = _call(route, caller, data)
     assert response.status_code == expected, (route, role, side, response.get_json())
-    if route == "pull":
+    if route == "pull" and expected == 200:
         facilities = {c["record"]["facility_id"] for c in response.get_json()["changes"]}
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
         assert facilities <= allowed

@@ -15,6 +15,7 @@ from sync.merge import (
     RecordState,
     classify_change,
     field_situation,
+    replayed_base,
     resolve_conflict,
 )
 
@@ -196,3 +197,16 @@ def test_conflict_kinds_table_names_only_conflicts() -> None:
         ("upsert", RecordState.LOCKED): ConflictKind.LOCKED,
         ("delete", RecordState.LOCKED): ConflictKind.LOCKED,
     }
+
+
+@pytest.mark.parametrize(
+    ("base", "restored", "expected"),
+    [
+        (None, None, None),  # a create stays a create
+        (3, 5, 3),  # a base the restore kept stands
+        (7, 5, 5),  # a base the restore lost falls back to the last version kept
+        (4, None, 1),  # the restore held no such record: only its first version is shared
+    ],
+)
+def test_replayed_base(base: int | None, restored: int | None, expected: int | None) -> None:
+    assert replayed_base(base, restored) == expected

@@ -273,3 +273,41 @@ def test_devices_converge_to_the_server_state(steps: list[tuple[int, str, int, s
     for replica in devices:
         assert replica.outbox == []
         assert replica.records == expected
+
+
+def _answered(change: Change, version: int) -> Result:
+    return Result(change.change_id, Status.APPLIED, change.id, version=version)
+
+
+def test_reset_queues_kept_changes_before_pending_ones_marked_replay() -> None:
+    now = [1_700_000_000_000]
+    replica = Replica("dev1", counter("dev1-"), lambda: now[0])
+    record_id = replica.create("client", {"full_name": "Budi"})
+    first = replica.outbox[0]
+    replica.acknowledge([_answered(first, 1)])
+    replica.apply_pull([PulledChange("client", record_id, 1, False, {"full_name": "Budi"})])
+    replica.edit("client", record_id, {"full_name": "Budi S."})
+    pending = replica.outbox[0]
+    assert [c for _, c in replica.kept] == [first]
+
+    replica.reset()
+
+    assert [c.change_id for c in replica.outbox] == [first.change_id, pending.change_id]
+    assert all(c.replay for c in replica.outbox)
+    assert replica.outbox[1].base_version == 1  # the base it was made on; the server clamps it
+    assert replica.kept == []
+    assert replica.records == {("client", record_id): {"full_name": "Budi S.", "version": None}}
+    assert replica.outbox[0].to_wire()["replay"] is True
+
+
+def test_answered_changes_are_kept_for_the_window_then_dropped() -> None:
+    now = [1_700_000_000_000]
+    replica = Replica("dev1", counter("dev1-"), lambda: now[0], keep_ms=1000)
+    replica.create("client", {"full_name": "Budi"})
+    old = replica.outbox[0]
+    replica.acknowledge([_answered(old, 1)])
+    now[0] += 1001
+    replica.create("client", {"full_name": "Sari"})
+    young = replica.outbox[0]
+    replica.acknowledge([_answered(young, 1)])
+    assert [c for _, c in replica.kept] == [young]

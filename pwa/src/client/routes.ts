@@ -6,6 +6,7 @@ import { adminRoutes } from './views/admin';
 import { ClientForm } from './views/ClientForm';
 import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
+import { instrumentRoutes } from './views/instruments';
 import { Relogin } from './views/Relogin';
 import { EnrollForm } from './views/path/EnrollForm';
 import { ExitForm } from './views/path/ExitForm';
@@ -37,6 +38,7 @@ const counselorRoutes: RouteDef[] = [
   { path: '/clients/:id/edit', roles: FIELD, view: ClientForm },
   { path: '/clients/:id/sessions/new', roles: FIELD, view: NewClientSession },
   { path: '/sessions/:id', roles: FIELD, view: EditSession },
+  ...instrumentRoutes,
   { path: '/clients/:id/enroll', roles: FIELD, view: EnrollForm },
   { path: '/enrollments/:id/phase', roles: FIELD, view: PhaseForm },
   { path: '/enrollments/:id/exit', roles: FIELD, view: ExitForm },

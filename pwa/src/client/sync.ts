@@ -15,6 +15,7 @@
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
+import { formatHlc } from '../shared/hlc';
 import type { PushResult } from '../shared/types';
 import { NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
@@ -96,6 +97,8 @@ export async function syncOnce(
       device_id: deps.deviceId,
       app_version: deps.appVersion,
       pending_count: pending,
+      // The device's clock as it sends: the server shows admins how far off it is.
+      clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
       changes: wireChanges(batch),
     };
     const answer = await authorized(auth, (token) => transport.push(body, token));

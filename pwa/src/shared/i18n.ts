@@ -230,7 +230,8 @@ const id = {
   'err.bad_date': 'Tanggal tidak sah.',
   'err.bad_datetime': 'Tanggal atau jam tidak sah.',
   'err.future': 'Tidak boleh di masa depan.',
-  'err.too_far_future': 'Paling lambat 1 hari dari sekarang.',
+  'err.too_far_future': 'Waktu ini belum terjadi. Periksa jam dan tanggal perangkat.',
+  'err.too_far_next': 'Paling lama satu tahun setelah sesi ini.',
   'err.before_admission': 'Tidak boleh sebelum tanggal masuk.',
   'err.before_start': 'Tidak boleh sebelum tanggal mulai.',
   'err.before_occurred': 'Tidak boleh sebelum tanggal sesi.',
@@ -546,6 +547,37 @@ const id = {
   'audit.field.role': 'peran',
   'audit.field.facility_ids': 'fasilitas',
   'audit.field.active': 'status aktif',
+  // -- instruments (ASSIST, URICA, WHOQOL-BREF, intake assessment); their items are in the
+  // definitions (server/instruments/definitions), worded through `localized` below.
+  'instr.heading': 'Skrining dan asesmen',
+  'instr.start': 'Mulai',
+  'instr.resume': 'lanjutkan draf',
+  'instr.over_time': 'Hasil dari waktu ke waktu',
+  'instr.none': 'Belum ada skrining atau asesmen.',
+  'instr.progress': 'Pertanyaan {n} dari {m}',
+  'instr.progress_open': 'Pertanyaan {n}',
+  'instr.previous': 'Sebelumnya',
+  'instr.next': 'Lanjut',
+  'instr.to_result': 'Lihat hasil',
+  'instr.checklist_hint': 'Zat yang tidak dicentang dicatat "tidak pernah".',
+  'instr.live': 'Skor sementara',
+  'instr.result': 'Hasil',
+  'instr.taken_on': 'Tanggal',
+  'instr.save': 'Simpan hasil',
+  'instr.saved_offline': 'Hasil tersimpan di perangkat dan terkirim saat ada sinyal.',
+  'instr.saved_online': 'Hasil tersimpan dan sedang dikirim.',
+  'instr.saved': 'Tersimpan.',
+  'instr.back_to_client': 'Kembali ke halaman klien',
+  'instr.unanswered': 'Belum dijawab: {n} pertanyaan.',
+  'instr.go_unanswered': 'Jawab yang belum',
+  'instr.not_found': 'Klien atau instrumen ini tidak ada di perangkat.',
+  'instr.feedback': 'Kartu umpan balik ASSIST',
+  'instr.feedback_intro': 'Tingkat risiko tiap zat dan anjuran WHO untuk tingkat itu.',
+  'instr.never_used': 'Tidak pernah dipakai',
+  'instr.no_scores': 'Belum ada skor.',
+  'instr.source': 'Sumber dan cara skor',
+  'instr.by_server': 'Skor dihitung di perangkat dan dihitung ulang oleh server saat sinkron.',
+  'instr.choose_date': 'Tanggal skrining atau asesmen',
   // -- the program's path: cohorts, enrollment, phases, exits, risk alerts (program) --------
   'path.title': 'Jalur program',
   'path.screening': 'Skrining ASSIST',
@@ -885,7 +917,8 @@ const en: Record<MessageKey, string> = {
   'err.bad_date': 'Not a valid date.',
   'err.bad_datetime': 'Not a valid date or time.',
   'err.future': 'Cannot be in the future.',
-  'err.too_far_future': 'At most 1 day from now.',
+  'err.too_far_future': 'This time has not come yet. Check the device clock and date.',
+  'err.too_far_next': 'At most a year after this session.',
   'err.before_admission': 'Cannot be before the admission date.',
   'err.before_start': 'Cannot be before the start date.',
   'err.before_occurred': 'Cannot be before the session date.',
@@ -1197,6 +1230,36 @@ const en: Record<MessageKey, string> = {
   'audit.field.role': 'role',
   'audit.field.facility_ids': 'facilities',
   'audit.field.active': 'active',
+  // -- instruments
+  'instr.heading': 'Screening and assessment',
+  'instr.start': 'Start',
+  'instr.resume': 'continue the draft',
+  'instr.over_time': 'Results over time',
+  'instr.none': 'No screening or assessment yet.',
+  'instr.progress': 'Question {n} of {m}',
+  'instr.progress_open': 'Question {n}',
+  'instr.previous': 'Previous',
+  'instr.next': 'Next',
+  'instr.to_result': 'See the result',
+  'instr.checklist_hint': 'Substances left unticked are recorded as "never".',
+  'instr.live': 'Score so far',
+  'instr.result': 'Result',
+  'instr.taken_on': 'Date',
+  'instr.save': 'Save the result',
+  'instr.saved_offline': 'Result saved on this device; it is sent when there is a signal.',
+  'instr.saved_online': 'Result saved and being sent.',
+  'instr.saved': 'Saved.',
+  'instr.back_to_client': "Back to the client's page",
+  'instr.unanswered': 'Not answered yet: {n} questions.',
+  'instr.go_unanswered': 'Answer the rest',
+  'instr.not_found': 'This client or instrument is not on this device.',
+  'instr.feedback': 'ASSIST feedback card',
+  'instr.feedback_intro': "Each substance's risk level and the WHO's advice for that level.",
+  'instr.never_used': 'Never used',
+  'instr.no_scores': 'No scores yet.',
+  'instr.source': 'Source and scoring',
+  'instr.by_server': 'Scores are computed on this device and again by the server when it syncs.',
+  'instr.choose_date': 'Date of the screening or assessment',
   // -- the program's path: cohorts, enrollment, phases, exits, risk alerts (program) --------
   'path.title': 'Program path',
   'path.screening': 'ASSIST screening',
@@ -1383,4 +1446,13 @@ export function errorText(
   const key = `err.${e.code}`;
   if (!(key in CATALOG[lang])) return e.code;
   return t(key as MessageKey, { n: e.n ?? '', m: e.m ?? '' }, lang);
+}
+
+/** An instrument's own words (`{id, en}` in its definition) in the language in use. */
+export function localized(
+  words: { id: string; en: string } | undefined,
+  lang: Lang = current,
+): string {
+  if (!words) return '';
+  return words[lang] || words.id;
 }

@@ -12,8 +12,10 @@ import {
   URINE_RESULTS,
 } from './types';
 import {
+  CLOCK_TOLERANCE_SECONDS,
   EXIT_REASON_MAX,
   KINDS_WITH_PLAN,
+  NEXT_SESSION_MAX_DAYS,
   NOTES_TO_SUBMIT,
   PHASE_NAME_MAX,
   PLAN_TO_SUBMIT,
@@ -28,6 +30,7 @@ export type ErrorCode =
   | 'bad_datetime'
   | 'future'
   | 'too_far_future'
+  | 'too_far_next'
   | 'before_admission'
   | 'before_start'
   | 'before_occurred'
@@ -52,6 +55,11 @@ type Fields = Record<string, unknown>;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
+
+/** Whole days from one ISO date to another. */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
 
 function isBlank(v: unknown): boolean {
   return v === undefined || v === null || v === '';
@@ -202,7 +210,8 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   } else {
     const ms = new Date(occurred).getTime();
     if (Number.isNaN(ms)) c.add('occurred_at', { code: 'bad_datetime' });
-    else if (ms > ctx.nowMs + DAY_MS) c.add('occurred_at', { code: 'too_far_future' });
+    else if (ms > ctx.nowMs + CLOCK_TOLERANCE_SECONDS * 1000)
+      c.add('occurred_at', { code: 'too_far_future' });
     else occurredDate = occurred.slice(0, 10);
   }
 
@@ -255,6 +264,8 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   const next = c.date(f, 'next_session_on');
   if (next && occurredDate && next < occurredDate)
     c.add('next_session_on', { code: 'before_occurred' });
+  else if (next && occurredDate && daysBetween(occurredDate, next) > NEXT_SESSION_MAX_DAYS)
+    c.add('next_session_on', { code: 'too_far_next' });
 
   const status = f['status'];
   if (!isBlank(status) && status !== 'draft' && status !== 'submitted')

@@ -7,10 +7,10 @@ writes what they decide; it returns an `Outcome` and never writes the change log
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sync import (
     Change,
@@ -24,6 +24,7 @@ from sync import (
     effective_base,
     find_duplicate,
     merge_change,
+    replayed_base,
 )
 
 from ...extensions import db
@@ -149,6 +150,18 @@ def _history(record: SyncedMixin, base_version: int) -> list[HistoryEntry]:
     ]
 
 
+def _restored_version(record: SyncedMixin, epoch_log_id: int) -> int | None:
+    """The record's last version the restored database held (None: it held no such record)."""
+    version = db.session.scalar(
+        select(func.max(ChangeLog.version)).where(
+            ChangeLog.entity == record.entity,
+            ChangeLog.record_id == record.id,
+            ChangeLog.id <= epoch_log_id,
+        )
+    )
+    return int(version) if version is not None else None
+
+
 def _snapshot(record: SyncedMixin, version: int) -> dict[str, Any]:
     snapshot = db.session.scalar(
         select(ChangeLog.snapshot)
@@ -172,6 +185,9 @@ def _update(batch: Batch, record: SyncedMixin, change: Change) -> Outcome:
     authorship = take_authorship(entity, values, record, batch.caller)
     if authorship:
         raise Rejected(authorship)
+    if change.replay:
+        restored = _restored_version(record, batch.epoch_log_id())
+        change = replace(change, base_version=replayed_base(change.base_version, restored))
     try:
         base_version = effective_base(change.base_version, record.version)
     except InvalidChange as invalid:

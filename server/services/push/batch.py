@@ -12,7 +12,7 @@ from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client
 from ...models.records import SyncedMixin, holding_numbers
 from ...schemas.common import is_key
 from ...security import Caller
-from ..feed import allocate
+from ..feed import allocate, feed_state
 from ..records import REFERENCES
 
 
@@ -39,6 +39,13 @@ class Batch:
     log_rows: list[dict[str, Any]] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
+    _epoch_log_id: int | None = None
+
+    def epoch_log_id(self) -> int:
+        """Where the shared history of this epoch ends (read once, for replayed changes)."""
+        if self._epoch_log_id is None:
+            self._epoch_log_id = feed_state(db.session).epoch_log_id
+        return self._epoch_log_id
 
     def next_seq(self) -> int:
         """The next seq of the batch's block (allocated under the feed lock)."""

@@ -47,6 +47,7 @@ def read_change(raw: Any) -> Change:
         base_version=data["base_version"],
         fields=data["fields"] or {},
         hlc=data["hlc"],
+        replay=data["replay"],
     )
 
 

@@ -74,7 +74,7 @@ def rejected(
             change_id=change_id,
             entity=(_str_or_none(raw, "entity") or "?")[:20],
             record_id=(record_id or None) and record_id[:64],
-            facility_id=None,
+            facility_id=_facility_of(batch, raw),
             version=None,
             base_version=change.base_version if change else None,
             op=(_str_or_none(raw, "op") or "?")[:20],
@@ -91,6 +91,16 @@ def rejected(
         )
     )
     return result
+
+
+def _facility_of(batch: Batch, raw: Any) -> str | None:
+    """The facility a refused change was meant for, when it is one of the caller's own."""
+    fields_ = raw.get("fields") if isinstance(raw, dict) else None
+    named = fields_.get("facility_id") if isinstance(fields_, dict) else None
+    entity, record_id = _str_or_none(raw, "entity"), _str_or_none(raw, "id")
+    record = batch.records.get((entity, record_id)) if entity and record_id else None
+    facility = record.facility_id if record is not None else named
+    return facility if is_key(facility) and facility in batch.caller.facility_ids else None
 
 
 def _str_or_none(raw: Any, key: str) -> str | None:

@@ -11,12 +11,13 @@ The caller (the route) commits once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from sync import Change
+from sync import Change, Hlc
 
 from ...extensions import db
 from ...models import ChangeLog, Device
@@ -121,11 +122,24 @@ def _apply_one(batch: Batch, raw: Any) -> Result:
         return change_log.rejected(batch, raw, change, errors)
 
 
-def touch_device(device: Device, *, app_version: str | None, pending_count: int | None) -> None:
-    """Remember what the device reported with this sync."""
+REPORTED = ("app_version", "pending_count", "oldest_pending_at", "storage_persisted")
+
+
+def touch_device(device: Device, report: Mapping[str, Any] | None = None) -> None:
+    """Remember what the device reported with this sync (absent or null: unchanged).
+
+    `clock` is the device's hybrid logical clock when it sent the push: its wall part against
+    the server's own time is the device's clock offset. That offset is shown, never used to
+    order anything: versions and the feed's seq, both the server's, decide all order.
+    """
     now = utcnow()
     device.last_seen_at = device.last_sync_at = now
-    if app_version is not None:
-        device.app_version = app_version
-    if pending_count is not None:
-        device.pending_count = pending_count
+    report = report or {}
+    for name in REPORTED:
+        if report.get(name) is not None:
+            setattr(device, name, report[name])
+    if report.get("pending_count") == 0:
+        device.oldest_pending_at = None  # nothing waits, so nothing is old
+    clock = report.get("clock")
+    if clock is not None:
+        device.clock_offset_ms = Hlc.parse(clock).wall_ms - int(now.timestamp() * 1000)

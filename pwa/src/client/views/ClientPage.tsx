@@ -5,6 +5,7 @@ import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
+import { Instruments } from './instruments';
 import { PathView } from './path/PathView';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
@@ -133,6 +134,7 @@ export function ClientPage({ params }: RouteProps) {
         )}
       />
 
+      <Instruments client={client} />
       <RecordList name="assessments" records={assessments}>
         {(a) => (
           <li key={a.id} data-testid="assessment-row">
