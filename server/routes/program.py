@@ -8,19 +8,27 @@ from uuid import UUID
 from flask import current_app
 from marshmallow import RAISE
 
+from ..extensions import db
 from ..json_body import Blueprint
+from ..models import Device
 from ..models.wire import record_to_wire
 from ..schemas.program import (
     AlertOut,
     ChecklistsOut,
+    ClientPathOut,
     CohortArgs,
     CohortIn,
     CohortListOut,
     CohortOut,
     CohortPatchIn,
+    PathChangesIn,
 )
+from ..schemas.sync import PushOut
 from ..security import current_caller, login_required, require_facility
 from ..services import alerts, cohorts
+from ..services.audit import audit
+from ..services.enrollments import check_path_changes, client_path
+from ..services.push import push
 from ..services.reports import scope_of
 from ..services.unit import unit_of_work
 
@@ -67,6 +75,37 @@ def acknowledge_alert(alert_id: UUID) -> dict[str, Any]:
     """Acknowledge a risk alert of one of the caller's facilities: who and when are kept."""
     with unit_of_work():
         return record_to_wire(alerts.acknowledge(current_caller(), str(alert_id)))
+
+
+@blp.get("/clients/<uuid:client_id>/path")
+@login_required("supervisor", "admin")
+@blp.response(200, ClientPathOut)
+def get_client_path(client_id: UUID) -> dict[str, Any]:
+    """A client of the caller's facilities with their screening, enrollments, phases and
+    assessments, for the staff views (audited)."""
+    with unit_of_work():
+        return client_path(str(client_id))
+
+
+@blp.post("/clients/<uuid:client_id>/path")
+@login_required("supervisor", "admin")
+@blp.arguments(PathChangesIn)
+@blp.response(200, PushOut)
+def record_path(body: dict[str, Any], client_id: UUID) -> dict[str, Any]:
+    """A supervisor records a client's enrollment, phase change or exit: the changes go through
+    the push pipeline (steps P1-P10) from the supervisor's device, one result per change."""
+    with unit_of_work():
+        client_path(str(client_id))  # the client is in scope (404 otherwise); audited as read
+        check_path_changes(str(client_id), body["changes"])
+        caller = current_caller()
+        device = db.session.get(Device, caller.device_id)
+        assert device is not None
+        results = push(caller, device, body["changes"])
+        counts: dict[str, int] = {}
+        for result in results:
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+        audit("push", counts=counts, view="path")
+        return {"results": results}
 
 
 @blp.get("/checklists")

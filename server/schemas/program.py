@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..models.wire import wire_columns
+from ..models.wire import record_to_wire, wire_columns
 from .common import Text
 from .rules import ALERT_FLAGS, COHORT_NAME_MAX, PHASE_NAME_MAX, PROGRAMS
 
@@ -74,6 +74,27 @@ class CohortListOut(Schema):
 
 class AlertListOut(Schema):
     items = fields.List(fields.Nested(AlertOut))
+
+
+def _records(name: str) -> fields.Function:
+    return fields.Function(lambda path: [record_to_wire(r) for r in path[name]])
+
+
+class ClientPathOut(Schema):
+    """A client and the records of their path, in pulled-record form."""
+
+    client = fields.Function(lambda path: record_to_wire(path["client"]))
+    enrollments = _records("enrollments")
+    phase_changes = _records("phase_changes")
+    assessments = _records("assessments")
+    cohorts = _records("cohorts")
+
+
+class PathChangesIn(Schema):
+    """Changes of a client's path a supervisor records: pushed changes of enrollments and
+    phase changes (docs/protocol.md "Push" for each change's shape)."""
+
+    changes = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=20))
 
 
 class ChecklistsOut(Schema):

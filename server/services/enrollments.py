@@ -112,3 +112,66 @@ def _works_in(user_id: str, facility_id: str) -> bool:
         and user.role == "counselor"
         and facility_id in user.facility_ids
     )
+
+
+def client_path(client_id: str) -> dict[str, Any]:
+    """A live client of the caller's scope with the records of their path, for staff (audited)."""
+    from ..models import Client, PhaseChange
+    from ..security import require_facility
+    from .audit import audit
+    from .errors import NotFound
+
+    client = db.session.get(Client, client_id) if len(client_id) <= 36 else None
+    if client is None or client.deleted:
+        raise NotFound("not-found", "No such record.")
+    require_facility(client.facility_id)
+
+    def live(model: Any) -> list[Any]:
+        return list(
+            db.session.scalars(
+                select(model).where(model.client_id == client.id, model.deleted.is_(False))
+            )
+        )
+
+    enrollments = live(Enrollment)
+    cohort_ids = sorted({e.cohort_id for e in enrollments if e.cohort_id})
+    cohorts = list(db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))))
+    audit("read", entity="client", record_id=client.id, facility_id=client.facility_id, view="path")
+    return {
+        "client": client,
+        "enrollments": enrollments,
+        "phase_changes": live(PhaseChange),
+        "assessments": live(Assessment),
+        "cohorts": cohorts,
+    }
+
+
+PATH_ENTITIES = ("enrollment", "phase_change")
+
+
+def check_path_changes(client_id: str, changes: list[Any]) -> None:
+    """Staff record only the path of the client they opened: enrollments and phase changes whose
+    record (or whose new fields) name that client; a 422 problem otherwise."""
+    from ..models import PhaseChange
+    from .errors import Invalid
+
+    models = {"enrollment": Enrollment, "phase_change": PhaseChange}
+    errors: dict[str, list[str]] = {}
+    made: dict[tuple[str, str], Any] = {}  # records created earlier in the same request
+    for i, raw in enumerate(changes):
+        entity = raw.get("entity") if isinstance(raw, dict) else None
+        if entity not in PATH_ENTITIES:
+            errors[f"changes.{i}"] = ["Only enrollments and phase changes."]
+            continue
+        record_id = raw.get("id")
+        record = db.session.get(models[entity], record_id) if isinstance(record_id, str) else None
+        fields_ = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
+        key = (str(entity), str(record_id))
+        if record is not None:
+            named = record.client_id  # type: ignore[attr-defined]
+        else:
+            named = made.setdefault(key, fields_.get("client_id"))
+        if named != client_id or fields_.get("client_id", client_id) != client_id:
+            errors[f"changes.{i}"] = ["Must be of this client."]
+    if errors:
+        raise Invalid("invalid", "These changes are not this client's path.", errors)

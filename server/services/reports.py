@@ -376,7 +376,7 @@ COHORT_COLUMNS = ["intake_target", "enrolled", "active", "completed", "ended"]
 def outcome_rows(section: dict[str, Any], table: str) -> tuple[list[str], list[list[Any]]]:
     """The field-work sections (services/outcomes.py) as a header and rows."""
     if table == "cohorts":
-        exits = list(EXIT_STATUSES)
+        exits = [s for s in EXIT_STATUSES if s != "completed"]  # completed has its own column
         header = ["facility_code", "cohort", "program", *COHORT_COLUMNS, *exits]
         header += ["completion_rate", "dropout_rate"]
         total = {**section["total"], "facility_code": "TOTAL", "name": "", "program": ""}

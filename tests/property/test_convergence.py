@@ -93,6 +93,7 @@ class Convergence(RuleBasedStateMachine):
 
     clients = Bundle("clients")
     sessions = Bundle("sessions")
+    enrollments = Bundle("enrollments")
 
     def __init__(self) -> None:
         super().__init__()
@@ -158,6 +159,72 @@ class Convergence(RuleBasedStateMachine):
                 "attendance": "attended",
                 "note_data": "\n".join(LINES[:4]) + "\n",
                 "status": "draft",
+            },
+        )
+
+    @rule(
+        target=enrollments,
+        d=st.integers(0, DEVICES - 1),
+        client_id=clients,
+        program=st.sampled_from(["rehab_sosial", "rehab_medis"]),
+    )
+    def enroll(self, d: int, client_id: str, program: str) -> str:
+        """Two devices may enroll one client offline: the second active one is refused."""
+        replica = self.devices[d].replica
+        if ("client", client_id) not in replica.records:
+            return "missing"
+        return replica.create(
+            "enrollment",
+            {
+                "facility_id": self.facility.id,
+                "client_id": client_id,
+                "program": program,
+                "cohort": "2024 tahap I",
+                "phase": "orientation",
+                "start_date": "2024-01-08",
+            },
+        )
+
+    @rule(
+        d=st.integers(0, DEVICES - 1),
+        enrollment_id=enrollments,
+        phase=st.sampled_from(["primary", "re-entry"]),
+    )
+    def change_phase(self, d: int, enrollment_id: str, phase: str) -> None:
+        replica = self.devices[d].replica
+        record = replica.records.get(("enrollment", enrollment_id))
+        if record is None:
+            return
+        replica.create(
+            "phase_change",
+            {
+                "facility_id": self.facility.id,
+                "enrollment_id": enrollment_id,
+                "client_id": record["client_id"],
+                "phase": phase,
+                "changed_on": "2024-02-05",
+                "decided_by": f"Sidang TC ({d})",
+            },
+        )
+
+    @rule(
+        d=st.integers(0, DEVICES - 1),
+        enrollment_id=enrollments,
+        status=st.sampled_from(["completed", "withdrew", "active"]),
+    )
+    def exit_enrollment(self, d: int, enrollment_id: str, status: str) -> None:
+        """Exits from two devices: the same one merges, different ones conflict."""
+        replica = self.devices[d].replica
+        if ("enrollment", enrollment_id) not in replica.records:
+            return
+        ended = status != "active"
+        replica.edit(
+            "enrollment",
+            enrollment_id,
+            {
+                "status": status,
+                "end_date": "2024-07-08" if ended else None,
+                "exit_reason": f"Alasan {d}" if ended else "",
             },
         )
 

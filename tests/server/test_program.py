@@ -71,6 +71,17 @@ def enrollment_fields(facility_id: str, client_id: str, cohort: dict[str, Any], 
     } | kw
 
 
+def phase_fields(facility_id: str, enrollment_id: str, client_id: str, **kw: Any):
+    return {
+        "facility_id": facility_id,
+        "enrollment_id": enrollment_id,
+        "client_id": client_id,
+        "phase": "primary",
+        "changed_on": "2024-02-05",
+        "decided_by": "Sidang TC",
+    } | kw
+
+
 # -- cohorts ---------------------------------------------------------------------------------
 
 
@@ -174,14 +185,7 @@ def test_a_screened_client_is_enrolled_moved_through_phases_and_exits(client, wo
         primary_counselor_id=device.user_id,
         phase="orientation",
     )
-    phase = {
-        "facility_id": world.facility_a,
-        "enrollment_id": enrollment_id,
-        "client_id": client_id,
-        "phase": "primary",
-        "changed_on": "2024-02-05",
-        "decided_by": "Sidang TC",
-    }
+    phase = phase_fields(world.facility_a, enrollment_id, client_id)
     exit_fields = {
         "status": "completed",
         "end_date": "2024-07-08",
@@ -299,14 +303,7 @@ def test_a_phase_change_belongs_to_the_client_of_its_enrollment(client, world):
     device.push(
         change("enrollment", enrollment_id, enrollment_fields(world.facility_a, client_id, cohort))
     )
-    phase = {
-        "facility_id": world.facility_a,
-        "enrollment_id": enrollment_id,
-        "client_id": other_id,
-        "phase": "primary",
-        "changed_on": "2024-02-05",
-        "decided_by": "Sidang TC",
-    }
+    phase = phase_fields(world.facility_a, enrollment_id, other_id)
     [wrong] = device.push(change("phase_change", new_id(), phase))
     assert wrong["status"] == "rejected"
     assert "client_id" in wrong["errors"]
@@ -450,3 +447,131 @@ def test_the_risk_checklists_are_served_to_every_role(client, world, app):
     finally:
         app.config["RISK_CHECKLISTS"] = {}
     assert body == {"checklists": {"violence": ["Pisahkan klien", "Lapor petugas"]}}
+
+
+@pytest.mark.parametrize(
+    ("username", "own", "other"),
+    [("konselor.a", 403, 403), ("supervisor.a", 200, 404), ("admin", 200, 200)],
+)
+def test_staff_read_a_clients_path_in_scope_and_the_read_is_audited(
+    client, world, username, own, other
+):
+    cohort = make_cohort(client, world.facility_a)
+    device = DeviceSession(client, "konselor.a")
+    client_id, screening_id = screened_client(device, world.facility_a)
+    enrollment_id = new_id()
+    device.push(
+        change("enrollment", enrollment_id, enrollment_fields(world.facility_a, client_id, cohort))
+    )
+    other_client = new_id()
+    DeviceSession(client, "konselor.b").push(
+        change("client", other_client, client_fields(world.facility_b))
+    )
+    caller = DeviceSession(client, username)
+    response = caller.get(f"/api/v1/clients/{client_id}/path")
+    assert response.status_code == own
+    assert caller.get(f"/api/v1/clients/{other_client}/path").status_code == other
+    if own == 200:
+        body = response.get_json()
+        assert [e["id"] for e in body["enrollments"]] == [enrollment_id]
+        assert [a["id"] for a in body["assessments"]] == [screening_id]
+        assert [c["name"] for c in body["cohorts"]] == ["2024 tahap I"]
+        db.session.expire_all()
+        reads = db.session.query(AuditEvent).filter_by(action="read", record_id=client_id).all()
+        assert [e.user_id for e in reads] == [caller.user_id]
+
+
+def test_a_supervisor_records_a_clients_path_through_the_push_rules(client, world):
+    cohort = make_cohort(client, world.facility_a)
+    device = DeviceSession(client, "konselor.a")
+    client_id, screening_id = screened_client(device, world.facility_a)
+    supervisor = DeviceSession(client, "supervisor.a")
+    enrollment_id = new_id()
+    fields = enrollment_fields(world.facility_a, client_id, cohort, screening_id=screening_id)
+    phase = phase_fields(world.facility_a, enrollment_id, client_id)
+    url = f"/api/v1/clients/{client_id}/path"
+    response = supervisor.post(
+        url,
+        json={
+            "changes": [
+                change("enrollment", enrollment_id, fields),
+                change("phase_change", new_id(), phase),
+                change("enrollment", enrollment_id, {"status": "expelled"}, base=1),
+            ]
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    assert [r["status"] for r in response.get_json()["results"]] == ["applied"] * 3
+    # The same rules as a phone's push: a second active enrollment is refused per field.
+    again = supervisor.post(
+        url, json={"changes": [change("enrollment", new_id(), fields | {"status": "active"})]}
+    )
+    assert again.get_json()["results"][0]["status"] == "applied"  # the first one was expelled
+    twice = supervisor.post(url, json={"changes": [change("enrollment", new_id(), fields)]})
+    assert twice.get_json()["results"][0]["errors"] == {
+        "program": ["The client already has an active enrollment in this program."]
+    }
+    pulled, _ = device.pull_all()
+    assert {c["id"] for c in pulled if c["entity"] == "enrollment"} >= {enrollment_id}
+
+
+@pytest.mark.parametrize(
+    ("username", "own", "other"),
+    [("konselor.a", 403, 403), ("supervisor.a", 200, 404), ("admin", 200, 200)],
+)
+def test_recording_a_path_is_for_staff_in_scope(client, world, username, own, other):
+    device = DeviceSession(client, "konselor.a")
+    client_id, _ = screened_client(device, world.facility_a)
+    other_id = new_id()
+    DeviceSession(client, "konselor.b").push(
+        change("client", other_id, client_fields(world.facility_b))
+    )
+    caller = DeviceSession(client, username)
+    for cid, facility_id, expected in (
+        (client_id, world.facility_a, own),
+        (other_id, world.facility_b, other),
+    ):
+        fields = {
+            "facility_id": facility_id,
+            "client_id": cid,
+            "program": "rehab_medis",
+            "start_date": "2024-01-08",
+        }
+        response = caller.post(
+            f"/api/v1/clients/{cid}/path",
+            json={"changes": [change("enrollment", new_id(), fields)]},
+        )
+        assert response.status_code == expected, response.get_json()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"entity": "client", "fields": {"full_name": "x"}},
+        {"entity": "session", "fields": {}},
+        {"entity": "enrollment", "fields": {"client_id": "someone-else"}},
+    ],
+)
+def test_a_path_change_of_another_kind_or_client_is_refused(client, world, bad):
+    device = DeviceSession(client, "konselor.a")
+    client_id, _ = screened_client(device, world.facility_a)
+    raw = change(bad["entity"], new_id(), bad["fields"])
+    response = DeviceSession(client, "supervisor.a").post(
+        f"/api/v1/clients/{client_id}/path", json={"changes": [raw]}
+    )
+    assert response.status_code == 422, response.get_json()
+    assert "changes.0" in response.get_json()["errors"]
+
+
+def test_a_deployments_checklist_file_is_checked_at_start(tmp_path):
+    from marshmallow import ValidationError
+
+    from server import _risk_checklists
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"checklists": {"self_harm": ["Panggil klinik"]}}', encoding="utf-8")
+    bad.write_text('{"checklists": {"relapse": ["x"], "violence": []}}', encoding="utf-8")
+    assert _risk_checklists(str(good)) == {"self_harm": ["Panggil klinik"]}
+    assert _risk_checklists("") == {}
+    with pytest.raises(ValidationError):
+        _risk_checklists(str(bad))

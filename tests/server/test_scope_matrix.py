@@ -182,6 +182,18 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (200, 200),
     },
+    "client_path": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "record_path": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
 }
 
 COHORT = {
@@ -268,6 +280,24 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         ),
         "acknowledge": lambda: caller.post(f"/api/v1/alerts/{data['alert']}/acknowledge"),
         "checklists": lambda: caller.get("/api/v1/checklists"),
+        "client_path": lambda: caller.get(f"/api/v1/clients/{data['client']}/path"),
+        "record_path": lambda: caller.post(
+            f"/api/v1/clients/{data['client']}/path",
+            json={
+                "changes": [
+                    change(
+                        "enrollment",
+                        new_id(),
+                        {
+                            "facility_id": f,
+                            "client_id": data["client"],
+                            "program": "rehab_medis",
+                            "start_date": "2024-01-08",
+                        },
+                    )
+                ]
+            },
+        ),
     }
     return calls[route]()
 

@@ -4,7 +4,7 @@
 // Around each call (authorized.ts): a 401 refreshes the token pair once and retries; a refused
 // refresh means the user must log in again (AuthLostError); a revoked device is reported as
 // DeviceRevokedError so the view can let the sync loop wipe the device.
-import type { BaseRecord, Role } from '../shared/types';
+import type { BaseRecord, Change, PushResult, Role } from '../shared/types';
 import { fetchOk, NetworkError, requestJson, type FetchLike } from './api';
 import { authorized, type AuthPort } from './authorized';
 
@@ -78,6 +78,14 @@ export interface CohortFields {
 
 export type Cohort = BaseRecord & CohortFields;
 
+export interface ClientPath {
+  client: BaseRecord;
+  enrollments: BaseRecord[];
+  phase_changes: BaseRecord[];
+  assessments: BaseRecord[];
+  cohorts: Cohort[];
+}
+
 export interface QueueQuery extends PageQuery {
   facility_id?: string | null;
   counselor_id?: string | null;
@@ -122,6 +130,39 @@ export interface Summary {
     review_time: { count: number; median_hours: number | null };
   };
   assist_risk_at_intake: { clients: number; by_substance: Record<string, Record<string, number>> };
+  cohorts: { items: CohortFigures[]; total: CohortCounts };
+  whoqol_change: { clients: number; domains: Record<string, ScoreChange> };
+  urica_change: { clients: number; readiness: ScoreChange | null };
+  urine_tests: { done: number; positive: number; positive_rate: number | null };
+}
+
+export interface CohortCounts {
+  intake_target: number;
+  enrolled: number;
+  active: number;
+  completed: number;
+  ended: number;
+  by_status: Record<string, number>;
+  completion_rate: number | null;
+  dropout_rate: number | null;
+}
+
+export interface CohortFigures extends CohortCounts {
+  cohort_id: string;
+  facility_id: string;
+  facility_code: string;
+  name: string;
+  program: string;
+  start_date: string;
+  end_date: string;
+}
+
+export interface ScoreChange {
+  clients: number;
+  mean_first: number;
+  mean_last: number;
+  mean_change: number;
+  improved_rate: number | null;
 }
 
 export const REPORT_TABLES = [
@@ -131,6 +172,10 @@ export const REPORT_TABLES = [
   'attendance',
   'pipeline',
   'assist_risk_at_intake',
+  'cohorts',
+  'whoqol_change',
+  'urica_change',
+  'urine_tests',
 ] as const;
 export type ReportTable = (typeof REPORT_TABLES)[number];
 export type ExportFormat = 'csv' | 'xlsx';
@@ -316,6 +361,10 @@ export interface StaffApi {
   cohorts(facilityId?: string | null): Promise<Cohort[]>;
   createCohort(body: CohortFields & { facility_id: string }): Promise<Cohort>;
   editCohort(id: string, body: CohortFields & { version: number }): Promise<Cohort>;
+  /** A client with the records of their path (screening, enrollments, phases, assessments). */
+  clientPath(id: string): Promise<ClientPath>;
+  /** Record a client's enrollment, phase change or exit; one push result per change. */
+  recordPath(id: string, changes: Omit<Change, 'hlc'>[]): Promise<{ results: PushResult[] }>;
   /** The deployment's own checklist words per alarming flag (empty: the app's own). */
   checklists(): Promise<Record<string, string[]>>;
   session(id: string): Promise<SessionRecord>;
@@ -428,6 +477,11 @@ export function createStaffApi(
       (await get<{ items: Cohort[] }>('/cohorts', { facility_id: facilityId })).items,
     createCohort: (body) => json('POST', '/cohorts', body),
     editCohort: (cid, body) => json('PATCH', `/cohorts/${id(cid)}`, body),
+    clientPath: (cid) => get(`/clients/${id(cid)}/path`),
+    recordPath: (cid, changes) =>
+      json('POST', `/clients/${id(cid)}/path`, {
+        changes: changes.map((c) => ({ ...c, hlc: null })),
+      }),
     checklists: async () =>
       (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
     session: (sid) => get(`/sessions/${id(sid)}`),

@@ -1,13 +1,13 @@
 import type { ComponentChildren } from 'preact';
-import { label, phaseLabel, t, type Lang } from '../../shared/i18n';
+import { label, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
-import { currentPhase, highestRisk, phaseHistory } from '../path';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
 import { Instruments } from './instruments';
 import { ConflictOnRecord, MissingClient } from './ConflictOnRecord';
+import { PathView } from './path/PathView';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -64,8 +64,6 @@ export function ClientPage({ params }: RouteProps) {
         s.list('phase_change', { client_id: id }),
       ]);
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
-      assessments.sort((a, b) => String(a['taken_on']).localeCompare(String(b['taken_on'])));
-      enrollments.sort((a, b) => String(b['start_date']).localeCompare(String(a['start_date'])));
       return { client, enrollments, assessments, sessions, facility, phaseChanges };
     },
     [id],
@@ -73,8 +71,6 @@ export function ClientPage({ params }: RouteProps) {
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
   const { client, enrollments, assessments, sessions, facility, phaseChanges } = data;
-  const screenings = assessments.filter((a) => a['instrument'] === 'assist');
-  const screening = screenings[screenings.length - 1];
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -111,41 +107,21 @@ export function ClientPage({ params }: RouteProps) {
         </a>
       </p>
 
-      <h2>{t('path.title')}</h2>
-      <p data-testid="path-screening">
-        <strong>{t('path.screening')}</strong>:{' '}
-        {screening
-          ? `${formatDate(screening['taken_on'] as string, lang)} · ${t('path.risk_highest', {
-              risk: label('risk_band', highestRisk(screening['scores']), lang),
-            })}`
-          : t('path.no_screening')}
-      </p>
-      <p class="actions">
-        <a class="button" href={`#/clients/${id}/enroll`} data-testid="enroll-new">
-          {t('path.enroll')}
-        </a>
-      </p>
-      <RecordList name="enrollments" records={enrollments}>
-        {(e) => (
-          <li key={e.id} data-testid="enrollment-row" data-id={e.id}>
-            <strong>{label('program', e['program'])}</strong> ·{' '}
-            <span data-testid="enrollment-status">{label('enrollment', e['status'])}</span>
-            {e['cohort'] ? ` · ${String(e['cohort'])}` : ''} ·{' '}
-            <span data-testid="enrollment-phase">
-              {phaseLabel(currentPhase(e, phaseChanges), lang)}
-            </span>{' '}
-            · {formatDate(e['start_date'] as string, lang)}
-            {e['end_date'] ? ` – ${formatDate(e['end_date'] as string, lang)}` : ''}
-            {e['tc_grade'] ? ` · ${label('tc_grade', e['tc_grade'], lang)}` : ''}
-            <RecordNotices record={e} detailed={false} rejectedKeys={rejectedKeys} />
-            <ol class="list">
-              {phaseHistory(phaseChanges, e.id).map((p) => (
-                <li key={p.id} data-testid="phase-row">
-                  {phaseLabel(p['phase'], lang)} · {formatDate(p['changed_on'] as string, lang)} ·{' '}
-                  {String(p['decided_by'] ?? '')}
-                </li>
-              ))}
-            </ol>
+      <PathView
+        lang={lang}
+        assessments={assessments}
+        enrollments={enrollments}
+        phaseChanges={phaseChanges}
+        actions={
+          <p class="actions">
+            <a class="button" href={`#/clients/${id}/enroll`} data-testid="enroll-new">
+              {t('path.enroll')}
+            </a>
+          </p>
+        }
+        enrollmentExtra={(e) => (
+          <>
+            <RecordNotices record={e as LocalRecord} detailed={false} rejectedKeys={rejectedKeys} />
             {(e['status'] ?? 'active') === 'active' && (
               <p class="actions">
                 <a class="button" href={`#/enrollments/${e.id}/phase`} data-testid="phase-new">
@@ -156,9 +132,9 @@ export function ClientPage({ params }: RouteProps) {
                 </a>
               </p>
             )}
-          </li>
+          </>
         )}
-      </RecordList>
+      />
 
       <Instruments client={client} />
       <RecordList name="assessments" records={assessments}>

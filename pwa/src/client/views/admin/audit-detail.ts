@@ -13,6 +13,10 @@ const TABLE_TITLES: Record<ReportTable, MessageKey> = {
   attendance: 'fig.attendance',
   pipeline: 'fig.pipeline',
   assist_risk_at_intake: 'fig.assist',
+  cohorts: 'fig.cohorts',
+  whoqol_change: 'fig.whoqol',
+  urica_change: 'fig.urica',
+  urine_tests: 'fig.urine',
 };
 
 /** A user's name by id (the audit page knows every user); undefined when it does not. */

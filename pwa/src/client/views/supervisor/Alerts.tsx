@@ -53,6 +53,17 @@ export function AlertsPanel() {
               >
                 {t('alert.open_session')}
               </a>{' '}
+              {a.record['client_id'] ? (
+                <>
+                  <a
+                    class="button"
+                    href={`#/supervisor/clients/${String(a.record['client_id'])}`}
+                    data-testid="alert-client"
+                  >
+                    {t('path.title')}
+                  </a>{' '}
+                </>
+              ) : null}
               <button
                 type="button"
                 class="primary"

@@ -35,6 +35,10 @@ const SECTIONS: { table: ReportTable; title: MessageKey; note?: MessageKey }[] =
   { table: 'attendance', title: 'fig.attendance', note: 'fig.attendance_note' },
   { table: 'pipeline', title: 'fig.pipeline' },
   { table: 'assist_risk_at_intake', title: 'fig.assist', note: 'fig.assist_note' },
+  { table: 'cohorts', title: 'fig.cohorts', note: 'fig.cohorts_note' },
+  { table: 'whoqol_change', title: 'fig.whoqol', note: 'fig.whoqol_note' },
+  { table: 'urica_change', title: 'fig.urica', note: 'fig.urica_note' },
+  { table: 'urine_tests', title: 'fig.urine' },
 ];
 
 export function Figures({ query }: RouteProps) {

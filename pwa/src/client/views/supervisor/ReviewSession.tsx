@@ -145,6 +145,14 @@ function SessionReview({
       <dl class="details">
         <DetailRow term={t('review.client')} testid="rs-client">
           {names.client ?? t('session.group')}
+          {r['client_id'] ? (
+            <>
+              {' · '}
+              <a href={`#/supervisor/clients/${String(r['client_id'])}`} data-testid="rs-path">
+                {t('path.title')}
+              </a>
+            </>
+          ) : null}
         </DetailRow>
         <DetailRow term={t('session.kind')}>{label('kind', r['kind'])}</DetailRow>
         <DetailRow term={t('session.date')}>{when(r['occurred_at'])}</DetailRow>

@@ -2,8 +2,8 @@
 // flattened exactly as the server's export flattens them (server/services/reports.py
 // `table_rows`), so the screen and the CSV/XLSX files show the same numbers.
 import { label, t, type Lang, type MessageKey } from '../../../shared/i18n';
-import { ATTENDANCE, ENROLLMENT_STATUSES, PROGRAMS } from '../../../shared/types';
-import type { ReportTable, Summary } from '../../staff-api';
+import { ATTENDANCE, ENROLLMENT_STATUSES, EXIT_STATUSES, PROGRAMS } from '../../../shared/types';
+import type { ReportTable, ScoreChange, Summary } from '../../staff-api';
 
 function locale(lang: Lang): string {
   return lang === 'en' ? 'en-GB' : 'id-ID';
@@ -167,6 +167,72 @@ export function figureTable(s: Summary, table: ReportTable): FigureTable {
           ...RISKS.map((r) => v[r] ?? 0),
         ]),
       };
+    default:
+      return outcomeTable(s, table);
+  }
+}
+
+const COHORT_COLUMNS = ['intake_target', 'enrolled', 'active', 'completed', 'ended'] as const;
+const CHANGE_COLUMNS = [
+  'clients',
+  'mean_first',
+  'mean_last',
+  'mean_change',
+  'improved_rate',
+] as const;
+// Exits other than "completed", which has its own column.
+const OTHER_EXITS = EXIT_STATUSES.filter((st) => st !== 'completed');
+
+/** The field-work sections (server/services/outcomes.py) as reports.py `outcome_rows`. */
+function outcomeTable(s: Summary, table: ReportTable): FigureTable {
+  const change = (name: string, c: ScoreChange): Cell[] => [
+    name,
+    ...CHANGE_COLUMNS.map((k) => c[k]),
+  ];
+  switch (table) {
+    case 'cohorts': {
+      const total = { ...s.cohorts.total, facility_code: 'TOTAL', name: '', program: '' };
+      return {
+        header: [
+          'facility_code',
+          'cohort',
+          'program',
+          ...COHORT_COLUMNS,
+          ...OTHER_EXITS,
+          'completion_rate',
+          'dropout_rate',
+        ],
+        rows: [...s.cohorts.items, total].map((c) => [
+          c.facility_code,
+          c.name,
+          c.program,
+          ...COHORT_COLUMNS.map((k) => c[k]),
+          ...OTHER_EXITS.map((st) => c.by_status[st] ?? 0),
+          c.completion_rate,
+          c.dropout_rate,
+        ]),
+      };
+    }
+    case 'whoqol_change':
+      return {
+        header: ['domain', ...CHANGE_COLUMNS],
+        rows: Object.entries(s.whoqol_change.domains).map(([d, c]) => change(d, c)),
+      };
+    case 'urica_change': {
+      const r = s.urica_change.readiness;
+      return { header: ['score', ...CHANGE_COLUMNS], rows: r ? [change('readiness', r)] : [] };
+    }
+    default: {
+      const u = s.urine_tests;
+      return {
+        header: ['metric', 'value'],
+        rows: [
+          ['done', u.done],
+          ['positive', u.positive],
+          ['positive_rate', u.positive_rate],
+        ],
+      };
+    }
   }
 }
 
@@ -174,7 +240,10 @@ export function figureTable(s: Summary, table: ReportTable): FigureTable {
 export function headerLabel(table: ReportTable, code: string, lang: Lang): string {
   if (/^m\d\d$/.test(code)) return monthNames(lang)[Number(code.slice(1)) - 1] ?? code;
   if ((PROGRAMS as readonly string[]).includes(code)) return label('program', code, lang);
-  if (table === 'enrollments' && (ENROLLMENT_STATUSES as readonly string[]).includes(code)) {
+  if (
+    (table === 'enrollments' || table === 'cohorts') &&
+    (ENROLLMENT_STATUSES as readonly string[]).includes(code)
+  ) {
     return label('enrollment', code, lang);
   }
   if (table === 'attendance' && (ATTENDANCE as readonly string[]).includes(code)) {
@@ -194,17 +263,27 @@ export function rowLabel(table: ReportTable, code: Cell, lang: Lang): string {
     attendance: 'fig.sessions',
     pipeline: 'fig.metric',
     assist_risk_at_intake: 'substance',
+    whoqol_change: 'domain',
+    urica_change: 'domain',
+    urine_tests: 'fig.col',
   };
   const g = group[table];
   return g ? label(g, text, lang) : text;
 }
 
+const RATE_COLUMNS = new Set(['rate', 'completion_rate', 'dropout_rate', 'improved_rate']);
+
 /** How a cell shows on screen: counts with separators, the rate as a percentage, hours in hours. */
 export function cellText(table: ReportTable, header: string, row: Cell[], i: number, lang: Lang) {
   const value = row[i];
   if (value === null || value === undefined) return t('common.none', {}, lang);
-  if (typeof value === 'string') return i === 0 ? rowLabel(table, value, lang) : value;
-  if (header === 'rate') return formatRate(value, lang);
+  if (typeof value === 'string') {
+    if (header === 'program') return value ? label('program', value, lang) : value;
+    return i === 0 ? rowLabel(table, value, lang) : value;
+  }
+  if (RATE_COLUMNS.has(header) || (table === 'urine_tests' && row[0] === 'positive_rate')) {
+    return formatRate(value, lang);
+  }
   if (table === 'pipeline' && String(row[0]).endsWith('_hours')) return formatHours(value, lang);
   return formatNumber(value, lang);
 }

@@ -9,6 +9,7 @@ export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['superviso
   '/supervisor/figures': () => import('./Figures').then((m) => m.Figures),
   '/supervisor/cohorts': () => import('./Cohorts').then((m) => m.Cohorts),
   '/supervisor/sync': () => import('./SyncHealth').then((m) => m.SupervisorSyncHealth),
+  '/supervisor/clients/:id': () => import('./ClientPath').then((m) => m.ClientPath),
 });
 
 // An official (Kanwil, Ditjen) sees the figures and nothing else: counts, small cells hidden by
