@@ -18,8 +18,8 @@ from tests.e2e.conftest import (
     api_login,
     go_offline,
     open_tablet,
-    ui_log_in,
     ui_register_client,
+    ui_unlock_with_pin,
     wait_for_controller,
 )
 
@@ -72,7 +72,7 @@ def test_an_assist_screening_offline_on_a_phone_reaches_the_server_scored(
     expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
     response = page.reload()
     assert response is None or response.from_service_worker
-    ui_log_in(page, e2e_world.counselor)
+    ui_unlock_with_pin(page)  # a reload asks for the PIN (the vault), offline
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_test_id("instr-step")).to_have_attribute("data-step", "q3:amphetamine")
     # The client's page says the screening waits as a draft; reopening it lands on that question.

@@ -93,24 +93,31 @@ def test_the_one_active_program_of_a_client_is_preselected(
     context.close()
 
 
-def test_a_session_time_later_than_now_is_pointed_out_but_kept(
+def test_a_session_time_later_than_now_is_pointed_out_and_refused_beyond_the_clock_tolerance(
     browser: Browser, base_url: str, live_server: Any, e2e_world: Any
 ) -> None:
     context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
     ui_register_client(page, "REG-2024-501", "Gilang Ramadhan")
     page.get_by_test_id("session-new").click()
     expect(page.get_by_test_id("session-future")).to_have_count(0)
+    # Hours ahead: not a real session time (or the tablet's clock lies); the form refuses it.
     later = datetime.now(WIB) + timedelta(hours=3)
     page.get_by_test_id("session-date").fill(later.strftime("%Y-%m-%d"))
     page.get_by_test_id("session-time").fill(later.strftime("%H:%M"))
     expect(page.get_by_test_id("session-future")).to_contain_text("lebih lambat dari sekarang")
+    page.get_by_test_id("session-save-draft").click()
+    expect(page.get_by_test_id("session-date-error")).to_contain_text("belum terjadi")
+    # A minute or two ahead (a clock a little off) is pointed out, and kept.
+    soon = datetime.now(WIB) + timedelta(minutes=2)
+    page.get_by_test_id("session-date").fill(soon.strftime("%Y-%m-%d"))
+    page.get_by_test_id("session-time").fill(soon.strftime("%H:%M"))
     before = last_sync_ms(page)
     page.get_by_test_id("session-save-draft").click()
     expect(page.get_by_test_id("session-row")).to_have_count(1)
     wait_for_sync_after(page, before)
     context.close()
     [session] = pulled_sessions(live_server, e2e_world.supervisor)
-    assert session["occurred_at"] == later.strftime("%Y-%m-%dT%H:%M:00+07:00")
+    assert session["occurred_at"] == soon.strftime("%Y-%m-%dT%H:%M:00+07:00")
 
 
 def test_sending_says_what_is_true_online_and_offline(

@@ -10,7 +10,7 @@ def test_every_pull_page_names_the_callers_facilities(client, world):
     device = DeviceSession(client, "supervisor.a")
     body = device.get("/api/v1/sync/pull?limit=1").get_json()
     assert body["facility_ids"] == [world.facility_a]
-    assert set(body) == {"changes", "cursor", "has_more", "facility_ids"}
+    assert set(body) == {"changes", "cursor", "has_more", "remaining", "facility_ids"}
 
 
 def test_a_facility_taken_away_is_gone_from_the_next_pull_scope(client, world):
