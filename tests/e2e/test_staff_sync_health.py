@@ -46,3 +46,29 @@ def test_a_supervisor_sees_a_silent_tablet_first_with_its_waiting_work(
     expect(first).to_contain_text("Lebih cepat 2 jam")
     expect(first).to_contain_text("Bisa dihapus browser")
     expect(page.get_by_test_id("health-totals")).to_contain_text("7 perubahan menunggu")
+
+
+def test_the_devices_page_flags_a_tablet_whose_clock_is_off(
+    page: Page, live_server: LiveServer, e2e_world: E2EWorld
+) -> None:
+    fast = ApiDevice(live_server, e2e_world.counselor)
+    clock = int((utcnow() + timedelta(hours=3)).timestamp() * 1000)
+    fast.call(
+        "POST",
+        "/api/v1/sync/push",
+        {"device_id": fast.device_id, "changes": [], "clock": f"{clock}-0000-x"},
+    )
+    right = ApiDevice(live_server, e2e_world.counselor2)
+    clock = int(utcnow().timestamp() * 1000)
+    right.call(
+        "POST",
+        "/api/v1/sync/push",
+        {"device_id": right.device_id, "changes": [], "clock": f"{clock}-0000-y"},
+    )
+    ui_login(page, e2e_world.admin)
+    page.goto("/#/admin/devices")
+    row = page.locator(f'[data-testid="device-row"][data-id="{fast.device_id}"]')
+    expect(row.get_by_test_id("device-clock")).to_contain_text("Lebih cepat 3 jam")
+    other = page.locator(f'[data-testid="device-row"][data-id="{right.device_id}"]')
+    expect(other).to_be_visible()
+    expect(other.get_by_test_id("device-clock")).to_have_count(0)

@@ -285,6 +285,9 @@ export interface DeviceInfo extends DeviceWords {
   pending_count: number | null;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** the device clock's offset from the server's (device − server), from its last push */
+  clock_offset_ms?: number | null;
+  clock_skewed?: boolean;
 }
 
 /** One device in the sync-health view: who used it last and what it reported. */

@@ -10,6 +10,7 @@ import { DetailRow } from '../common';
 import { useDraft } from '../staff/draft';
 import { Pager } from '../staff/nav';
 import { ErrorBox, Loaded, usePage, useStaffApi } from '../staff/remote';
+import { offsetText } from '../staff/SyncHealth';
 import { AdminTabs } from './tabs';
 import { deviceName, deviceShortId } from './device-words';
 
@@ -60,6 +61,11 @@ function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: ()
             <DetailRow term={t('devices.app_version')}>
               {d.app_version ?? t('common.none')}
             </DetailRow>
+            {d.clock_skewed && typeof d.clock_offset_ms === 'number' && (
+              <DetailRow term={t('health.clock')} class="warn" testid="device-clock">
+                {offsetText(d.clock_offset_ms, lang)}
+              </DetailRow>
+            )}
             <DetailRow
               term={t('devices.pending')}
               class={pending > 0 ? 'warn' : undefined}

@@ -63,7 +63,8 @@ function FacilityHealth({ facility: f, lang }: { facility: HealthFacility; lang:
   );
 }
 
-function offsetText(ms: number, lang: Lang): string {
+/** How far a device clock is off, in words ("Lebih cepat 2 jam"). */
+export function offsetText(ms: number, lang: Lang): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const amount = minutes >= 120 ? formatHours(minutes / 60, lang) : `${minutes} ${t('health.min')}`;
   return t(ms > 0 ? 'health.clock_ahead' : 'health.clock_behind', { amount });
