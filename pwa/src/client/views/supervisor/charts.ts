@@ -9,6 +9,7 @@ import {
   LinearScale,
   Tooltip,
 } from 'chart.js';
+import { chartValue } from './figure-format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 // Axis and legend text in the app's ink rather than Chart.js's light grey (contrast).
@@ -32,7 +33,7 @@ export const PALETTE = [
 export interface BarSpec {
   labels: string[];
   /** `color`: a colour that carries meaning (a risk band); else the palette's next one */
-  datasets: { label: string; data: number[]; color?: string }[];
+  datasets: { label: string; data: (number | string)[]; color?: string }[];
   stacked?: boolean;
   horizontal?: boolean;
   locale: string;
@@ -53,7 +54,7 @@ export function barChart(canvas: HTMLCanvasElement, spec: BarSpec): DrawnChart {
       labels: spec.labels,
       datasets: spec.datasets.map((d, i) => ({
         label: d.label,
-        data: d.data,
+        data: d.data.map(chartValue),
         backgroundColor: d.color ?? PALETTE[i % PALETTE.length],
         borderWidth: 0,
         maxBarThickness: 72,

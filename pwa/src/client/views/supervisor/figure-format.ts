@@ -16,6 +16,12 @@ export function formatNumber(n: number | string | null | undefined, lang: Lang):
   return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(n);
 }
 
+/** A count as a chart draws it: a hidden small count ("< 5", for officials) is a gap, never a
+ * bar of a made-up height. */
+export function chartValue(n: number | string | null | undefined): number | null {
+  return typeof n === 'number' ? n : null;
+}
+
 /** A share 0..1 as a percentage with one decimal ("83,3%"); a dash when there is none. */
 export function formatRate(rate: number | null | undefined, lang: Lang): string {
   if (rate === null || rate === undefined) return t('common.none', {}, lang);
