@@ -178,6 +178,7 @@ def test_the_intake_assessment_and_urica_are_taken_from_the_same_screens(
         answer(page, f"q{n}", 4)
     expect(page.get_by_test_id("scale-readiness")).to_contain_text("8")
     page.get_by_test_id("instr-save").tap()
+    expect(page.get_by_test_id("instr-saved")).to_be_visible()  # in the outbox before going back
     page.get_by_test_id("instr-back").tap()
     expect(page.get_by_test_id("instr-history-row")).to_have_count(2)
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")

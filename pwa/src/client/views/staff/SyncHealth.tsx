@@ -7,7 +7,7 @@ import { useApp } from '../../context';
 import type { HealthDevice, HealthFacility } from '../../staff-api';
 import { DetailRow } from '../common';
 import { formatHours, formatNumber } from '../supervisor/figure-format';
-import { ErrorBox, Loaded, useRemote, useStaffApi } from './remote';
+import { Loaded, useRemote, useStaffApi } from './remote';
 
 export function SyncHealthView({ tabs }: { tabs: preact.ComponentChildren }) {
   const api = useStaffApi();
@@ -17,7 +17,6 @@ export function SyncHealthView({ tabs }: { tabs: preact.ComponentChildren }) {
     <section aria-labelledby="sh-h">
       {tabs}
       <h1 id="sh-h">{t('health.title')}</h1>
-      {health.error !== undefined && <ErrorBox error={health.error} onRetry={health.reload} />}
       <Loaded remote={health}>
         {(data) => (
           <>
