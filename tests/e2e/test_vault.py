@@ -366,3 +366,18 @@ def test_keluar_with_a_pending_change_keeps_it_and_the_next_login_sends_it_once(
     pulled = api_get(live_server, "/api/v1/sync/pull?limit=1000", supervisor)["changes"]
     numbers = [c["record"]["registration_number"] for c in pulled if c["entity"] == "client"]
     assert numbers == [UNSENT_NUMBER]
+
+
+def test_keluar_forgets_the_pin_before_the_login_screen_even_when_the_server_never_answers(
+    tablet: Tablet,
+) -> None:
+    """CI caught it: the login screen showed while the logout call still hung on a slow link,
+    and a reload in that moment reopened the vault with the PIN."""
+    context, page = tablet.context, tablet.page
+    held: list[Any] = []
+    context.route("**/api/v1/auth/logout", lambda route: held.append(route))
+    ui_log_out(page)
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    expect(page.get_by_test_id("pin-unlock-input")).to_have_count(0)

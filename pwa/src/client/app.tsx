@@ -166,8 +166,9 @@ export function App({
           return;
         }
         setLogoutAsk(null);
-        await close('login');
+        sync.stop();
         await authService.logout(session);
+        await close('login');
       },
       backup: async () => {
         await sealed.add((await store.peekOutbox(1_000_000)).map(toWire));

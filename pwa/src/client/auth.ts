@@ -204,7 +204,9 @@ export class AuthService {
   /** Log out: tell the server when possible, forget the tokens and the PIN (the password
    * reopens the vault offline). */
   async logout(session: Session): Promise<void> {
-    if (session.accessToken) await this.api.logout(session.accessToken).catch(() => undefined);
+    // Forget on the device first: the login screen shows only once a reload can no longer
+    // reopen the vault with the PIN. Telling the server may wait on a dead link; it follows.
+    const token = session.accessToken;
     session.accessToken = null;
     session.refreshToken = null;
     await this.keyring.saveSecrets(session.user.id, session.key, {
@@ -215,6 +217,7 @@ export class AuthService {
     });
     await this.keyring.dropPin(session.user.id);
     await this.db.settings.delete('active_user');
+    if (token) void this.api.logout(token).catch(() => undefined);
   }
 
   /** Erase everything this device holds for a user: records, outbox, drafts, keys, tokens. */
