@@ -9,7 +9,15 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, func, literal_column, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 
 from ..extensions import db
 from ..models import ENTITY_MODELS
@@ -60,26 +68,42 @@ def decode_cursor(cursor: str | None) -> Cursor:
 
 @cache
 def _page_statement(dialect: str) -> Select[Any]:
-    """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound."""
+    """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound.
+
+    Two steps in one statement: where the page ends first (the `limit`-th smallest seq after
+    the cursor in scope: from the (facility_id, seq) index of each table alone), then the JSON
+    of the records up to there. Built in one step, every table with records after the cursor
+    would build the JSON of up to `limit` of them, for the merge to keep a page's worth.
+    """
     after: BindParameter[int] = bindparam("after")
-    limit: BindParameter[int] = bindparam("limit")
-    parts = [
-        select(
-            literal_column(f"'{entity}'").label("entity"),
-            model.id.label("id"),
-            model.seq.label("seq"),
-            model.version.label("version"),
-            model.deleted.label("deleted"),
-            record_json(entity, dialect).label("record"),
-        )
-        .where(model.seq > after, model.facility_id.in_(bindparam("scope", expanding=True)))
+    scope: BindParameter[list[str]] = bindparam("scope", expanding=True)
+    firsts = [
+        select(model.seq.label("seq"))
+        .where(model.seq > after, model.facility_id.in_(scope))
         .order_by(model.seq)
-        .limit(limit)
+        .limit(bindparam("limit"))
         .subquery()
-        for entity, model in ENTITY_MODELS.items()
+        for model in ENTITY_MODELS.values()
     ]
-    merged = union_all(*(select(part) for part in parts)).subquery()
-    return select(merged).order_by(merged.c.seq).limit(limit)
+    merged = union_all(*(select(first) for first in firsts)).subquery()
+    page = select(merged.c.seq).order_by(merged.c.seq).limit(bindparam("limit")).subquery()
+    # Referenced by every table's part: both databases compute it once (a materialized CTE).
+    end = select(func.max(page.c.seq).label("seq")).cte("page_end")
+    last = select(end.c.seq).scalar_subquery()
+    bodies = union_all(
+        *(
+            select(
+                literal_column(f"'{entity}'").label("entity"),
+                model.id.label("id"),
+                model.seq.label("seq"),
+                model.version.label("version"),
+                model.deleted.label("deleted"),
+                record_json(entity, dialect).label("record"),
+            ).where(model.seq > after, model.seq <= last, model.facility_id.in_(scope))
+            for entity, model in ENTITY_MODELS.items()
+        )
+    ).subquery()
+    return select(bodies).order_by(bodies.c.seq)
 
 
 def _page_rows(

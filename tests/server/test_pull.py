@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
 
@@ -134,3 +137,40 @@ def test_pulled_records_carry_iso_dates_and_utc_instants(client, world):
     assert pulled["birth_date"] == "1990-05-01"
     assert pulled["created_at"].endswith("Z") and "T" in pulled["created_at"]
     assert pulled["updated_at"].endswith("Z")
+
+
+def test_a_page_goes_gzipped_to_a_device_that_accepts_it_and_reads_the_same(client, world):
+    device = DeviceSession(client, "konselor.a")
+    device.push(*(change("client", new_id(), client_fields(world.facility_a)) for _ in range(20)))
+    plain = device.get("/api/v1/sync/pull?limit=1000")
+    zipped = device.get("/api/v1/sync/pull?limit=1000", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert len(zipped.data) < len(plain.data) / 3
+    assert json.loads(gzip.decompress(zipped.data)) == plain.get_json()
+    refused = device.get("/api/v1/sync/pull?limit=1000", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+
+
+def test_a_page_too_small_to_gain_goes_plain(client, world):
+    device = DeviceSession(client, "konselor.a")
+    _, cursor = device.pull_all()
+    empty = device.get(f"/api/v1/sync/pull?cursor={cursor}", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in empty.headers
+    assert empty.get_json()["changes"] == []
+
+
+def test_a_page_ends_where_the_merged_feed_reaches_its_limit(client, world):
+    """Pages cut across tables: each record once, in seq order, none skipped at an edge."""
+    device = DeviceSession(client, "konselor.a")
+    clients = [new_id() for _ in range(7)]
+    for record_id in clients:
+        device.push(change("client", record_id, client_fields(world.facility_a)))
+        device.push(change("session", new_id(), session_fields(world.facility_a, record_id)))
+    everything, _ = device.pull_all(limit=1000)
+    for limit in (1, 2, 3, 5):
+        paged, _ = device.pull_all(limit=limit)
+        assert [(c["entity"], c["id"]) for c in paged] == [
+            (c["entity"], c["id"]) for c in everything
+        ]
