@@ -27,19 +27,30 @@ from .record_json import record_json
 
 
 class Cursor(NamedTuple):
-    """A feed position and the epoch it belongs to (None: from the beginning, any epoch)."""
+    """A feed position and the epoch it belongs to (None: from the beginning, any epoch).
+
+    `remaining` is what the page that made the cursor estimated the next pages hold, so the
+    next page can estimate by subtraction instead of counting again (None: count).
+    """
 
     seq: int
     epoch: str | None
+    remaining: int | None = None
 
 
 START = Cursor(0, None)
 
 
-def encode_cursor(seq: int, epoch: str) -> str:
+def encode_cursor(seq: int, epoch: str, remaining: int | None = None) -> str:
     """An opaque cursor: clients store it and send it back, never read it."""
-    data = {"v": 1, "s": seq, "e": epoch}
+    data: dict[str, Any] = {"v": 1, "s": seq, "e": epoch}
+    if remaining is not None:
+        data["r"] = remaining
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def decode_cursor(cursor: str | None) -> Cursor:
@@ -52,12 +63,12 @@ def decode_cursor(cursor: str | None) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        seq, epoch = data["s"], data.get("e", "")
-        if data.get("v") != 1 or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        seq, epoch, remaining = data["s"], data.get("e", ""), data.get("r")
+        if data.get("v") != 1 or not _count(seq) or not isinstance(epoch, str):
             raise ValueError
-        if not isinstance(epoch, str):
+        if remaining is not None and not _count(remaining):
             raise ValueError
-        return Cursor(seq, epoch)
+        return Cursor(seq, epoch, remaining)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError, AttributeError):
         raise BadRequest(
             "invalid-cursor",
@@ -170,9 +181,15 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
         for entity, record_id, _seq, version, deleted, record in rows
     )
-    next_cursor = encode_cursor(rows[-1][2] if rows else after, state.epoch)
+    remaining = 0
+    if has_more:
+        # Counted on the first page of a sync; after that the last estimate less this page,
+        # until it runs out while pages still come (records changed meanwhile): count again.
+        left = cursor.remaining - len(rows) if cursor.remaining is not None else 0
+        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][2])
+    last = rows[-1][2] if rows else after
+    next_cursor = encode_cursor(last, state.epoch, remaining if has_more else None)
     more = "true" if has_more else "false"
-    remaining = _remaining(facility_ids, rows[-1][2]) if has_more else 0
     text = (
         f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more},'
         f'"remaining":{remaining}}}'

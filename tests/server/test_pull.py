@@ -113,6 +113,27 @@ def test_each_page_estimates_what_the_next_pages_hold(client, world):
     assert received == 13
 
 
+def test_remaining_is_counted_again_when_records_changed_during_the_sync(client, world):
+    """Later pages subtract instead of counting; when that runs out with pages still coming
+    (records changed meanwhile), the page counts again, so the estimate never reads 0 early."""
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    device.push(
+        *(
+            change("session", new_id(), session_fields(world.facility_a, client_id))
+            for _ in range(7)
+        )
+    )
+    first = device.get("/api/v1/sync/pull?limit=3").get_json()
+    assert first["remaining"] == 6  # 9 records: facility, client, 7 sessions
+    device.push(*(change("client", new_id(), client_fields(world.facility_a)) for _ in range(4)))
+    second = device.get(f"/api/v1/sync/pull?limit=3&cursor={first['cursor']}").get_json()
+    assert second["remaining"] == 3  # 6 less this page of 3: no count
+    third = device.get(f"/api/v1/sync/pull?limit=3&cursor={second['cursor']}").get_json()
+    assert third["has_more"] and third["remaining"] == 4  # ran out: counted, the 4 new clients
+
+
 def test_limit_above_1000_is_a_problem(client, world):
     device = DeviceSession(client, "konselor.a")
     response = device.get("/api/v1/sync/pull?limit=1001")
