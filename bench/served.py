@@ -41,7 +41,12 @@ def _listening(port: int) -> bool:
 
 
 @contextmanager
-def served(database_url: str, workers: int = 0, log_path: Path | None = None) -> Iterator[str]:
+def served(
+    database_url: str,
+    workers: int = 0,
+    log_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """`pulih run` on database_url (the demo loads itself when empty); yields its base URL."""
     port = _free_port()
     env = dict(
@@ -50,7 +55,7 @@ def served(database_url: str, workers: int = 0, log_path: Path | None = None) ->
         PULIH_SECRET_KEY="bench-" + uuid.uuid4().hex,
         PULIH_LOGIN_MAX_FAILURES="1000",
         PYTHONUNBUFFERED="1",
-    )
+    ) | (extra_env or {})
     command = [sys.executable, "-c", "from server.cli import main; main()", "run"]
     command += ["--port", str(port), "--workers", str(workers)]
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed below

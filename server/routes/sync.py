@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+import time
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -21,6 +23,8 @@ from ..services.pull import decode_cursor, pull_page_json
 from ..services.push import push, touch_device
 from ..services.sealed import open_all, public_jwk
 from ..services.unit import unit_of_work
+
+logger = logging.getLogger(__name__)
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push and pull")
 
@@ -52,9 +56,20 @@ def push_changes(body: dict[str, Any]) -> Response:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
     audit("push", counts=counts)
     db.session.commit()
+    _log_slow_push(len(results))
     # Encoded directly: the schema above documents the shape; dumping 500 results through it
     # would only copy them.
     return jsonify({"results": results})
+
+
+def _log_slow_push(size: int) -> None:
+    """Log a push that held the feed lock long: counts and times only, nothing of a record."""
+    locked_at = db.session.info.pop("feed_locked_at", None)
+    if locked_at is None:
+        return
+    held_ms = (time.perf_counter() - locked_at) * 1000
+    if held_ms >= current_app.config["SLOW_PUSH_MS"]:
+        logger.info("feed lock held %.1f ms for %d changes", held_ms, size)
 
 
 @blp.get("/key")

@@ -10,6 +10,7 @@ The cost is that writers of the feed serialize, for the length of one push trans
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, NamedTuple
 
@@ -23,8 +24,13 @@ _ALLOCATE = text("UPDATE sync_counter SET seq = seq + :n WHERE id = 1 RETURNING 
 
 
 def lock_feed(session: AnySession) -> None:
-    """Take the feed lock now, before any read, so SQLite never has to upgrade a read lock."""
+    """Take the feed lock now, before any read, so SQLite never has to upgrade a read lock.
+
+    When it was taken goes in `session.info["feed_locked_at"]` (perf_counter seconds): the
+    push route logs a push that held it long (every other writer waited that long).
+    """
     session.execute(text("UPDATE sync_counter SET seq = seq WHERE id = 1"))
+    session.info["feed_locked_at"] = time.perf_counter()
 
 
 def allocate(session: AnySession, n: int = 1) -> int:

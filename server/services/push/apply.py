@@ -37,7 +37,7 @@ from ..enrollments import PATH_FIELDS, path_errors
 from ..records import apply_values, check_references, server_computed, take_authorship
 from ..versions import next_version
 from .batch import Batch
-from .check import Rejected, read_fields
+from .check import Checked, Rejected
 
 
 @dataclass(frozen=True)
@@ -50,23 +50,27 @@ class Outcome:
     conflict_id: str | None = None
 
 
-def apply_change(batch: Batch, change: Change) -> Outcome:
-    """P4-P8 for one change; raises Rejected (P10) for a change the server will not take."""
+def apply_change(batch: Batch, checked: Checked) -> Outcome:
+    """P4-P8 for one checked change; raises Rejected (P10) for one the server will not take."""
+    change = checked.change
+    assert change is not None
     model = ENTITY_MODELS[change.entity]
     record = batch.find(model, change.id)
     if record is None:
-        return _create(batch, model, change)
+        return _create(batch, model, checked)
     # P4: the record must be inside the caller's scope.
     if record.facility_id not in batch.caller.facility_ids:
         raise Rejected({"id": ["This record is outside your facilities."]})
-    return _update(batch, record, change)
+    return _update(batch, record, checked)
 
 
-def _create(batch: Batch, model: type[SyncedMixin], change: Change) -> Outcome:
+def _create(batch: Batch, model: type[SyncedMixin], checked: Checked) -> Outcome:
     """P5: a record the server has never seen."""
+    change = checked.change
+    assert change is not None
     if change.op == "delete":
         raise Rejected({"id": ["No such record to delete."]})
-    values = read_fields(change.entity, dict(change.fields), partial=False)
+    values = checked.fields(partial=False)
     if values["facility_id"] not in batch.caller.facility_ids:
         raise Rejected({"facility_id": ["Not one of your facilities."]})
     # The rules between fields ran with the full load; the references are checked here.
@@ -175,10 +179,12 @@ def _snapshot(record: SyncedMixin, version: int) -> dict[str, Any]:
     return snapshot or {}
 
 
-def _update(batch: Batch, record: SyncedMixin, change: Change) -> Outcome:
+def _update(batch: Batch, record: SyncedMixin, checked: Checked) -> Outcome:
     """P7: a change to a record the server has: merged field by field against its base."""
+    change = checked.change
+    assert change is not None
     entity = change.entity
-    values = read_fields(entity, dict(change.fields), partial=True) if change.op == "upsert" else {}
+    values = checked.fields(partial=True) if change.op == "upsert" else {}
     if "facility_id" in values and values["facility_id"] != record.facility_id:
         raise Rejected({"facility_id": ["A record cannot move to another facility."]})
     values.pop("facility_id", None)

@@ -6,6 +6,8 @@ server/schemas/records.py for its fields), so the steps after it only meet well-
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError
@@ -59,3 +61,55 @@ def read_fields(entity: str, fields: dict[str, Any], *, partial: bool) -> dict[s
         return load_fields(entity, dict(fields), partial=partial)
     except ValidationError as error:
         raise Rejected(_messages(error, "fields")) from error
+
+
+@dataclass
+class Checked:
+    """A raw change as checked before the feed lock: its Change (or why it was refused) and its
+    fields loaded for a create (partial=False) or an update (partial=True), whichever the
+    record's existence before the lock suggested. Under the lock the guess is checked: a miss
+    (the record was created meanwhile) loads the fields again, so the outcome never differs.
+    """
+
+    raw: Any
+    change: Change | None = None
+    refused: Rejected | None = None
+    loaded: dict[bool, dict[str, Any] | Rejected] = field(default_factory=dict)
+
+    def fields(self, partial: bool) -> dict[str, Any]:
+        """The change's fields as Python values; Rejected when they are not valid."""
+        assert self.change is not None
+        if partial not in self.loaded:
+            self.loaded[partial] = _load(self.change, partial)
+        values = self.loaded[partial]
+        if isinstance(values, Rejected):
+            raise values
+        return dict(values)  # the steps after may pop from it; a retry must find it whole
+
+
+def _load(change: Change, partial: bool) -> dict[str, Any] | Rejected:
+    try:
+        return read_fields(change.entity, dict(change.fields), partial=partial)
+    except Rejected as rejected:
+        return rejected
+
+
+def check_all(
+    raw_changes: list[Any], exists: Callable[[list[Change]], set[tuple[str, str]]]
+) -> list[Checked]:
+    """P3 and the fields' validation of a whole batch: the work that reads nothing a concurrent
+    push may change, done before the feed lock so other pushes wait only for the writing."""
+    checked = []
+    for raw in raw_changes:
+        try:
+            checked.append(Checked(raw, change=read_change(raw)))
+        except Rejected as rejected:
+            checked.append(Checked(raw, refused=rejected))
+    upserts = [c.change for c in checked if c.change is not None and c.change.op == "upsert"]
+    present = exists(upserts)
+    for item in checked:
+        change = item.change
+        if change is not None and change.op == "upsert":
+            partial = (change.entity, change.id) in present
+            item.loaded[partial] = _load(change, partial)
+    return checked

@@ -1,8 +1,8 @@
 """Push: apply a device's changes, one by one, in one transaction (docs/protocol.md, "Push").
 
 The data flows one way through the steps; the numbers are the protocol's:
-  P1-P2 here (the feed lock, answers already given)
-  -> P3 check.read_change (the change's shape)
+  P3 check.check_all (the changes' shape and fields, before the lock: they read nothing)
+  -> P1-P2 here (the feed lock, answers already given)
   -> P4-P8 apply.apply_change (scope, create or merge, conflicts) -> an Outcome
   -> P9-P10 log.logged / log.rejected (the change-log row, the answer).
 The caller (the route) commits once.
@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sync import Change, Hlc
 
 from ...extensions import db
-from ...models import ChangeLog, Device
+from ...models import ENTITY_MODELS, ChangeLog, Device
 from ...models.common import utcnow
 from ...security import Caller
 from ..feed import allocate, lock_feed
@@ -28,7 +28,7 @@ from . import log as change_log
 from .alerts import raise_alert
 from .apply import apply_change
 from .batch import Batch
-from .check import Rejected, read_change
+from .check import Checked, Rejected, check_all
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ Result = dict[str, Any]
 
 def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]:
     """Apply a batch; returns one result per change, in order. The caller commits."""
-    # P1: take the feed lock first: versions commit in seq order, and SQLite never upgrades a lock.
+    # P3 and the fields' checks first, before the lock: they read nothing another push writes.
+    checked = check_all(raw_changes, _existing)
+    # P1: take the feed lock: versions commit in seq order, and SQLite never upgrades a lock.
     lock_feed(db.session)
     # P2: results of change_ids this device sent before are answered again, never re-applied.
     # Keyed by device: another device's change_id is never answered with its result.
@@ -56,7 +58,7 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]
     try:
         with db.session.begin_nested(), db.session.no_autoflush:
             batch = Batch(caller, device.id, careful=False, first_seq=first_seq, size=size)
-            results = _apply_all(batch, raw_changes, dict(answered))
+            results = _apply_all(batch, checked, dict(answered))
             batch.finish()
         return results
     except (IntegrityError, DataError) as error:
@@ -65,61 +67,77 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]
             type(error.orig).__name__,
         )
     batch = Batch(caller, device.id, careful=True, first_seq=first_seq, size=size)
-    return _apply_all(batch, raw_changes, dict(answered))
+    return _apply_all(batch, checked, dict(answered))
 
 
-def _apply_all(batch: Batch, raw_changes: list[Any], answered: dict[str, Any]) -> list[Result]:
-    batch.prefetch(raw_changes)
+def _existing(changes: list[Change]) -> set[tuple[str, str]]:
+    """(entity, id) of the records these changes name that exist now: one query per entity."""
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        wanted.setdefault(change.entity, set()).add(change.id)
+    found: set[tuple[str, str]] = set()
+    for entity, ids in wanted.items():
+        model = ENTITY_MODELS[entity]
+        found.update(
+            (entity, i) for i in db.session.scalars(select(model.id).where(model.id.in_(ids)))
+        )
+    return found
+
+
+def _apply_all(batch: Batch, checked: list[Checked], answered: dict[str, Any]) -> list[Result]:
+    batch.prefetch([item.raw for item in checked])
     results: list[Result] = []
-    for raw in raw_changes:
+    for item in checked:
+        raw = item.raw
         change_id = raw.get("change_id") if isinstance(raw, dict) else None
         if isinstance(change_id, str) and change_id in answered:
             results.append(answered[change_id])
             continue
-        result = _apply_one(batch, raw) if batch.careful else _apply_fast(batch, raw)
+        result = _apply_one(batch, item) if batch.careful else _apply_fast(batch, item)
         if isinstance(change_id, str) and result.get("change_id") == change_id:
             answered[change_id] = result
         results.append(result)
     return results
 
 
-def _logged(batch: Batch, change: Change) -> Result:
-    """P4-P9 for one read change; a session's alarming risk flag raises its alert after it."""
-    outcome = apply_change(batch, change)
-    result = change_log.logged(batch, change, outcome)
+def _logged(batch: Batch, item: Checked) -> Result:
+    """P4-P9 for one checked change; a session's alarming risk flag raises its alert after it."""
+    assert item.change is not None
+    outcome = apply_change(batch, item)
+    result = change_log.logged(batch, item.change, outcome)
     raise_alert(batch, outcome.record)
     return result
 
 
-def _apply_fast(batch: Batch, raw: Any) -> Result:
-    """P3-P10 for one change; every rule is checked before anything is written."""
-    change: Change | None = None
+def _apply_fast(batch: Batch, item: Checked) -> Result:
+    """P4-P10 for one change; every rule is checked before anything is written."""
+    if item.refused is not None:
+        return change_log.rejected(batch, item.raw, None, item.refused.errors)
     try:
-        change = read_change(raw)
-        return _logged(batch, change)
+        return _logged(batch, item)
     except Rejected as rejected:
-        return change_log.rejected(batch, raw, change, rejected.errors)
+        return change_log.rejected(batch, item.raw, item.change, rejected.errors)
 
 
-def _apply_one(batch: Batch, raw: Any) -> Result:
-    """P3-P10 for one change, inside a savepoint so one bad change spoils nothing else."""
-    change: Change | None = None
+def _apply_one(batch: Batch, item: Checked) -> Result:
+    """P4-P10 for one change, inside a savepoint so one bad change spoils nothing else."""
+    if item.refused is not None:
+        return change_log.rejected(batch, item.raw, None, item.refused.errors)
     savepoint = db.session.begin_nested()
     try:
-        change = read_change(raw)
-        result = _logged(batch, change)
+        result = _logged(batch, item)
         savepoint.commit()
         return result
     except Rejected as rejected:
         savepoint.rollback()
-        return change_log.rejected(batch, raw, change, rejected.errors)
+        return change_log.rejected(batch, item.raw, item.change, rejected.errors)
     except (IntegrityError, DataError) as error:
         logger.warning("database refused a change: %s", type(error.orig).__name__)
         # The database refused what validation let through: reject, keep the rest of the batch.
         savepoint.rollback()
         batch.forget()
         errors = {"_schema": ["The database refused this change."]}
-        return change_log.rejected(batch, raw, change, errors)
+        return change_log.rejected(batch, item.raw, item.change, errors)
 
 
 REPORTED = ("app_version", "pending_count", "oldest_pending_at", "storage_persisted")
