@@ -10,6 +10,9 @@
 //     The next page is fetched while the current one is written (its cursor is known), so the
 //     network and IndexedDB work side by side; one request is in flight at a time all the same.
 //  3. Record the time of the last successful sync.
+//  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
+//  server's state and queue again, marked `replay`, every answered change it keeps (30 days) and
+//  every pending one; the pull goes on from zero, then the run pushes and pulls once more.
 // Around each request (authorized.ts): a 401 refreshes the access token once and retries; a 401
 // whose problem type ends in /device-revoked stops everything and wipes the user's data.
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
@@ -117,6 +120,8 @@ export interface SyncState {
 export interface RunReport {
   pushed: PushResult[];
   pulled: number;
+  /** true when a pull said the feed was reset (a restored server) and the kept changes went again */
+  reset: boolean;
 }
 
 /** Delay before retry number `failures` (1-based): exponential, capped, with "equal jitter". */
@@ -161,62 +166,82 @@ export async function syncOnce(
       if (!results.length) throw new Error('push answer matched no sealed change');
     }
   }
-  // 1. push in order
-  for (;;) {
-    const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
-    if (batch.length === 0) break;
-    const pending = await store.pendingCount();
-    const body = {
-      device_id: deps.deviceId,
-      app_version: deps.appVersion,
-      pending_count: pending,
-      // The oldest change still waiting (the front of the outbox), by the clock it was made.
-      oldest_pending_at: madeAt(batch[0]?.hlc),
-      storage_persisted: persisted,
-      // The device's clock as it sends: the server shows admins how far off it is.
-      clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
-      changes: wireChanges(batch),
-    };
-    const answer = await authorized(auth, (token) => transport.push(body, token));
-    const results = Array.isArray(answer?.results) ? answer.results : [];
-    await store.applyPushResults(batch, results);
-    await sealed?.remove(results.map((r) => r.change_id));
-    pushed.push(...results);
-    const answered = new Set(results.map((r) => r.change_id));
-    // A server that answered none of the batch would make us loop forever: stop and retry later.
-    if (!batch.some((b) => answered.has(b.change_id)))
-      throw new Error('push answer matched no change');
-  }
+  const pushOutbox = async () => {
+    // 1. push in order
+    for (;;) {
+      const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
+      if (batch.length === 0) break;
+      const pending = await store.pendingCount();
+      const body = {
+        device_id: deps.deviceId,
+        app_version: deps.appVersion,
+        pending_count: pending,
+        // The oldest change still waiting (the front of the outbox), by the clock it was made.
+        oldest_pending_at: madeAt(batch[0]?.hlc),
+        storage_persisted: persisted,
+        // The device's clock as it sends: the server shows admins how far off it is.
+        clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
+        changes: wireChanges(batch),
+      };
+      const answer = await authorized(auth, (token) => transport.push(body, token));
+      const results = Array.isArray(answer?.results) ? answer.results : [];
+      await store.applyPushResults(batch, results);
+      await sealed?.remove(results.map((r) => r.change_id));
+      pushed.push(...results);
+      const answered = new Set(results.map((r) => r.change_id));
+      // A server that answered none of the batch would make us loop forever: stop and retry later.
+      if (!batch.some((b) => answered.has(b.change_id)))
+        throw new Error('push answer matched no change');
+    }
+  };
+  await pushOutbox();
   if (deps.mirror === false) {
     await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
     await store.setMeta('last_sync_at', deps.clock.now());
-    return { pushed, pulled: 0 };
+    return { pushed, pulled: 0, reset: false };
   }
   // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
   // page of a sync brought: what the device holds after it, not before its push)
-  const left = await store.pendingCount();
-  const fetchPage = (cursor: string | null) =>
-    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left));
-  let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
   let pulled = 0;
-  for (;;) {
-    const page = await next;
-    if (page.has_more) {
-      next = fetchPage(page.cursor);
-      // Awaited on the next turn; a failure while this page is written must not go unhandled.
-      next.catch(() => undefined);
+  const pullFeed = async (): Promise<boolean> => {
+    const left = await store.pendingCount();
+    const fetchPage = (cursor: string | null) =>
+      authorized(auth, (token) =>
+        transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left),
+      );
+    let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
+    let reset = false;
+    for (;;) {
+      const page = await next;
+      if (page.has_more) {
+        next = fetchPage(page.cursor);
+        // Awaited on the next turn; a failure while this page is written must not go unhandled.
+        next.catch(() => undefined);
+      }
+      // After a restore: forget the server's state, queue again what it may have lost, and go
+      // on from the cursor given (the start of the new feed).
+      if (page.reset === true) {
+        reset = true;
+        await store.resetFeed();
+      }
+      // Scope loss: a facility taken away takes its records off the device.
+      if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
+      await store.applyPulled(page.changes, page.cursor);
+      pulled += page.changes.length;
+      onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
+      if (!page.has_more) return reset;
     }
-    // Scope loss: a facility taken away takes its records off the device.
-    if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
-    await store.applyPulled(page.changes, page.cursor);
-    pulled += page.changes.length;
-    onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
-    if (!page.has_more) break;
+  };
+  const reset = await pullFeed();
+  if (reset) {
+    // The replayed changes go now, and their versions come down in a last pull.
+    await pushOutbox();
+    await pullFeed();
   }
   // 3. done
   await store.setMeta('last_sync_at', deps.clock.now());
   await store.setMeta('first_sync_done', 1);
-  return { pushed, pulled };
+  return { pushed, pulled, reset };
 }
 
 const realTimers: Timers = {

@@ -99,6 +99,9 @@ export interface Change {
   base_version: number | null;
   fields: Record<string, unknown>;
   hlc: string;
+  /** true when the device sends the change again after a restore reset the feed (docs/protocol.md
+   * "After a restore"); left out otherwise */
+  replay?: boolean;
 }
 
 export type PushStatus = 'applied' | 'merged' | 'conflict' | 'rejected';
@@ -150,6 +153,8 @@ export interface PullResponse {
   remaining?: number;
   /** the facilities the user may hold now: records of any other leave the device */
   facility_ids?: string[];
+  /** the server was restored: forget its state, pull from zero, replay what is kept */
+  reset?: boolean;
 }
 
 /** RFC 9457 problem details. */
