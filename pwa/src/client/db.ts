@@ -104,6 +104,9 @@ export interface AccountRow {
   password_tries: number;
   /** when the password was last typed: the PIN works for a window after it */
   password_at: number;
+  /** when wrong PINs were typed since the last unlock (times only): they go into the audit
+   * chain, which only an open vault can write, at the next unlock */
+  pin_failures?: number[];
   /** SessionSecrets sealed under the data key */
   secrets: Sealed;
 }

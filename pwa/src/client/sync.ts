@@ -10,6 +10,7 @@
 //     The next page is fetched while the current one is written (its cursor is known), so the
 //     network and IndexedDB work side by side; one request is in flight at a time all the same.
 //  3. Record the time of the last successful sync.
+//  Between 1 and 2 the device's audit chain goes (POST /sync/audit), for every role.
 //  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
 //  server's state and queue again, marked `replay`, every answered change it keeps (30 days) and
 //  every pending one; the pull goes on from zero, then the run pushes and pulls once more.
@@ -19,7 +20,7 @@
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
 import { formatHlc, parseHlc } from '../shared/hlc';
-import type { Change, PushResult, SealedItem } from '../shared/types';
+import type { AuditRequest, Change, PushResult, SealedItem } from '../shared/types';
 import { NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
 import { PUSH_BATCH_LIMIT, toWire } from './outbox';
@@ -39,6 +40,15 @@ export interface SealedPort {
   orphans(outboxIds: ReadonlySet<string>, limit: number): Promise<SealedItem[]>;
   remove(changeIds: readonly string[]): Promise<void>;
 }
+
+/** What the sync loop asks of the device's audit chain (vault/audit-chain.ts). */
+export interface AuditPort {
+  unsent(limit: number): Promise<AuditRequest['entries']>;
+  drop(numbers: readonly number[]): Promise<void>;
+}
+
+/** Entries of the audit chain sent in one request (the server takes at most 500). */
+export const AUDIT_BATCH_LIMIT = 500;
 
 export const PULL_LIMIT = 1000;
 export const SYNC_INTERVAL_MS = 3 * 60_000;
@@ -66,6 +76,8 @@ export interface SyncDeps {
   random?: () => number;
   timers?: Timers;
   isOnline?: () => boolean;
+  /** The device's audit chain, sent with every sync; without it nothing is sent. */
+  audit?: AuditPort;
   /** The sealed copies of the outbox (vault/sealed.ts); without it nothing is sealed. */
   sealed?: SealedPort;
   /** Wipe the user's local data; called once when the device turns out revoked, with the
@@ -195,6 +207,22 @@ export async function syncOnce(
     }
   };
   await pushOutbox();
+  // 1b. the audit chain: what was read and done on this device since the last sync
+  const chain = deps.audit;
+  if (chain && transport.audit) {
+    const send = transport.audit.bind(transport);
+    for (;;) {
+      const entries = await chain.unsent(AUDIT_BATCH_LIMIT);
+      if (!entries.length) break;
+      const answer = await authorized(auth, (token) =>
+        send({ device_id: deps.deviceId, entries }, token),
+      );
+      const numbers = Array.isArray(answer?.results) ? answer.results.map((r) => r.n) : [];
+      await chain.drop(numbers);
+      if (!entries.some((e) => numbers.includes(e.n)))
+        throw new Error('audit answer matched no entry');
+    }
+  }
   if (deps.mirror === false) {
     await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
     await store.setMeta('last_sync_at', deps.clock.now());

@@ -133,6 +133,27 @@ export interface PushRequest {
   sealed?: SealedItem[];
 }
 
+/** The device's audit chain as sent (docs/protocol.md, "Device audit chain"). */
+export interface AuditRequest {
+  device_id: string;
+  entries: {
+    n: number;
+    at: string;
+    user_id: string;
+    action: string;
+    entity: string | null;
+    record_id: string | null;
+    prev: string;
+    hash: string;
+  }[];
+}
+
+export interface AuditResponse {
+  results: { n: number; status: 'accepted' | 'duplicate' | 'broken' | 'rewound' }[];
+  head: { n: number; hash: string };
+  flag: string | null;
+}
+
 export interface PushResponse {
   results: PushResult[];
 }
