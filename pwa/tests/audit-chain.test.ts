@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
+import { HttpError } from '../src/client/api';
 import { AuthDb, UserDb, userDbName } from '../src/client/db';
 import { DexieStore } from '../src/client/store';
 import { syncOnce, type SyncDeps } from '../src/client/sync';
@@ -149,6 +150,34 @@ describe('audit chain in the sync', () => {
       audit: chain,
     };
     await expect(syncOnce(deps)).rejects.toThrow('answer lost');
+    expect((await chain.unsent(10)).map((e) => e.n)).toEqual([1]);
+  });
+});
+
+describe('audit chain and an older server', () => {
+  it('never_stops_the_records_from_syncing_and_keeps_the_entries', async () => {
+    const server = new FakeServer();
+    const transport = new FakeTransport(server);
+    Object.assign(transport, {
+      audit: async () => {
+        throw new HttpError(404, { status: 404 });
+      },
+    });
+    const store = new DexieStore(`chain-old-${uuid4()}`);
+    const chain = new AuditChain(store.db, store.userId, DEVICE);
+    await chain.append('unlock');
+    server.seed('client', 'c1', { facility_id: 'f', full_name: 'Dari server' });
+    const deps: SyncDeps = {
+      transport,
+      store,
+      auth: new FakeAuth(transport),
+      clock: { now: () => 1 },
+      deviceId: DEVICE,
+      appVersion: 'test',
+      audit: chain,
+    };
+    const report = await syncOnce(deps);
+    expect(report.pulled).toBe(1);
     expect((await chain.unsent(10)).map((e) => e.n)).toEqual([1]);
   });
 });

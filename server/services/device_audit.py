@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ENTITY_MODELS, AuditEvent, Device, DeviceAuditEntry
@@ -77,6 +77,15 @@ def take_entries(
     device: Device, user_id: str, entries: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """Verify and merge one user's entries, in the order sent; the caller commits."""
+    if not entries:
+        head = (device.audit_heads or {}).get(user_id) or {"n": 0, "hash": GENESIS}
+        return {"results": [], "head": head, "flag": device.audit_chain}
+    # The device row is locked first (on SQLite: the write lock, before any read needs it), so
+    # two syncs of one device at once take their entries one after the other.
+    db.session.execute(
+        update(Device).where(Device.id == device.id).values(audit_heads=Device.audit_heads)
+    )
+    db.session.refresh(device)
     heads = dict(device.audit_heads or {})
     head = heads.get(user_id) or {"n": 0, "hash": GENESIS}
     numbers = [int(e["n"]) for e in entries]

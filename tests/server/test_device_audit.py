@@ -142,6 +142,14 @@ def test_a_tampered_entry_breaks_the_chain_and_flags_the_device(client, world):
     assert flag_on_devices_page(client, tablet) == "broken"
 
 
+def test_an_empty_chain_answers_the_head(client, world):
+    tablet = DeviceSession(client, "konselor.a")
+    assert send(tablet, []) == {"results": [], "head": {"n": 0, "hash": GENESIS}, "flag": None}
+    entries = chain(tablet, [("unlock", None, None)])
+    send(tablet, entries)
+    assert send(tablet, [])["head"] == {"n": 1, "hash": entries[0]["hash"]}
+
+
 def test_a_gap_in_the_chain_is_broken(client, world):
     tablet = DeviceSession(client, "konselor.a")
     entries = chain(

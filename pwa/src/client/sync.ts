@@ -21,7 +21,7 @@
 // exponentially with jitter.
 import { formatHlc, parseHlc } from '../shared/hlc';
 import type { AuditRequest, Change, PushResult, SealedItem } from '../shared/types';
-import { NetworkError, type Transport } from './api';
+import { HttpError, NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
 import { PUSH_BATCH_LIMIT, toWire } from './outbox';
 import { wireChanges, type Store } from './store';
@@ -214,9 +214,17 @@ export async function syncOnce(
     for (;;) {
       const entries = await chain.unsent(AUDIT_BATCH_LIMIT);
       if (!entries.length) break;
-      const answer = await authorized(auth, (token) =>
-        send({ device_id: deps.deviceId, entries }, token),
-      );
+      let answer;
+      try {
+        answer = await authorized(auth, (token) =>
+          send({ device_id: deps.deviceId, entries }, token),
+        );
+      } catch (e) {
+        // A server that does not know the route, or refuses the entries, never stops the
+        // records from syncing: the entries stay and go with a later sync.
+        if (e instanceof HttpError) break;
+        throw e;
+      }
       const numbers = Array.isArray(answer?.results) ? answer.results.map((r) => r.n) : [];
       await chain.drop(numbers);
       if (!entries.some((e) => numbers.includes(e.n)))
