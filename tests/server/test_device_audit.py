@@ -238,3 +238,36 @@ def test_the_hash_vectors_the_app_shares():
     for case in vectors["entries"]:
         assert canonical(case["entry"], vectors["device_id"]) == case["canonical"]
         assert entry_hash(case["entry"], vectors["device_id"]) == case["hash"]
+
+
+def test_two_syncs_of_one_device_at_once_take_each_entry_once(app, client, world):
+    import threading
+
+    tablet = DeviceSession(client, "konselor.a")
+    entries = chain(
+        tablet, [("unlock", None, None), ("read", "client", new_id()), ("lock", None, None)]
+    )
+    answers: list[Any] = []
+    start = threading.Barrier(6)
+
+    def sync() -> None:
+        with app.test_client() as own:
+            start.wait()
+            answers.append(
+                own.post(
+                    "/api/v1/sync/audit",
+                    headers=tablet.headers,
+                    json={"device_id": tablet.device_id, "entries": entries},
+                )
+            )
+
+    threads = [threading.Thread(target=sync) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200] * 6
+    statuses = [r["status"] for a in answers for r in a.get_json()["results"]]
+    assert statuses.count("accepted") == 3 and statuses.count("duplicate") == 15
+    assert len(device_events(tablet)) == 3
+    assert flag_on_devices_page(client, tablet) is None
