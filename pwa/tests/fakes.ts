@@ -73,7 +73,11 @@ export class FakeServer {
       if (c.replay === true) this.replayed.push(c.change_id);
       const prior = this.seen.get(c.change_id);
       if (prior) return prior; // idempotent
-      const errors = this.rejectWhen(c);
+      const known = this.records.get(`${c.entity}/${c.id}`);
+      // As the server: a base version it never made is refused, except on a replayed change
+      // (after a restore its base counts as at most what the server holds).
+      const ahead = !c.replay && known && c.base_version !== null && c.base_version > known.version;
+      const errors = ahead ? { base_version: ['ahead of the server'] } : this.rejectWhen(c);
       let result: PushResult;
       if (errors) {
         result = answerTo(c, 'rejected', { errors });

@@ -154,6 +154,34 @@ describe('a pull that says reset', () => {
     expect(again.pushed).toEqual([]);
   });
 
+  it('a_pending_edit_on_a_version_the_restored_server_lost_goes_as_a_replay_and_is_taken', async () => {
+    const { server, store, deps, edit } = setup();
+    await edit('c1', { full_name: 'Siti' });
+    await syncOnce(deps);
+    const backup = server.backup();
+    await edit('c1', { case_type: 'courier' });
+    await syncOnce(deps);
+    expect((await store.get('client', 'c1'))?.version).toBe(2);
+    // Typed while the server was down, on version 2, which the restored server never had.
+    const late = (await edit('c1', { full_name: 'Siti Aminah' }))!;
+    expect(late.base_version).toBe(2);
+    server.restore(backup);
+
+    const report = await syncOnce(deps);
+
+    expect(report.reset).toBe(true);
+    expect(await store.rejections()).toEqual([]);
+    expect(server.seen.get(late.change_id)?.status).toBe('applied');
+    expect(server.records.get('client/c1')?.record).toMatchObject({
+      full_name: 'Siti Aminah',
+      case_type: 'courier',
+    });
+    expect(await store.pendingCount()).toBe(0);
+    // Nothing went to the restored server unmarked.
+    const afterRestore = server.pushBodies.slice(2).flatMap((b) => b.changes);
+    expect(afterRestore.every((c) => c.replay === true)).toBe(true);
+  });
+
   it('forgets_records_the_restored_server_no_longer_holds_and_keeps_what_it_typed_in_view', async () => {
     const { server, store, deps, edit } = setup();
     await syncOnce(deps);

@@ -92,6 +92,14 @@ def test_a_restored_server_gets_back_every_change_the_tablet_holds(
     # The disk dies: the operator stops the server (the tablet cannot reach it), restores last
     # night's backup, and starts the server again (a fresh database handle).
     go_offline(context, page)
+    # While the server is down the counselor corrects the new client's name: an edit of a record
+    # the restored server will not have, pending through the restore.
+    page.get_by_test_id("client-edit").click()
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Yanto Sesudah")
+    page.get_by_test_id("client-full_name").fill("Yanto Sesudah Sekali")
+    page.get_by_test_id("client-save").click()
+    expect(page.get_by_test_id("client-name")).to_have_text("Yanto Sesudah Sekali")
+    expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "1")
     assert "database restored" in pulih(live_server, "restore", str(backup), "--yes")
     with live_server.app.app_context():
         db.engine.dispose()
@@ -103,10 +111,17 @@ def test_a_restored_server_gets_back_every_change_the_tablet_holds(
     context.set_offline(False)
     wait_for_sync_after(page, before)
 
-    # The tablet sent again every change it keeps, marked replay; the server took each once.
-    replayed = [c for c in sent[replays_before:] if c.get("replay") is True]
-    assert {c["change_id"] for c in replayed} == set(answered)
-    assert logged(live_server, device) == Counter({cid: 1 for cid in answered})
+    # The tablet sent again every change it keeps and the pending edit, all marked replay (none
+    # went unmarked to the restored server); the server took each once.
+    after = sent[replays_before:]
+    replayed = [c for c in after if c.get("replay") is True]
+    assert len(replayed) == len(after)
+    edit = [c for c in replayed if c["change_id"] not in answered]
+    assert len(edit) == 1 and edit[0]["fields"] == {"full_name": "Yanto Sesudah Sekali"}
+    assert {c["change_id"] for c in replayed} == {*answered, edit[0]["change_id"]}
+    assert logged(live_server, device) == Counter(
+        {cid: 1 for cid in [*answered, edit[0]["change_id"]]}
+    )
     assert pushes.rejected() == []
 
     # The server holds both clients and the session; the tablet shows them.
@@ -117,12 +132,16 @@ def test_a_restored_server_gets_back_every_change_the_tablet_holds(
     assert sum(1 for entity, _ in live if entity == "session") == 1
     page.get_by_test_id("nav-clients").click()
     expect(page.get_by_role("link", name="Darma Sebelum")).to_be_visible()
-    page.get_by_role("link", name="Yanto Sesudah").click()
+    assert any(
+        c["record"].get("full_name") == "Yanto Sesudah Sekali" for c in pulled if c["id"] == late
+    )
+    page.get_by_role("link", name="Yanto Sesudah Sekali").click()
     expect(page.get_by_test_id("session-row")).to_have_count(1)
     expect(page.get_by_test_id("pending-count")).to_have_attribute("data-count", "0")
     print(
         f"restore drill: {len(answered)} changes pushed, {len(lost)} lost by the restore,"
-        f" {len(replayed)} replayed, {sum(logged(live_server, device).values())} on the server"
+        f" {len(replayed)} replayed (with 1 edit pending through the restore),"
+        f" {sum(logged(live_server, device).values())} on the server"
     )
     context.close()
 

@@ -13,7 +13,9 @@
 //  Between 1 and 2 the device's audit chain goes (POST /sync/audit), for every role.
 //  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
 //  server's state and queue again, marked `replay`, every answered change it keeps (30 days) and
-//  every pending one; the pull goes on from zero, then the run pushes and pulls once more.
+//  every pending one; the pull goes on from zero. So that pending edits never reach a restored
+//  server unmarked, a device with changes to send and a cursor pulls once before it pushes; a
+//  reset seen only by the pull after the push makes the run push and pull once more.
 // Around each request (authorized.ts): a 401 refreshes the access token once and retries; a 401
 // whose problem type ends in /device-revoked stops everything and wipes the user's data.
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
@@ -206,36 +208,6 @@ export async function syncOnce(
         throw new Error('push answer matched no change');
     }
   };
-  await pushOutbox();
-  // 1b. the audit chain: what was read and done on this device since the last sync
-  const chain = deps.audit;
-  if (chain && transport.audit) {
-    const send = transport.audit.bind(transport);
-    for (;;) {
-      const entries = await chain.unsent(AUDIT_BATCH_LIMIT);
-      if (!entries.length) break;
-      let answer;
-      try {
-        answer = await authorized(auth, (token) =>
-          send({ device_id: deps.deviceId, entries }, token),
-        );
-      } catch (e) {
-        // A server that does not know the route, or refuses the entries, never stops the
-        // records from syncing: the entries stay and go with a later sync.
-        if (e instanceof HttpError) break;
-        throw e;
-      }
-      const numbers = Array.isArray(answer?.results) ? answer.results.map((r) => r.n) : [];
-      await chain.drop(numbers);
-      if (!entries.some((e) => numbers.includes(e.n)))
-        throw new Error('audit answer matched no entry');
-    }
-  }
-  if (deps.mirror === false) {
-    await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
-    await store.setMeta('last_sync_at', deps.clock.now());
-    return { pushed, pulled: 0, reset: false };
-  }
   // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
   // page of a sync brought: what the device holds after it, not before its push)
   let pulled = 0;
@@ -268,9 +240,47 @@ export async function syncOnce(
       if (!page.has_more) return reset;
     }
   };
-  const reset = await pullFeed();
-  if (reset) {
-    // The replayed changes go now, and their versions come down in a last pull.
+  // 1a. A device with changes to send that synced before asks first whether the feed was reset
+  // (a restored server): its pending edits must go as replays, or one made on a version the
+  // restored server never had would be refused, and that answer would stand.
+  const mirror = deps.mirror !== false;
+  let reset = false;
+  if (mirror && (await store.pendingCount()) > 0 && (await store.getMeta('cursor')) != null) {
+    reset = await pullFeed();
+  }
+  await pushOutbox();
+  // 1b. the audit chain: what was read and done on this device since the last sync
+  const chain = deps.audit;
+  if (chain && transport.audit) {
+    const send = transport.audit.bind(transport);
+    for (;;) {
+      const entries = await chain.unsent(AUDIT_BATCH_LIMIT);
+      if (!entries.length) break;
+      let answer;
+      try {
+        answer = await authorized(auth, (token) =>
+          send({ device_id: deps.deviceId, entries }, token),
+        );
+      } catch (e) {
+        // A server that does not know the route, or refuses the entries, never stops the
+        // records from syncing: the entries stay and go with a later sync.
+        if (e instanceof HttpError) break;
+        throw e;
+      }
+      const numbers = Array.isArray(answer?.results) ? answer.results.map((r) => r.n) : [];
+      await chain.drop(numbers);
+      if (!entries.some((e) => numbers.includes(e.n)))
+        throw new Error('audit answer matched no entry');
+    }
+  }
+  if (deps.mirror === false) {
+    await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
+    await store.setMeta('last_sync_at', deps.clock.now());
+    return { pushed, pulled: 0, reset: false };
+  }
+  if (await pullFeed()) {
+    // Reset only now: the replayed changes go now, and their versions come down in a last pull.
+    reset = true;
     await pushOutbox();
     await pullFeed();
   }
