@@ -19,7 +19,7 @@ describe('UserDb upgrade', () => {
 
     const store = new DexieStore(userId);
     expect((await store.list('session', { status: 'returned' })).map((r) => r.id)).toEqual(['s1']);
-    expect(store.db.verno).toBe(3);
+    expect(store.db.verno).toBe(4);
     expect((await store.list('session', { client_id: 'c1' })).map((r) => r.id).sort()).toEqual([
       's1',
       's2',

@@ -70,9 +70,14 @@ export class FakeServer {
   push(body: PushRequest): PushResponse {
     this.pushBodies.push(body);
     const results = body.changes.map((c) => {
+      if (c.replay === true) this.replayed.push(c.change_id);
       const prior = this.seen.get(c.change_id);
       if (prior) return prior; // idempotent
-      const errors = this.rejectWhen(c);
+      const known = this.records.get(`${c.entity}/${c.id}`);
+      // As the server: a base version it never made is refused, except on a replayed change
+      // (after a restore its base counts as at most what the server holds).
+      const ahead = !c.replay && known && c.base_version !== null && c.base_version > known.version;
+      const errors = ahead ? { base_version: ['ahead of the server'] } : this.rejectWhen(c);
       let result: PushResult;
       if (errors) {
         result = answerTo(c, 'rejected', { errors });
@@ -88,9 +93,38 @@ export class FakeServer {
     return { results };
   }
 
+  /** the feed's epoch: 0 until a restore; cursors of epoch 0 are the plain seq */
+  epoch = 0;
+  /** every change pushed with `replay: true` */
+  replayed: string[] = [];
+
+  /** A backup: the whole state, as `pulih backup` would take it. */
+  backup(): { records: Map<string, ServerRecord>; seen: Map<string, PushResult>; seq: number } {
+    return structuredClone({ records: this.records, seen: this.seen, seq: this.seq });
+  }
+
+  /** `pulih restore`: back to the backup, in a new epoch. */
+  restore(snapshot: ReturnType<FakeServer['backup']>): void {
+    const copy = structuredClone(snapshot);
+    this.records = copy.records;
+    this.seen = copy.seen;
+    this.seq = copy.seq;
+    this.epoch += 1;
+  }
+
+  private cursorOf(seq: number): string {
+    return this.epoch === 0 ? String(seq) : `${this.epoch}:${seq}`;
+  }
+
   pull(cursor: string | null, limit: number): PullResponse {
     this.pullCursors.push(cursor);
-    const after = cursor ? Number(cursor) : 0;
+    const [epoch, seq] = cursor?.includes(':')
+      ? cursor.split(':').map(Number)
+      : [0, cursor ? Number(cursor) : 0];
+    if (cursor && (epoch !== this.epoch || (seq as number) > this.seq)) {
+      return { changes: [], cursor: this.cursorOf(0), has_more: true, reset: true };
+    }
+    const after = seq as number;
     const rows = [...this.records.values()]
       .filter((r) => r.seq > after)
       .sort((a, b) => a.seq - b.seq);
@@ -105,7 +139,7 @@ export class FakeServer {
     const last = page.length ? (page[page.length - 1] as ServerRecord).seq : after;
     return {
       changes,
-      cursor: String(last),
+      cursor: this.cursorOf(last),
       has_more: rows.length > limit,
       remaining: Math.max(0, rows.length - limit),
     };

@@ -1,7 +1,7 @@
 """Pulih's tables: people and devices, the synced records, and the change log."""
 
 from .auth import Device, LoginThrottle, SealKey, Token, User, user_facilities
-from .log import AuditEvent, ChangeLog, Conflict, SyncCounter
+from .log import AuditEvent, ChangeLog, Conflict, DeviceAuditEntry, SyncCounter
 from .records import (
     ENTITY_MODELS,
     WRITABLE_ENTITIES,
@@ -31,6 +31,7 @@ __all__ = [
     "Conflict",
     "CounselingSession",
     "Device",
+    "DeviceAuditEntry",
     "Enrollment",
     "Facility",
     "LoginThrottle",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .common import UUID, UTCDateTime, new_id, utcnow
+from .common import UUID, JSONType, UTCDateTime, new_id, utcnow
 from .records import Facility
 
 user_facilities = Table(
@@ -63,6 +64,11 @@ class Device(db.Model):  # type: ignore[name-defined,misc]
     clock_offset_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     oldest_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     storage_persisted: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # The device's audit chains (services/device_audit.py): per user of the device, the last
+    # verified entry {"n", "hash"}; and whether a chain came back broken or rewound, and when.
+    audit_heads: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
+    audit_chain: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    audit_chain_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     @property
     def clock_skewed(self) -> bool:

@@ -99,3 +99,16 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     facility_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class DeviceAuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    """One verified entry of a device's audit chain: its number and hash, so an entry sent again
+    is recognised (the same hash) and a rewritten one caught (another hash for the same number).
+    What the entry says is in the audit trail (`audit_event_id`)."""
+
+    __tablename__ = "device_audit_entries"
+    device_id: Mapped[str] = mapped_column(UUID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UUID, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    audit_event_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

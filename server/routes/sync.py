@@ -16,9 +16,18 @@ from ..extensions import db
 from ..json_body import Blueprint
 from ..models import Device
 from ..schemas.rules import RECORD_READERS
-from ..schemas.sync import PullArgs, PullOut, PushIn, PushOut, SealKeyOut
+from ..schemas.sync import (
+    DeviceAuditIn,
+    DeviceAuditOut,
+    PullArgs,
+    PullOut,
+    PushIn,
+    PushOut,
+    SealKeyOut,
+)
 from ..security import current_caller, login_required
 from ..services.audit import audit
+from ..services.device_audit import take_entries
 from ..services.pull import decode_cursor, pull_page_json
 from ..services.push import push, touch_device
 from ..services.sealed import open_all, public_jwk
@@ -36,17 +45,9 @@ blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Push a
 def push_changes(body: dict[str, Any]) -> Response:
     """Apply a device's changes; one result per change, in order. Idempotent by change_id."""
     caller = current_caller()
-    if str(body["device_id"]) != caller.device_id:
-        raise ApiProblem(
-            403,
-            "wrong-device",
-            "device_id is not the device of this token.",
-            {"device_id": ["Does not match the token's device."]},
-        )
+    device = _own_device(body["device_id"])
     if len(body["changes"]) + len(body["sealed"]) > current_app.config["PUSH_MAX_CHANGES"]:
         raise ApiProblem(413, "too-many-changes", "At most 500 changes a request.")
-    device = db.session.get(Device, caller.device_id)
-    assert device is not None
     # Sealed changes are opened first, then go through the very same steps as plain ones.
     opened, unopened = open_all(body["sealed"], caller.user.id)
     results = push(caller, device, body["changes"] + opened) + unopened
@@ -70,6 +71,49 @@ def _log_slow_push(size: int) -> None:
     held_ms = (time.perf_counter() - locked_at) * 1000
     if held_ms >= current_app.config["SLOW_PUSH_MS"]:
         logger.info("feed lock held %.1f ms for %d changes", held_ms, size)
+
+
+def _own_device(device_id: Any) -> Device:
+    """The caller's device, which a body names; 403 wrong-device for another."""
+    caller = current_caller()
+    if str(device_id) != caller.device_id:
+        raise ApiProblem(
+            403,
+            "wrong-device",
+            "device_id is not the device of this token.",
+            {"device_id": ["Does not match the token's device."]},
+        )
+    device = db.session.get(Device, caller.device_id)
+    assert device is not None
+    return device
+
+
+@blp.post("/audit")
+@login_required()  # every role unlocks, locks and reads on a device
+@blp.arguments(DeviceAuditIn)
+@blp.response(200, DeviceAuditOut)
+def device_audit(body: dict[str, Any]) -> dict[str, Any]:
+    """The device's audit chain: verified from its last verified entry, merged into the trail.
+
+    Idempotent: an entry received before answers `duplicate`. A chain that does not follow (a
+    gap, a changed entry) answers `broken`, one that rewrites what was received `rewound`; both
+    flag the device for admins.
+    """
+    caller = current_caller()
+    device = _own_device(body["device_id"])
+    foreign = {
+        str(i): {"user_id": ["Must be the logged-in user."]}
+        for i, entry in enumerate(body["entries"])
+        if str(entry["user_id"]) != caller.user.id
+    }
+    if foreign:
+        raise ApiProblem(
+            422, "validation", "The request has invalid fields; see errors.", {"entries": foreign}
+        )
+    entries = [{**e, "user_id": str(e["user_id"])} for e in body["entries"]]
+    answer = take_entries(device, caller.user.id, entries)
+    db.session.commit()
+    return answer
 
 
 @blp.get("/key")

@@ -97,6 +97,9 @@ class DeviceOut(DeviceWords):
     clock_skewed = fields.Boolean()
     oldest_pending_at = fields.DateTime(allow_none=True)
     storage_persisted = fields.Boolean(allow_none=True)
+    # the device's audit chain: null while it verifies, "broken" or "rewound" once it did not
+    audit_chain = fields.String(allow_none=True)
+    audit_chain_at = fields.DateTime(allow_none=True)
 
 
 class DevicePageOut(PageOut):

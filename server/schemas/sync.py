@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -9,6 +11,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from sync.hlc import is_clock
 
 from ..models.records import WRITABLE_ENTITIES
+from ..services.device_audit import ACTIONS as AUDIT_ACTIONS
 from .common import StrictBoolean, Text, no_nul
 from .common import is_storable as _storable
 from .rules import ID_MAX, INT32_MAX
@@ -68,6 +71,69 @@ class SealedBackupIn(Schema):
     sealed = fields.List(
         fields.Nested(BackupItemIn), required=True, validate=validate.Length(max=20_000)
     )
+
+
+HEX64 = validate.Regexp(r"^[0-9a-f]{64}$", error="Must be 64 lowercase hexadecimal digits.")
+ASCII_ID = validate.Regexp(r"^[\x21-\x7e]+$", error="Must be an id of printable ASCII.")
+AUDIT_ENTRIES_MAX = 500
+
+
+def _is_instant(value: str) -> None:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Must be an instant with its offset (ISO 8601).") from None
+    if at.tzinfo is None or not value.isascii():
+        raise ValidationError("Must be an instant with its offset (ISO 8601).")
+
+
+class DeviceAuditEntryIn(Schema):
+    """One entry of a device's audit chain (docs/protocol.md, "Device audit chain"). `at` stays
+    the text the device sent: the hash is taken over it."""
+
+    n = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**53))
+    at = fields.String(required=True, validate=[validate.Length(max=40), _is_instant])
+    user_id = fields.UUID(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(AUDIT_ACTIONS))
+    entity = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=30)
+    )
+    record_id = fields.String(
+        load_default=None, allow_none=True, validate=[validate.Length(max=ID_MAX), ASCII_ID]
+    )
+    prev = fields.String(required=True, validate=HEX64)
+    hash = fields.String(required=True, validate=HEX64)
+
+    @validates_schema
+    def _entity_is_a_word(self, data: dict[str, Any], **_: Any) -> None:
+        entity = data.get("entity")
+        if entity is not None and not re.fullmatch(r"[a-z_]+", entity):
+            raise ValidationError("Must be an entity name.", "entity")
+
+
+class DeviceAuditIn(Schema):
+    device_id = fields.UUID(required=True)
+    entries = fields.List(
+        fields.Nested(DeviceAuditEntryIn),
+        required=True,
+        validate=validate.Length(max=AUDIT_ENTRIES_MAX),
+    )
+
+
+class DeviceAuditResultOut(Schema):
+    n = fields.Integer()
+    status = fields.String()
+
+
+class DeviceAuditHeadOut(Schema):
+    n = fields.Integer()
+    hash = fields.String()
+
+
+class DeviceAuditOut(Schema):
+    results = fields.List(fields.Nested(DeviceAuditResultOut))
+    head = fields.Nested(DeviceAuditHeadOut)
+    flag = fields.String(allow_none=True)
 
 
 class SealKeyOut(Schema):

@@ -37,6 +37,14 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (200, 200),
     },
+    # a device's audit chain is about the device and its user: an entry naming a record of any
+    # facility is the device's own claim (merged with the record's facility), never a disclosure
+    "device-audit": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (200, 200),
+    },
     # the caller's own facilities (an admin's: all); never another's
     "my-facilities": {
         "counselor": (403, 403),
@@ -233,6 +241,23 @@ def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
     }
 
 
+def _read_entry(caller: DeviceSession, client_id: str) -> dict[str, object]:
+    """The first entry of the caller's audit chain: it read a client on the device."""
+    from server.services.device_audit import GENESIS, entry_hash
+
+    me = caller.get("/api/v1/auth/me").get_json()
+    entry = {
+        "n": 1,
+        "at": "2026-12-02T05:00:00.000Z",
+        "user_id": me["id"],
+        "action": "read",
+        "entity": "client",
+        "record_id": client_id,
+        "prev": GENESIS,
+    }
+    return entry | {"hash": entry_hash(entry, caller.device_id)}
+
+
 def _call(route: str, caller: DeviceSession, data: dict[str, str]):
     f = data["facility"]
     calls = {
@@ -241,6 +266,10 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "label-device": lambda: caller.put("/api/v1/auth/device", json={"label": "Tablet A"}),
         "pull": lambda: caller.get("/api/v1/sync/pull"),
         "seal_key": lambda: caller.get("/api/v1/sync/key"),
+        "device-audit": lambda: caller.post(
+            "/api/v1/sync/audit",
+            json={"device_id": caller.device_id, "entries": [_read_entry(caller, data["client"])]},
+        ),
         "sealed_import": lambda: caller.post(
             "/api/v1/admin/sealed-import",
             json={

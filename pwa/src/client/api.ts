@@ -1,6 +1,14 @@
 // HTTP to the Pulih server: one JSON request helper, its two error kinds, and the sync transport.
 import type { SealKey } from './vault/sealed';
-import type { Problem, PullResponse, PushRequest, PushResponse, TokenPair } from '../shared/types';
+import type {
+  AuditRequest,
+  AuditResponse,
+  Problem,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  TokenPair,
+} from '../shared/types';
 
 /** The server answered with an error status (body: problem details when it sent them). */
 export class HttpError extends Error {
@@ -93,6 +101,8 @@ export interface Transport {
   ping?(token: string | null): Promise<unknown>;
   /** The server's public key for sealed changes. */
   sealKey?(token: string | null): Promise<SealKey>;
+  /** The device's audit chain (POST /sync/audit). */
+  audit?(body: AuditRequest, token: string | null): Promise<AuditResponse>;
 }
 
 /** The auth endpoints. */
@@ -128,6 +138,7 @@ export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Tra
     },
     ping: (token) => requestJson(fetchFn, 'GET', `${base}${API}/auth/me`, undefined, token),
     sealKey: (token) => requestJson(fetchFn, 'GET', `${base}${API}/sync/key`, undefined, token),
+    audit: (body, token) => requestJson(fetchFn, 'POST', `${base}${API}/sync/audit`, body, token),
   };
 }
 

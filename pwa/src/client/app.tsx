@@ -12,6 +12,7 @@ import type { PushResult } from '../shared/types';
 import { toWire } from './outbox';
 import { SyncLoop } from './sync';
 import { SealedDb, SealedOutbox, sealedBackup } from './vault/sealed';
+import { AuditChain } from './vault/audit-chain';
 import { authorized } from './authorized';
 import { Login } from './views/Login';
 import { LogoutWarning } from './views/LogoutWarning';
@@ -84,12 +85,22 @@ export function App({
       (entries) => void sealed.add(entries.map(toWire)).catch(() => undefined),
     );
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
+    // The device's audit chain: the wrong PINs typed while it was locked, then this unlock.
+    const chain = new AuditChain(store.db, session.user.id, deviceId);
+    const record = (action: Parameters<AuditChain['append']>[0], entity?: string, id?: string) =>
+      void chain.append(action, entity ?? null, id ?? null).catch(() => undefined);
+    for (const at of await authService.takePinFailures(session.user.id)) {
+      void chain.append('pin_failed', null, null, at).catch(() => undefined);
+    }
+    record('unlock');
     // The search index is built at unlock, while the first screen renders.
     void store.searchClients('', 1).catch(() => undefined);
     let hasPin = await authService.hasPin(session.user.id);
     const close = async (to: 'login' | 'locked') => {
       sync.stop();
       removeEventListener('online', onOnline);
+      // Locked or logged out: the last entry of the chain before the key leaves memory.
+      await chain.append('lock').catch(() => undefined);
       store.close();
       teardown.current = null;
       setCtx(null);
@@ -114,6 +125,7 @@ export function App({
       // Only a user who counsels keeps records on the device; staff views read the API.
       mirror: session.user.role === 'counselor',
       sealed,
+      audit: chain,
       onRevoked: async (reason) => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
@@ -145,14 +157,17 @@ export function App({
       },
       save: async (entity, id, fields) => {
         const change = await store.save(entity, id, fields, hlc.now());
+        if (change) record('edit', entity, id);
         if (change) sync.nudge();
         return change;
       },
       remove: async (entity, id) => {
         const change = await store.remove(entity, id, hlc.now());
+        record('edit', entity, id);
         sync.nudge();
         return change;
       },
+      audit: record,
       notify: (text) => {
         setMessage('');
         setTimeout(() => setMessage(text), 50);

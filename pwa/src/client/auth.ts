@@ -173,6 +173,11 @@ export class AuthService {
     return this.keyring.setPin(session.user.id, session.key, pin);
   }
 
+  /** The times of the wrong PINs typed since the last unlock (read once). */
+  takePinFailures(userId: string): Promise<number[]> {
+    return this.keyring.takePinFailures(userId);
+  }
+
   async hasPin(userId: string): Promise<boolean> {
     return Boolean((await this.keyring.get(userId))?.pin_wrap);
   }

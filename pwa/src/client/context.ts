@@ -5,6 +5,7 @@ import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../shared/i18n';
 import type { Change, Entity, PushResult, User } from '../shared/types';
 import type { SealedBackup } from './vault/sealed';
+import type { AuditAction } from './vault/audit-chain';
 import type { RevokedNotice, Session } from './auth';
 import type { Store } from './store';
 import type { AuthPort } from './authorized';
@@ -24,6 +25,8 @@ export interface AppContextValue {
   /** A local edit with a fresh HLC timestamp: record + outbox. */
   save(entity: Entity, id: string, fields: Record<string, unknown>): Promise<Change | null>;
   remove(entity: Entity, id: string): Promise<Change>;
+  /** Append to the device's audit chain (vault/audit-chain.ts): a record opened, an export. */
+  audit(action: AuditAction, entity?: string, id?: string): void;
   /** Say something in the polite live region. */
   notify(text: string): void;
   /** Lock now: the data key leaves memory; the PIN (or the password) reopens. */

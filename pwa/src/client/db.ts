@@ -40,6 +40,28 @@ export interface OutboxEntry extends Change {
   seq?: number;
 }
 
+/** A change the server answered, kept KEEP_ACKNOWLEDGED_MS for a server restored from an older
+ * backup (docs/protocol.md, "After a restore"). `seq` is its outbox seq (their order), `at` when
+ * the answer came: both clear index keys, everything else sealed. */
+export interface KeptEntry extends Change {
+  seq: number;
+  at: number;
+}
+
+/** One entry of the device's audit chain (vault/audit-chain.ts): what was done with which record,
+ * chained by SHA-256. `seq` is the auto-incremented key; the chain's own number is `n`. */
+export interface AuditEntry {
+  seq?: number;
+  n: number;
+  at: string;
+  user_id: string;
+  action: string;
+  entity: string | null;
+  record_id: string | null;
+  prev: string;
+  hash: string;
+}
+
 /** A change the server rejected, kept so the user sees why. */
 export interface RejectedEntry {
   change_id: string;
@@ -82,6 +104,9 @@ export interface AccountRow {
   password_tries: number;
   /** when the password was last typed: the PIN works for a window after it */
   password_at: number;
+  /** when wrong PINs were typed since the last unlock (times only): they go into the audit
+   * chain, which only an open vault can write, at the next unlock */
+  pin_failures?: number[];
   /** SessionSecrets sealed under the data key */
   secrets: Sealed;
 }
@@ -107,6 +132,8 @@ export class UserDb extends Dexie {
   rejected!: Table<RejectedEntry, string>;
   meta!: Table<KeyValue, string>;
   drafts!: Table<DraftEntry, string>;
+  kept!: Table<KeptEntry, number>;
+  audit!: Table<AuditEntry, number>;
 
   /** With a data key every value is sealed; without one (an upgrade, the benchmark's "vault
    * off") values are stored as they are. The observer hears every write either way. */
@@ -133,6 +160,12 @@ export class UserDb extends Dexie {
     // index built in memory at unlock. Rows of v2 are sealed at the first unlock (sealClearRows).
     this.version(3).stores({
       records: '[entity+id], client_id, session_id, _task',
+    });
+    // v4: answered changes kept for a restored server (by outbox seq, purged by `at`), and the
+    // device's audit chain (in its own order). Sealed by the vault like every table.
+    this.version(4).stores({
+      kept: 'seq, at',
+      audit: '++seq',
     });
   }
 }

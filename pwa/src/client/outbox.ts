@@ -13,6 +13,11 @@ import type { LocalRecord, OutboxEntry, ServerRecord } from './db';
 
 export const PUSH_BATCH_LIMIT = 500;
 
+/** How long an answered change is kept on the device (in the vault, as `kept`), so a server
+ * restored from an older backup gets it again (docs/protocol.md, "After a restore"). A constant
+ * of the build, like the PIN window; the store takes another value for tests. */
+export const KEEP_ACKNOWLEDGED_MS = 30 * 24 * 3600_000;
+
 /** Keys kept on the device or set by the server: never sent as fields (nor is any key starting
  * with `_`, such as `_pending` and `_server`). */
 const NOT_FIELDS = new Set([
@@ -72,8 +77,9 @@ export function makeChange(args: {
 
 /** An outbox entry as sent on the wire (no local sequence number). */
 export function toWire(entry: OutboxEntry): Change {
-  const { change_id, entity, id, op, base_version, fields, hlc } = entry;
-  return { change_id, entity, id, op, base_version, fields, hlc };
+  const { change_id, entity, id, op, base_version, fields, hlc, replay } = entry;
+  const wire: Change = { change_id, entity, id, op, base_version, fields, hlc };
+  return replay ? { ...wire, replay: true } : wire;
 }
 
 /** Apply a pending change on top of a record, as the server would if it takes it: an upsert

@@ -288,6 +288,9 @@ export interface DeviceInfo extends DeviceWords {
   /** the device clock's offset from the server's (device − server), from its last push */
   clock_offset_ms?: number | null;
   clock_skewed?: boolean;
+  /** the device's audit chain: null while it verifies, else broken or rewound since … */
+  audit_chain?: 'broken' | 'rewound' | null;
+  audit_chain_at?: string | null;
 }
 
 /** One device in the sync-health view: who used it last and what it reported. */

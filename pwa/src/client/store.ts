@@ -6,11 +6,18 @@ import { normalizeName } from '../shared/duplicates';
 import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
 import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
-import { UserDb, type LocalRecord, type OutboxEntry, type RejectedEntry } from './db';
+import {
+  UserDb,
+  type KeptEntry,
+  type LocalRecord,
+  type OutboxEntry,
+  type RejectedEntry,
+} from './db';
 import type { VaultObserver } from './vault/middleware';
 import {
   afterAnswer,
   fieldsToSend,
+  KEEP_ACKNOWLEDGED_MS,
   makeChange,
   replay,
   serverStateOf,
@@ -54,6 +61,13 @@ export interface Store {
   applyPushResults(batch: OutboxEntry[], results: PushResult[]): Promise<void>;
   /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on top. */
   applyPulled(changes: PulledChange[], cursor: string): Promise<void>;
+  /** The feed was reset (the server was restored from a backup): forget the server's state
+   * and the cursor, put every kept answered change back at the front of the outbox before the
+   * pending ones, all marked `replay`, and show the records as those changes make them. Returns
+   * how many changes are queued. */
+  resetFeed(): Promise<number>;
+  /** The answered changes still kept, in their order. */
+  keptChanges(): Promise<KeptEntry[]>;
   rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]>;
   /** Remove the records of every facility not in `facilityIds` (the user lost it); cheap when
    * the scope did not change. Pending changes stay: the server keeps what it refuses. */
@@ -198,6 +212,7 @@ export class DexieStore implements Store {
     private readonly pulledNoticeMs: number = PULLED_NOTICE_MS,
     key: CryptoKey | null = null,
     onOutbox: ((entries: OutboxEntry[]) => void) | null = null,
+    private readonly keepMs: number = KEEP_ACKNOWLEDGED_MS,
   ) {
     this.search.onOutbox = onOutbox;
     this.db = new UserDb(userId, key, this.search);
@@ -355,13 +370,20 @@ export class DexieStore implements Store {
   async applyPushResults(batch: OutboxEntry[], results: PushResult[]): Promise<void> {
     const db = this.db;
     const byChange = new Map(results.map((r) => [r.change_id, r]));
-    await db.transaction('rw', [db.records, db.outbox, db.rejected, db.meta], async () => {
+    const now = this.now();
+    const tables = [db.records, db.outbox, db.rejected, db.meta, db.kept];
+    await db.transaction('rw', tables, async () => {
       const answered = new Map<string, [OutboxEntry, PushResult][]>();
+      const kept: KeptEntry[] = [];
       for (const entry of batch) {
         const result = byChange.get(entry.change_id);
         // No answer for this change: it stays in the outbox and goes again next time.
         if (!result || entry.seq === undefined) continue;
         await db.outbox.delete(entry.seq);
+        // Kept for a server restored from an older backup (resetFeed).
+        kept.push({ ...entry, seq: entry.seq, at: now });
+        // A replayed change the server now takes answers its earlier rejection.
+        if (result.status !== 'rejected') await db.rejected.delete(entry.change_id);
         if (result.status === 'rejected') {
           await db.rejected.put({
             change_id: entry.change_id,
@@ -392,8 +414,64 @@ export class DexieStore implements Store {
         for (const [entry, result] of answers) server = afterAnswer(server, entry, result);
         await db.records.put(derive(replay(server, await this.pendingOf(entity, id))));
       }
+      if (kept.length) await db.kept.bulkPut(kept);
+      const expired = await db.kept
+        .where('at')
+        .below(now - this.keepMs)
+        .primaryKeys();
+      if (expired.length) await db.kept.bulkDelete(expired);
     });
     this.emit();
+  }
+
+  async resetFeed(): Promise<number> {
+    const db = this.db;
+    const queued = await db.transaction(
+      'rw',
+      [db.records, db.outbox, db.kept, db.meta],
+      async () => {
+        const outbox = await db.outbox.orderBy('seq').toArray();
+        const pendingIds = new Set(outbox.map((e) => e.change_id));
+        const again: OutboxEntry[] = [
+          ...(await db.kept.orderBy('seq').toArray())
+            .filter((k) => !pendingIds.has(k.change_id))
+            .map(({ seq: _s, at: _a, ...change }) => change),
+          ...outbox.map(({ seq: _s, ...change }) => change),
+        ].map((change) => ({ ...change, replay: true }));
+        await db.kept.clear();
+        await db.outbox.clear();
+        if (again.length) await db.outbox.bulkAdd(again);
+        // The server's state is forgotten (its versions may be lower now): a record shows what
+        // the queued changes make of it until the pull from zero brings the server's copy.
+        const byRecord = new Map<string, OutboxEntry[]>();
+        for (const change of again) {
+          const k = `${change.entity}/${change.id}`;
+          byRecord.set(k, [...(byRecord.get(k) ?? []), change]);
+        }
+        const known = new Map(
+          (await db.records.toArray()).map((r) => [`${r.entity}/${r.id}`, r] as const),
+        );
+        const rebuilt: LocalRecord[] = [];
+        for (const changes of byRecord.values()) {
+          const first = changes[0]!;
+          const had = known.get(`${first.entity}/${first.id}`);
+          const facility = String(had?.facility_id ?? first.fields['facility_id'] ?? '');
+          const created = String(had?.created_at ?? new Date(this.now()).toISOString());
+          const server = unsentRecord(first.entity, first.id, facility, created);
+          rebuilt.push(derive(replay(server, changes)));
+        }
+        await db.records.clear();
+        if (rebuilt.length) await db.records.bulkPut(rebuilt);
+        await db.meta.delete('cursor');
+        return again.length;
+      },
+    );
+    this.emit();
+    return queued;
+  }
+
+  keptChanges(): Promise<KeptEntry[]> {
+    return this.db.kept.orderBy('seq').toArray();
   }
 
   async applyPulled(changes: PulledChange[], cursor: string): Promise<void> {

@@ -10,14 +10,20 @@
 //     The next page is fetched while the current one is written (its cursor is known), so the
 //     network and IndexedDB work side by side; one request is in flight at a time all the same.
 //  3. Record the time of the last successful sync.
+//  Between 1 and 2 the device's audit chain goes (POST /sync/audit), for every role.
+//  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
+//  server's state and queue again, marked `replay`, every answered change it keeps (30 days) and
+//  every pending one; the pull goes on from zero. So that pending edits never reach a restored
+//  server unmarked, a device with changes to send and a cursor pulls once before it pushes; a
+//  reset seen only by the pull after the push makes the run push and pull once more.
 // Around each request (authorized.ts): a 401 refreshes the access token once and retries; a 401
 // whose problem type ends in /device-revoked stops everything and wipes the user's data.
 // Runs at start, on `online`, every 3 minutes, on demand, and shortly after a local edit while
 // online (`nudge`, debounced so a burst of edits goes in one push); failures back off
 // exponentially with jitter.
 import { formatHlc, parseHlc } from '../shared/hlc';
-import type { Change, PushResult, SealedItem } from '../shared/types';
-import { NetworkError, type Transport } from './api';
+import type { AuditRequest, Change, PushResult, SealedItem } from '../shared/types';
+import { HttpError, NetworkError, type Transport } from './api';
 import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
 import { PUSH_BATCH_LIMIT, toWire } from './outbox';
 import { wireChanges, type Store } from './store';
@@ -36,6 +42,15 @@ export interface SealedPort {
   orphans(outboxIds: ReadonlySet<string>, limit: number): Promise<SealedItem[]>;
   remove(changeIds: readonly string[]): Promise<void>;
 }
+
+/** What the sync loop asks of the device's audit chain (vault/audit-chain.ts). */
+export interface AuditPort {
+  unsent(limit: number): Promise<AuditRequest['entries']>;
+  drop(numbers: readonly number[]): Promise<void>;
+}
+
+/** Entries of the audit chain sent in one request (the server takes at most 500). */
+export const AUDIT_BATCH_LIMIT = 500;
 
 export const PULL_LIMIT = 1000;
 export const SYNC_INTERVAL_MS = 3 * 60_000;
@@ -63,6 +78,8 @@ export interface SyncDeps {
   random?: () => number;
   timers?: Timers;
   isOnline?: () => boolean;
+  /** The device's audit chain, sent with every sync; without it nothing is sent. */
+  audit?: AuditPort;
   /** The sealed copies of the outbox (vault/sealed.ts); without it nothing is sealed. */
   sealed?: SealedPort;
   /** Wipe the user's local data; called once when the device turns out revoked, with the
@@ -117,6 +134,8 @@ export interface SyncState {
 export interface RunReport {
   pushed: PushResult[];
   pulled: number;
+  /** true when a pull said the feed was reset (a restored server) and the kept changes went again */
+  reset: boolean;
 }
 
 /** Delay before retry number `failures` (1-based): exponential, capped, with "equal jitter". */
@@ -161,62 +180,114 @@ export async function syncOnce(
       if (!results.length) throw new Error('push answer matched no sealed change');
     }
   }
-  // 1. push in order
-  for (;;) {
-    const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
-    if (batch.length === 0) break;
-    const pending = await store.pendingCount();
-    const body = {
-      device_id: deps.deviceId,
-      app_version: deps.appVersion,
-      pending_count: pending,
-      // The oldest change still waiting (the front of the outbox), by the clock it was made.
-      oldest_pending_at: madeAt(batch[0]?.hlc),
-      storage_persisted: persisted,
-      // The device's clock as it sends: the server shows admins how far off it is.
-      clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
-      changes: wireChanges(batch),
-    };
-    const answer = await authorized(auth, (token) => transport.push(body, token));
-    const results = Array.isArray(answer?.results) ? answer.results : [];
-    await store.applyPushResults(batch, results);
-    await sealed?.remove(results.map((r) => r.change_id));
-    pushed.push(...results);
-    const answered = new Set(results.map((r) => r.change_id));
-    // A server that answered none of the batch would make us loop forever: stop and retry later.
-    if (!batch.some((b) => answered.has(b.change_id)))
-      throw new Error('push answer matched no change');
+  const pushOutbox = async () => {
+    // 1. push in order
+    for (;;) {
+      const batch = await store.peekOutbox(PUSH_BATCH_LIMIT);
+      if (batch.length === 0) break;
+      const pending = await store.pendingCount();
+      const body = {
+        device_id: deps.deviceId,
+        app_version: deps.appVersion,
+        pending_count: pending,
+        // The oldest change still waiting (the front of the outbox), by the clock it was made.
+        oldest_pending_at: madeAt(batch[0]?.hlc),
+        storage_persisted: persisted,
+        // The device's clock as it sends: the server shows admins how far off it is.
+        clock: formatHlc(deps.clock.now(), 0, deps.deviceId),
+        changes: wireChanges(batch),
+      };
+      const answer = await authorized(auth, (token) => transport.push(body, token));
+      const results = Array.isArray(answer?.results) ? answer.results : [];
+      await store.applyPushResults(batch, results);
+      await sealed?.remove(results.map((r) => r.change_id));
+      pushed.push(...results);
+      const answered = new Set(results.map((r) => r.change_id));
+      // A server that answered none of the batch would make us loop forever: stop and retry later.
+      if (!batch.some((b) => answered.has(b.change_id)))
+        throw new Error('push answer matched no change');
+    }
+  };
+  // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
+  // page of a sync brought: what the device holds after it, not before its push)
+  let pulled = 0;
+  const pullFeed = async (): Promise<boolean> => {
+    const left = await store.pendingCount();
+    const fetchPage = (cursor: string | null) =>
+      authorized(auth, (token) =>
+        transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left),
+      );
+    let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
+    let reset = false;
+    for (;;) {
+      const page = await next;
+      if (page.has_more) {
+        next = fetchPage(page.cursor);
+        // Awaited on the next turn; a failure while this page is written must not go unhandled.
+        next.catch(() => undefined);
+      }
+      // After a restore: forget the server's state, queue again what it may have lost, and go
+      // on from the cursor given (the start of the new feed).
+      if (page.reset === true) {
+        reset = true;
+        await store.resetFeed();
+      }
+      // Scope loss: a facility taken away takes its records off the device.
+      if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
+      await store.applyPulled(page.changes, page.cursor);
+      pulled += page.changes.length;
+      onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
+      if (!page.has_more) return reset;
+    }
+  };
+  // 1a. A device with changes to send that synced before asks first whether the feed was reset
+  // (a restored server): its pending edits must go as replays, or one made on a version the
+  // restored server never had would be refused, and that answer would stand.
+  const mirror = deps.mirror !== false;
+  let reset = false;
+  if (mirror && (await store.pendingCount()) > 0 && (await store.getMeta('cursor')) != null) {
+    reset = await pullFeed();
+  }
+  await pushOutbox();
+  // 1b. the audit chain: what was read and done on this device since the last sync
+  const chain = deps.audit;
+  if (chain && transport.audit) {
+    const send = transport.audit.bind(transport);
+    for (;;) {
+      const entries = await chain.unsent(AUDIT_BATCH_LIMIT);
+      if (!entries.length) break;
+      let answer;
+      try {
+        answer = await authorized(auth, (token) =>
+          send({ device_id: deps.deviceId, entries }, token),
+        );
+      } catch (e) {
+        // A server that does not know the route, or refuses the entries, never stops the
+        // records from syncing: the entries stay and go with a later sync.
+        if (e instanceof HttpError) break;
+        throw e;
+      }
+      const numbers = Array.isArray(answer?.results) ? answer.results.map((r) => r.n) : [];
+      await chain.drop(numbers);
+      if (!entries.some((e) => numbers.includes(e.n)))
+        throw new Error('audit answer matched no entry');
+    }
   }
   if (deps.mirror === false) {
     await authorized(auth, (token) => transport.ping?.(token) ?? Promise.resolve(null));
     await store.setMeta('last_sync_at', deps.clock.now());
-    return { pushed, pulled: 0 };
+    return { pushed, pulled: 0, reset: false };
   }
-  // 2. pull pages, telling the server what is still waiting here (it keeps the count the last
-  // page of a sync brought: what the device holds after it, not before its push)
-  const left = await store.pendingCount();
-  const fetchPage = (cursor: string | null) =>
-    authorized(auth, (token) => transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left));
-  let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
-  let pulled = 0;
-  for (;;) {
-    const page = await next;
-    if (page.has_more) {
-      next = fetchPage(page.cursor);
-      // Awaited on the next turn; a failure while this page is written must not go unhandled.
-      next.catch(() => undefined);
-    }
-    // Scope loss: a facility taken away takes its records off the device.
-    if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
-    await store.applyPulled(page.changes, page.cursor);
-    pulled += page.changes.length;
-    onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
-    if (!page.has_more) break;
+  if (await pullFeed()) {
+    // Reset only now: the replayed changes go now, and their versions come down in a last pull.
+    reset = true;
+    await pushOutbox();
+    await pullFeed();
   }
   // 3. done
   await store.setMeta('last_sync_at', deps.clock.now());
   await store.setMeta('first_sync_done', 1);
-  return { pushed, pulled };
+  return { pushed, pulled, reset };
 }
 
 const realTimers: Timers = {

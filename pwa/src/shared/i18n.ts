@@ -783,6 +783,23 @@ const id = {
   'fieldfit.err.not_submitted':
     'Sesi ini sudah diputuskan atau belum dikirim untuk diperiksa. Muat ulang untuk melihat keadaannya sekarang.',
   // End of field fit.
+  // Device audit chain (issue 9, point 8): what was read and done on a tablet, checked by the server.
+  'audit.act.device_read': 'Membuka data klien (di perangkat)',
+  'audit.act.device_edit': 'Mengubah data (di perangkat)',
+  'audit.act.device_export': 'Menyimpan cadangan ke file (di perangkat)',
+  'audit.act.device_unlock': 'Membuka aplikasi (di perangkat)',
+  'audit.act.device_lock': 'Mengunci aplikasi (di perangkat)',
+  'audit.act.device_pin_failed': 'PIN salah (di perangkat)',
+  'audit.key.n': 'Urutan catatan perangkat',
+  'audit.key.chain': 'Rantai catatan',
+  'audit.chain.ok': 'utuh',
+  'audit.chain.broken': 'rusak',
+  'devices.audit_chain': 'Catatan perangkat',
+  'devices.audit_broken':
+    'Rantai catatan rusak sejak {time}: ada catatan yang diubah atau hilang di perangkat ini. Periksa siapa memakainya.',
+  'devices.audit_rewound':
+    'Rantai catatan diulang sejak {time}: catatan yang sudah terkirim ditulis ulang di perangkat ini. Periksa siapa memakainya.',
+  // End of device audit chain.
 };
 
 export type MessageKey = keyof typeof id;
@@ -1564,6 +1581,23 @@ const en: Record<MessageKey, string> = {
   'fieldfit.err.not_submitted':
     'This session was already decided or is not sent for review. Reload it to see its current state.',
   // End of field fit.
+  // Device audit chain (issue 9, point 8): what was read and done on a tablet, checked by the server.
+  'audit.act.device_read': 'Opened a client record (on the device)',
+  'audit.act.device_edit': 'Changed a record (on the device)',
+  'audit.act.device_export': 'Saved a backup file (on the device)',
+  'audit.act.device_unlock': 'Opened the app (on the device)',
+  'audit.act.device_lock': 'Locked the app (on the device)',
+  'audit.act.device_pin_failed': 'Wrong PIN (on the device)',
+  'audit.key.n': 'Device entry no.',
+  'audit.key.chain': 'Chain',
+  'audit.chain.ok': 'intact',
+  'audit.chain.broken': 'broken',
+  'devices.audit_chain': 'Device log',
+  'devices.audit_broken':
+    'Log chain broken since {time}: an entry was changed or removed on this device. Check who used it.',
+  'devices.audit_rewound':
+    'Log chain rewound since {time}: entries already sent were rewritten on this device. Check who used it.',
+  // End of device audit chain.
 };
 
 export type Lang = 'id' | 'en';

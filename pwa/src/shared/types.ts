@@ -99,6 +99,9 @@ export interface Change {
   base_version: number | null;
   fields: Record<string, unknown>;
   hlc: string;
+  /** true when the device sends the change again after a restore reset the feed (docs/protocol.md
+   * "After a restore"); left out otherwise */
+  replay?: boolean;
 }
 
 export type PushStatus = 'applied' | 'merged' | 'conflict' | 'rejected';
@@ -130,6 +133,27 @@ export interface PushRequest {
   sealed?: SealedItem[];
 }
 
+/** The device's audit chain as sent (docs/protocol.md, "Device audit chain"). */
+export interface AuditRequest {
+  device_id: string;
+  entries: {
+    n: number;
+    at: string;
+    user_id: string;
+    action: string;
+    entity: string | null;
+    record_id: string | null;
+    prev: string;
+    hash: string;
+  }[];
+}
+
+export interface AuditResponse {
+  results: { n: number; status: 'accepted' | 'duplicate' | 'broken' | 'rewound' }[];
+  head: { n: number; hash: string };
+  flag: string | null;
+}
+
 export interface PushResponse {
   results: PushResult[];
 }
@@ -150,6 +174,8 @@ export interface PullResponse {
   remaining?: number;
   /** the facilities the user may hold now: records of any other leave the device */
   facility_ids?: string[];
+  /** the server was restored: forget its state, pull from zero, replay what is kept */
+  reset?: boolean;
 }
 
 /** RFC 9457 problem details. */

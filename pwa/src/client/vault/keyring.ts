@@ -142,11 +142,23 @@ export class Keyring {
       await this.db.accounts.update(userId, { pin_tries: 0 });
       return { kind: 'ok', key, row: { ...row, pin_tries: 0 } };
     }
+    await this.db.accounts.update(userId, {
+      pin_failures: [...(row.pin_failures ?? []), this.now()],
+    });
     if (tries >= PIN_MAX_TRIES) {
       await this.dropPin(userId);
       return { kind: 'locked_out' };
     }
     return { kind: 'wrong', triesLeft: PIN_MAX_TRIES - tries };
+  }
+
+  /** The times of the wrong PINs since the last unlock, forgotten as they are read (the
+   * unlock puts them in the audit chain). */
+  async takePinFailures(userId: string): Promise<number[]> {
+    const row = await this.get(userId);
+    if (!row?.pin_failures?.length) return [];
+    await this.db.accounts.update(userId, { pin_failures: [] });
+    return row.pin_failures;
   }
 
   async secrets(row: AccountRow, key: CryptoKey): Promise<SessionSecrets> {

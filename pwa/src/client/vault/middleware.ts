@@ -143,7 +143,9 @@ export function vaultMiddleware(
             }
             // An auto-incremented key may not exist yet: it is never part of what is sealed.
             const plain = autoKey ? stripKey(value, pkPath) : value;
-            const ad = additionalData(name, plain, autoKey ? undefined : pkOf(value));
+            // The additional data is made of the clear keys alone (open sees nothing else): a
+            // table that does not index entity and id binds a value to its primary key.
+            const ad = additionalData(name, row, autoKey ? undefined : pkOf(value));
             const sealed = await sealJson(key, ad, plain);
             return Object.assign(row, { _v: 1 as const, iv: sealed.iv, ct: sealed.ct });
           };

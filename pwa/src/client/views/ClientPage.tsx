@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { label, t, type Lang } from '../../shared/i18n';
 import { formatDate, formatDateTime, zoneOf } from '../../shared/time';
 import { useApp, useQuery } from '../context';
@@ -49,9 +50,11 @@ function RecordList(props: {
 }
 
 export function ClientPage({ params }: RouteProps) {
-  const { lang } = useApp();
+  const { lang, audit } = useApp();
   const rejectedKeys = useRejectedKeys();
   const id = params['id'] as string;
+  // Each opening of a client's record goes into the device's audit chain.
+  useEffect(() => audit('read', 'client', id), [id]);
   const data = useQuery(
     async (s) => {
       const client = await s.get('client', id);

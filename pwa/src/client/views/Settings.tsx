@@ -70,7 +70,7 @@ export function Settings() {
       <p data-testid="device-id">{t('settings.device', { id: app.deviceId })}</p>
       <DeviceLabel />
       <LangSwitch />
-      <BackupButton backup={app.backup} />
+      <BackupButton backup={app.backup} onSaved={() => app.audit('export')} />
       <form onSubmit={savePin}>
         <h2>{t('pin.set_title')}</h2>
         <p id="pin-help">{t('pin.set_help')}</p>

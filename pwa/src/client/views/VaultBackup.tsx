@@ -7,7 +7,11 @@ import { useApp } from '../context';
 import { downloadBackup, type SealedBackup } from '../vault/sealed';
 
 /** The backup button; hidden while nothing waits sealed. */
-export function BackupButton(props: { backup: () => Promise<SealedBackup | null> }) {
+export function BackupButton(props: {
+  backup: () => Promise<SealedBackup | null>;
+  /** told once a file was saved (an export, for the device's audit chain) */
+  onSaved?: () => void;
+}) {
   const [count, setCount] = useState(0);
   const [message, setMessage] = useState('');
   const { backup } = props;
@@ -19,6 +23,7 @@ export function BackupButton(props: { backup: () => Promise<SealedBackup | null>
     const b = await backup();
     if (!b) return;
     downloadBackup(b);
+    props.onSaved?.();
     setMessage(t('vault.backup_done', { n: b.sealed.length }));
   }
   return (

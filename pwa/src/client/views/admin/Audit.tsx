@@ -27,6 +27,12 @@ export const AUDIT_ACTIONS = [
   'create_facility',
   'refresh_reuse',
   'reassign_session',
+  'device_read',
+  'device_edit',
+  'device_export',
+  'device_unlock',
+  'device_lock',
+  'device_pin_failed',
 ];
 /** The entities of audit events: the synced ones, and users and devices. */
 export const AUDIT_ENTITIES: readonly string[] = [...SYNCED_ENTITIES, 'user', 'device'];
@@ -124,7 +130,12 @@ export function Audit({ query }: RouteProps) {
                   {data.items.map((ev) => (
                     <tr key={ev.id} data-testid="audit-row" data-action={ev.action}>
                       <td>{formatDateTime(ev.at, 'WIB', lang)}</td>
-                      <td>{ev.username ?? t('common.none')}</td>
+                      <td>
+                        {ev.username ?? t('common.none')}
+                        {ev.device_id && ev.action.startsWith('device_') ? (
+                          <code data-testid="audit-device"> {ev.device_id.slice(0, 8)}</code>
+                        ) : null}
+                      </td>
                       <td>{label('audit.act', ev.action)}</td>
                       <td>
                         {ev.entity ? label('entity', ev.entity) : t('common.none')}

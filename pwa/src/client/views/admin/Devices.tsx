@@ -66,6 +66,13 @@ function DeviceRow({ device: d, onRevoked }: { device: DeviceInfo; onRevoked: ()
                 {offsetText(d.clock_offset_ms, lang)}
               </DetailRow>
             )}
+            {d.audit_chain && (
+              <DetailRow term={t('devices.audit_chain')} class="warn" testid="device-audit-chain">
+                {t(d.audit_chain === 'rewound' ? 'devices.audit_rewound' : 'devices.audit_broken', {
+                  time: when(d.audit_chain_at ?? null),
+                })}
+              </DetailRow>
+            )}
             <DetailRow
               term={t('devices.pending')}
               class={pending > 0 ? 'warn' : undefined}

@@ -41,6 +41,8 @@ const VALUES: Record<string, Words> = {
   counselor_id: person,
   previous_counselor_id: person,
   year: (v) => String(v),
+  n: (v) => String(v),
+  chain: coded('audit.chain'),
   format: (v) => String(v).toUpperCase(),
   table: (v, lang) => {
     const key = TABLE_TITLES[v as ReportTable];
