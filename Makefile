@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NPM_STAMP := pwa/node_modules/.installed
 PORT ?= $(or $(PULIH_PORT),5000)
 
-.PHONY: run test test-fast lint bench build-pwa install install-test services chromium clean
+.PHONY: run test test-fast lint bench bench-national build-pwa install install-test services chromium clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: $(TEST_STAMP)
 ## bench: sync and PWA benchmarks, each against a baseline in the same run
 bench: $(TEST_STAMP) build-pwa services
 	$(BIN)/python -m bench.run_all
+
+## bench-national: 530 facilities, 100,000 WBP, 5,000,000 sessions on PostgreSQL (several minutes)
+bench-national: $(TEST_STAMP) services
+	$(BIN)/python -m bench.national_bench
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist instance

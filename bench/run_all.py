@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = (
     "bench.sync_bench",
     "bench.served_bench",
+    "bench.load_bench",
     "bench.pwa_bench",
     "bench.instruments_bench",
 )

@@ -1,0 +1,142 @@
+"""National scale on PostgreSQL: the figures of 530 facilities, a facility's first sync, an empty
+pull and a push on the national dataset (bench/national.py), each beside the same on the demo
+province in the same run.
+
+- the figures page's summary of one year for all 530 facilities, p50 (goal <= 1 s)
+- a counselor's first sync of one facility, records/s, against the demo's (goal within 1.2x)
+- an empty pull, p50 (goal <= 2 ms)
+- a push of sessions through `pulih run`'s server, against the demo's rate (goal >= 0.8)
+
+Run: `make bench-national` or `python -m bench.national_bench [--scale 1.0]`; it takes several
+minutes (the dataset is generated first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from typing import Any
+
+from bench.common import figure, median, scratch_database
+from bench.national import COUNSELOR, PASSWORD, generate
+from bench.served import Device, call, served, session_change
+from server import create_app
+from server.extensions import db
+from server.services.pull import Cursor, pull_page_json
+from server.services.reports import summary
+
+PUSHED = 10_000
+BATCH = 500
+
+
+def _log_in(base: str, username: str, password: str | None) -> Device:
+    if password is None:
+        return Device.log_in(base, username)
+    device_id = str(uuid.uuid4())
+    body = {"username": username, "password": password, "device_id": device_id}
+    answer = call(base, "POST", "/api/v1/auth/login", body)
+    assert answer.status == 200, answer.body
+    return Device(base, device_id, answer.body["access_token"], answer.body["user"]["facility_ids"])
+
+
+def _field_work(base: str, username: str, password: str | None) -> dict[str, float]:
+    """A fresh device's first sync (records/s), then a push of sessions (sessions/s)."""
+    device = _log_in(base, username, password)
+    started = time.perf_counter()
+    changes, _ = device.pull_all()
+    sync_rate = len(changes) / (time.perf_counter() - started)
+    facility = device.facility_ids[0]
+    clients = [c["id"] for c in changes if c["entity"] == "client" and not c["deleted"]]
+    batch = [session_change(facility, clients[i % len(clients)], i) for i in range(PUSHED)]
+    started = time.perf_counter()
+    for start in range(0, PUSHED, BATCH):
+        results = device.push(batch[start : start + BATCH])
+        assert all(r["status"] == "applied" for r in results), results[:1]
+    push_rate = PUSHED / (time.perf_counter() - started)
+    return {"records": len(changes), "sync": sync_rate, "push": push_rate}
+
+
+def _in_process(url: str, facility_scope: list[str]) -> dict[str, float]:
+    """The figures' summary for all facilities, and an empty pull, inside the server."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "national"})
+    with app.app_context():
+        from server.models import Facility
+
+        everywhere = list(db.session.scalars(db.select(Facility.id)))
+        summaries = []
+        for _ in range(5):
+            started = time.perf_counter()
+            figures: Any = summary(2023, everywhere)
+            summaries.append(time.perf_counter() - started)
+            db.session.rollback()
+        pull_page_json(facility_scope, Cursor(0, None), 1)  # warm the statement cache
+        state = db.session.execute(db.text("SELECT seq, epoch FROM sync_counter")).one()
+        empties = []
+        for _ in range(200):
+            started = time.perf_counter()
+            pull_page_json(facility_scope, Cursor(int(state.seq), str(state.epoch)), 1000)
+            empties.append(time.perf_counter() - started)
+            db.session.rollback()
+        db.engine.dispose()
+    return {
+        "summary": median(summaries),
+        "rehabilitated": figures["rehabilitated"]["total"],
+        "empty": median(empties),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n== baseline: the demo province through `pulih run`, PostgreSQL ==", flush=True)
+        with scratch_database("postgresql", tmp) as url, served(url) as base:
+            demo = _field_work(base, "konselor.plg1", None)
+        figure(
+            f"demo: first sync of LP-PLG ({demo['records']:,.0f} records)",
+            demo["sync"],
+            "records/s",
+        )
+        figure("demo: push through `pulih run`", demo["push"], "sessions/s")
+
+        print(f"\n== national dataset (scale {args.scale}), PostgreSQL ==", flush=True)
+        with scratch_database("postgresql", tmp) as url:
+            generate(url, args.seed, args.scale)
+            with served(url) as base:
+                national = _field_work(base, COUNSELOR, PASSWORD)
+            inside = _in_process(url, national_scope(url))
+        figure("figures summary of 2023, all 530 facilities, p50", inside["summary"], "s", "<= 1 s")
+        figure("  WBP in rehabilitation in 2023, nationally", inside["rehabilitated"], "")
+        figure(
+            f"first sync of one facility ({national['records']:,.0f} records)",
+            national["sync"],
+            "records/s",
+        )
+        figure(
+            "ratio demo / national first-sync time per record",
+            demo["sync"] / national["sync"],
+            "",
+            "<= 1.2",
+        )
+        figure("empty pull, p50", inside["empty"] * 1000, "ms", "<= 2 ms")
+        figure("push through `pulih run`", national["push"], "sessions/s")
+        figure("ratio national / demo push rate", national["push"] / demo["push"], "", ">= 0.8")
+
+
+def national_scope(url: str) -> list[str]:
+    """The facility the national counselor works in."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "national"})
+    with app.app_context():
+        from server.models import Facility
+
+        facility_id = db.session.scalar(db.select(Facility.id).where(Facility.code == "N-0001"))
+        db.engine.dispose()
+    return [str(facility_id)]
+
+
+if __name__ == "__main__":
+    main()
