@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+import orjson
 from flask import Flask, Response, send_from_directory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -14,6 +16,16 @@ from .config import Config
 from .errors import register_error_handlers
 from .extensions import api, cors, db, migrate
 from .headers import install_security_headers
+
+
+def dumps_json(value: Any) -> str:
+    """JSON text for a JSON column: orjson, several times faster than the standard library on a
+    push's change-log rows; the standard library for what orjson refuses (integers beyond 64
+    bits), so nothing a validated change holds fails to store."""
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -27,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     options.setdefault("hide_parameters", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30})
+    # JSON columns (the change log's snapshots above all) are encoded on every push.
+    options.setdefault("json_serializer", dumps_json)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         import secrets
