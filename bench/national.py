@@ -148,7 +148,7 @@ def _fill(seed: int, facility_ids: list[str], clients: int, sessions: int) -> No
                 SELECT n, (n % {clients}) + 1 AS c,
                     timestamptz '2021-01-04 02:00:00+00'
                         + (n * 7919 % 126000000) * interval '1 second' AS t
-                FROM generate_series(1, {sessions}) AS n
+                FROM generate_series(1::bigint, {sessions}) AS n
             ) AS s
             """
         ),
