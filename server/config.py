@@ -44,6 +44,8 @@ class Config:
     # A device not heard from for this many days is highlighted: its unsent work is at risk.
     SILENT_DAYS = int(os.environ.get("PULIH_SILENT_DAYS", "3"))
     PUSH_MAX_CHANGES = 500
+    # A device locks its vault after this long without a touch (or hidden); the PIN reopens it.
+    DEVICE_LOCK_SECONDS = max(60, int(os.environ.get("PULIH_DEVICE_LOCK_MINUTES", "15")) * 60)
     # Every writer waits while one push holds the feed lock: a push holding it longer is logged.
     SLOW_PUSH_MS = float(os.environ.get("PULIH_SLOW_PUSH_MS", "1000"))
     PULL_MAX_LIMIT = 1000

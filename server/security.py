@@ -100,6 +100,7 @@ def issue_pair(
         "refresh_token": refresh,
         "token_type": "Bearer",
         "expires_in": access_seconds,
+        "lock_after_seconds": current_app.config["DEVICE_LOCK_SECONDS"],
         "user": user,
     }
 

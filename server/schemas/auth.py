@@ -41,4 +41,6 @@ class TokenPairOut(Schema):
     refresh_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
+    # How long the app stays unlocked without a touch (PULIH_DEVICE_LOCK_MINUTES).
+    lock_after_seconds = fields.Integer()
     user = fields.Nested(UserOut)

@@ -381,3 +381,36 @@ def test_keluar_forgets_the_pin_before_the_login_screen_even_when_the_server_nev
     page.reload()
     expect(page.get_by_test_id("login-username")).to_be_visible()
     expect(page.get_by_test_id("pin-unlock-input")).to_have_count(0)
+
+
+def test_the_app_locks_itself_after_the_servers_window_without_a_touch(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    live_server: Any,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> None:
+    """PULIH_DEVICE_LOCK_MINUTES without a tap or a key: the vault closes and the PIN reopens
+    it; a touch starts the window again. The window is the server's (here 2 minutes, not the
+    app's own 15), kept in the vault for unlocks offline."""
+    config = live_server.app.config
+    saved = config["DEVICE_LOCK_SECONDS"]
+    config["DEVICE_LOCK_SECONDS"] = 120
+    try:
+        context = open_profile(browser_type, browser_type_launch_args, tmp_path / "t", base_url)
+        page = first_page(context)
+        log_in_synced(page, e2e_world.counselor)
+    finally:
+        config["DEVICE_LOCK_SECONDS"] = saved
+    page.clock.install()
+    page.reload()  # the app's timers now run on the test's clock
+    ui_unlock_with_pin(page)
+    page.clock.fast_forward("01:30")
+    page.keyboard.press("Shift")  # a touch: the window starts again
+    page.clock.fast_forward("01:30")
+    expect(page.get_by_test_id("menu-open")).to_be_visible()
+    page.clock.fast_forward("01:00")
+    expect(page.get_by_test_id("pin-unlock-input")).to_be_visible()
+    ui_unlock_with_pin(page)
+    context.close()

@@ -15,6 +15,7 @@ from tests.helpers import PASSWORD, DeviceSession, login, new_id
 def test_login_returns_tokens_and_user(client, world):
     body = login(client, "konselor.a")
     assert body["expires_in"] == 900
+    assert body["lock_after_seconds"] == 900  # PULIH_DEVICE_LOCK_MINUTES, 15 by default
     assert body["user"]["role"] == "counselor"
     assert body["user"]["facility_ids"] == [world.facility_a]
     assert "password" not in body["user"]

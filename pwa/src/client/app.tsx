@@ -44,6 +44,7 @@ export function App({
   const [ctx, setCtx] = useState<Omit<AppContextValue, 'lang'> | null>(null);
   const [message, setMessage] = useState('');
   const [persisted, setPersisted] = useState(true);
+  const [serverLockMs, setServerLockMs] = useState<number | undefined>();
   const [resumable, setResumable] = useState<Resumable | null>(null);
   const [pending, setPending] = useState<Session | null>(null);
   const [logoutAsk, setLogoutAsk] = useState<{
@@ -205,6 +206,7 @@ export function App({
         await sync.syncNow();
       },
     });
+    setServerLockMs(session.lockAfterMs);
     setPhase('ready');
     void sync.start();
     if (navigator.storage?.persist) {
@@ -217,7 +219,7 @@ export function App({
   // Auto-lock: the key leaves memory after a while without a touch, or hidden.
   useEffect(() => {
     if (phase !== 'ready') return;
-    const after = lockAfterMs ?? AUTO_LOCK_MS;
+    const after = lockAfterMs ?? serverLockMs ?? AUTO_LOCK_MS;
     let timer = setTimeout(() => void teardown.current?.('locked'), after);
     const touch = () => {
       clearTimeout(timer);
@@ -229,7 +231,7 @@ export function App({
       clearTimeout(timer);
       for (const e of events) removeEventListener(e, touch);
     };
-  }, [phase, lockAfterMs]);
+  }, [phase, lockAfterMs, serverLockMs]);
 
   const value = useMemo(() => (ctx ? { ...ctx, lang } : null), [ctx, lang]);
 

@@ -18,6 +18,8 @@ export interface Session {
   accessToken: string | null;
   refreshToken: string | null;
   accessExpiresAt: number;
+  /** the server's auto-lock window, kept in the vault for offline unlocks */
+  lockAfterMs?: number;
   /** true when opened without the server (password offline, or PIN) */
   offline: boolean;
   /** the data key of the user's vault, in memory only while the session is open */
@@ -219,6 +221,7 @@ export class AuthService {
       access_token: null,
       refresh_token: null,
       access_expires_at: 0,
+      lock_after_ms: session.lockAfterMs,
     });
     await this.keyring.dropPin(session.user.id);
     await this.db.settings.delete('active_user');
@@ -248,6 +251,8 @@ export class AuthService {
       access_token: pair.access_token,
       refresh_token: pair.refresh_token,
       access_expires_at: this.now() + pair.expires_in * 1000,
+      lock_after_ms:
+        typeof pair.lock_after_seconds === 'number' ? pair.lock_after_seconds * 1000 : undefined,
     };
   }
 
@@ -257,6 +262,7 @@ export class AuthService {
       accessToken: s.access_token,
       refreshToken: s.refresh_token,
       accessExpiresAt: s.access_expires_at,
+      lockAfterMs: s.lock_after_ms,
       offline,
       key,
     };

@@ -89,6 +89,8 @@ export interface SessionSecrets {
   access_token: string | null;
   refresh_token: string | null;
   access_expires_at: number;
+  /** the server's auto-lock window (PULIH_DEVICE_LOCK_MINUTES), for offline unlocks too */
+  lock_after_ms?: number;
 }
 
 export interface AccountRow {

@@ -40,6 +40,8 @@ export interface TokenPair {
   access_token: string;
   refresh_token: string;
   expires_in: number;
+  /** how long the app stays unlocked without a touch (an extension: absent from older servers) */
+  lock_after_seconds?: number;
   user: User;
 }
 
