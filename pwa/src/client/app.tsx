@@ -127,10 +127,10 @@ export function App({
       mirror: session.user.role === 'counselor',
       sealed,
       audit: chain,
-      onRevoked: async (reason) => {
+      onRevoked: async (reason, kind) => {
         // Wipe before showing the login screen, which reads the notice the wipe leaves.
         store.close();
-        await authService.wipeUser(session.user, reason);
+        await authService.wipeUser(session.user, reason, kind);
         await close('login');
       },
     });

@@ -8,7 +8,7 @@ import { uuid4 } from '../shared/ids';
 import type { TokenPair, User } from '../shared/types';
 import { HttpError, NetworkError, isDeviceRevoked, type AuthApi } from './api';
 import { AuthDb, deleteUserDb, sealClearRows, type SessionSecrets } from './db';
-import { AuthLostError } from './authorized';
+import { AuthLostError, type Revocation } from './authorized';
 import { Keyring, type PinOutcome } from './vault/keyring';
 
 export { PIN_MAX_TRIES, PASSWORD_MAX_TRIES, validPin } from './vault/keyring';
@@ -31,6 +31,8 @@ export interface RevokedNotice {
   at: number;
   /** the admin's reason, when one was given */
   reason?: string | null;
+  /** whose access ended: the tablet's (revoked) or the account's (deactivated) */
+  kind?: Revocation;
 }
 
 /** A session that may be reopened with a PIN after a reload. */
@@ -229,10 +231,14 @@ export class AuthService {
   }
 
   /** Erase everything this device holds for a user: records, outbox, drafts, keys, tokens. */
-  async wipeUser(user: User, reason: string | null = null): Promise<void> {
+  async wipeUser(
+    user: User,
+    reason: string | null = null,
+    kind: Revocation = 'device',
+  ): Promise<void> {
     await this.keyring.destroy(user.id);
     await this.db.settings.delete('active_user');
-    const notice: RevokedNotice = { username: user.username, at: this.now(), reason };
+    const notice: RevokedNotice = { username: user.username, at: this.now(), reason, kind };
     await this.db.settings.put({ key: 'revoked_notice', value: notice });
   }
 

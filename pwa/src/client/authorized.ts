@@ -12,16 +12,24 @@
 import { HttpError, isDeviceRevoked } from './api';
 
 /** The device was revoked: the caller must wipe its data (`reason`: the admin's words). */
+/** Whose access ended: the device's (revoked) or the account's (deactivated). */
+export type Revocation = 'device' | 'account';
+
 export class DeviceRevokedError extends Error {
   override name = 'DeviceRevokedError';
-  constructor(readonly reason: string | null = null) {
+  constructor(
+    readonly reason: string | null = null,
+    readonly kind: Revocation = 'device',
+  ) {
     super('device revoked');
   }
 }
 
 function revoked(e: unknown): DeviceRevokedError {
   const reason = e instanceof HttpError ? e.problem.reason : null;
-  return new DeviceRevokedError(typeof reason === 'string' && reason ? reason : null);
+  const type = e instanceof HttpError ? (e.problem.type ?? '') : '';
+  const kind: Revocation = type.endsWith('/account-deactivated') ? 'account' : 'device';
+  return new DeviceRevokedError(typeof reason === 'string' && reason ? reason : null, kind);
 }
 
 /** The tokens are gone or refused: the user must log in online again. */

@@ -24,7 +24,13 @@
 import { formatHlc, parseHlc } from '../shared/hlc';
 import type { AuditRequest, Change, PushResult, SealedItem } from '../shared/types';
 import { HttpError, NetworkError, type Transport } from './api';
-import { AuthLostError, authorized, DeviceRevokedError, type AuthPort } from './authorized';
+import {
+  AuthLostError,
+  authorized,
+  DeviceRevokedError,
+  type AuthPort,
+  type Revocation,
+} from './authorized';
 import { PUSH_BATCH_LIMIT, toWire } from './outbox';
 import { wireChanges, type Store } from './store';
 import type { SealKey } from './vault/sealed';
@@ -84,7 +90,7 @@ export interface SyncDeps {
   sealed?: SealedPort;
   /** Wipe the user's local data; called once when the device turns out revoked, with the
    * admin's reason when one was given. */
-  onRevoked?: (reason: string | null) => Promise<void>;
+  onRevoked?: (reason: string | null, kind: Revocation) => Promise<void>;
   pullLimit?: number;
   /** false for a user who does not counsel: nothing is pulled into the device (staff views read
    * the API); a run pushes what there is and checks the server answers. */
@@ -436,7 +442,7 @@ export class SyncLoop {
       if (e instanceof DeviceRevokedError) {
         this.set({ phase: 'revoked' });
         this.stop();
-        await deps.onRevoked?.(e.reason);
+        await deps.onRevoked?.(e.reason, e.kind);
         return;
       }
       if (e instanceof AuthLostError) {

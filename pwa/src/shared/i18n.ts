@@ -37,6 +37,9 @@ const id = {
   'login.offline_note':
     'Tanpa sinyal: Anda tetap bisa masuk dengan kata sandi yang pernah dipakai di sini.',
   'login.revoked_title': 'Perangkat ini dicabut',
+  'login.deactivated_title': 'Akun Anda dinonaktifkan',
+  'login.deactivated':
+    'Admin telah menonaktifkan akun ini. Demi keamanan, semua data Pulih akun ini sudah dihapus dari perangkat ini. Hubungi admin Anda jika ini keliru.',
   'login.revoked':
     'Admin telah mencabut akses perangkat ini. Demi keamanan, semua data Pulih akun ini sudah dihapus dari perangkat ini. Hubungi admin Anda jika ini keliru.',
   'pin.title': 'Buka dengan PIN',
@@ -839,6 +842,9 @@ const en: Record<MessageKey, string> = {
   'login.device_revoked': 'An admin revoked this device. Contact your admin.',
   'login.offline_note': 'Without a signal you can still log in with a password used here before.',
   'login.revoked_title': 'This device was revoked',
+  'login.deactivated_title': 'Your account was deactivated',
+  'login.deactivated':
+    "An admin deactivated this account. For safety, all of this account's Pulih data was erased from this device. Contact your admin if this is a mistake.",
   'login.revoked':
     'An admin revoked this device. For safety, all Pulih data of this account has been erased from this device. Contact your admin if this is a mistake.',
   'pin.title': 'Unlock with PIN',

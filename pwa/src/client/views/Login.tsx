@@ -84,8 +84,10 @@ export function Login({ onSession }: { lang: Lang; onSession: (s: Session) => Pr
       <h1>{t('login.title')}</h1>
       {revoked && (
         <div class="alert alert-danger" role="alert" data-testid="revoked-message">
-          <h2>{t('login.revoked_title')}</h2>
-          <p>{t('login.revoked')}</p>
+          <h2>
+            {t(revoked.kind === 'account' ? 'login.deactivated_title' : 'login.revoked_title')}
+          </h2>
+          <p>{t(revoked.kind === 'account' ? 'login.deactivated' : 'login.revoked')}</p>
           {revoked.reason && (
             <p data-testid="revoked-reason">
               {t('fieldfit.revoked_reason', { reason: revoked.reason })}
