@@ -287,12 +287,12 @@ def bench_initial_pull(browser: Any, base_url: str, counts: dict[str, int], repe
         + ")",
         flush=True,
     )
-    figure("initial pull: login to first sync complete", seconds, "s", "<= 5 s")
+    figure("initial pull, vault on: login to first sync complete", seconds, "s", "<= 5 s")
     figure("  of which first pull request to complete", median([r[1] for r in runs]), "s")
     figure("initial pull: records into IndexedDB per second", app_rate, "rec/s")
     figure("raw IndexedDB put, 1,000 per transaction (no indexes)", raw_rate, "rec/s")
     figure("raw IndexedDB put, 1,000 per transaction (app's indexes)", raw_indexed_rate, "rec/s")
-    figure("initial pull rate / raw IndexedDB rate", app_rate / raw_rate, "x", ">= 0.5")
+    figure("initial pull rate (vault on) / raw IndexedDB rate", app_rate / raw_rate, "x", ">= 0.6")
     figure("initial pull rate / raw rate with the same indexes", app_rate / raw_indexed_rate, "x")
     page.first_sync_seconds = seconds
     return page
