@@ -29,6 +29,7 @@ from .alerts import raise_alert
 from .apply import apply_change
 from .batch import Batch
 from .check import Rejected, read_change
+from .releases import close_enrollments
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +85,12 @@ def _apply_all(batch: Batch, raw_changes: list[Any], answered: dict[str, Any]) -
 
 
 def _logged(batch: Batch, change: Change) -> Result:
-    """P4-P9 for one read change; a session's alarming risk flag raises its alert after it."""
+    """P4-P9 for one read change; a session's alarming risk flag raises its alert after it, a new
+    release closes its client's active enrollments (P9b)."""
     outcome = apply_change(batch, change)
     result = change_log.logged(batch, change, outcome)
     raise_alert(batch, outcome.record)
+    close_enrollments(batch, outcome.record)  # release and aftercare
     return result
 
 
