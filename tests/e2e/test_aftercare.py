@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     wait_for_sync_after,
 )
 from tests.e2e.staff_support import ApiDevice, new_id, ui_login
-from tests.helpers import change, client_fields, session_fields
+from tests.helpers import amphetamine_screening, change, client_fields, session_fields
 
 PHONE = {"width": 360, "height": 640}
 WBP_LIST = (
@@ -85,20 +85,6 @@ def _client_with_history(tablet: ApiDevice, fid: str) -> str:
     client_id = new_id()
     day = date.today() - timedelta(days=6)
 
-    def assist(taken: date, q2: int) -> dict[str, Any]:
-        answers = {"amphetamine": {"q2": q2, "q3": 3, "q4": 0, "q5": 0, "q6": 0, "q7": 0}}
-        return change(
-            "assessment",
-            new_id(),
-            {
-                "facility_id": fid,
-                "client_id": client_id,
-                "instrument": "assist",
-                "taken_on": taken.isoformat(),
-                "answers": answers,
-            },
-        )
-
     sessions = [
         change(
             "session",
@@ -122,8 +108,8 @@ def _client_with_history(tablet: ApiDevice, fid: str) -> str:
     results = tablet.push(
         change("client", client_id, client_fields(fid, full_name="Yusuf Rahman")),
         change("enrollment", new_id(), enrollment),
-        assist(day - timedelta(days=30), 6),
-        assist(day, 2),
+        amphetamine_screening(fid, client_id, (day - timedelta(days=30)).isoformat(), 6),
+        amphetamine_screening(fid, client_id, day.isoformat(), 2),
         *sessions,
     )
     assert {r["status"] for r in results} == {"applied"}, results

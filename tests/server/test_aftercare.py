@@ -14,7 +14,14 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditEvent, ChangeLog, Client, Enrollment
-from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+from tests.helpers import (
+    DeviceSession,
+    amphetamine_screening,
+    change,
+    client_fields,
+    new_id,
+    session_fields,
+)
 
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 
@@ -189,20 +196,6 @@ def _history_for_summary(device: DeviceSession, facility_id: str) -> tuple[str, 
     client_id, enrollment_id = _enrolled_client(device, facility_id)
     day = date.today() - timedelta(days=10)
 
-    def assist(taken: str, q2: int) -> dict[str, Any]:
-        answers = {"amphetamine": {"q2": q2, "q3": 3, "q4": 0, "q5": 0, "q6": 0, "q7": 0}}
-        return change(
-            "assessment",
-            new_id(),
-            {
-                "facility_id": facility_id,
-                "client_id": client_id,
-                "instrument": "assist",
-                "taken_on": taken,
-                "answers": answers,
-            },
-        )
-
     sessions = [
         change(
             "session",
@@ -234,7 +227,11 @@ def _history_for_summary(device: DeviceSession, facility_id: str) -> tuple[str, 
         },
     )
     results = device.push(
-        assist("2024-01-02", 6), assist((day).isoformat(), 2), *sessions, group, present
+        amphetamine_screening(facility_id, client_id, "2024-01-02", 6),
+        amphetamine_screening(facility_id, client_id, day.isoformat(), 2),
+        *sessions,
+        group,
+        present,
     )
     assert {r["status"] for r in results} == {"applied"}, results
     release_id = new_id()

@@ -14,8 +14,6 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Enrollment, Release
 from ...models.records import SyncedMixin
-from ...models.wire import record_to_wire
-from ..versions import change_log_row, next_version
 from .batch import Batch
 
 RELEASED = "released"
@@ -45,19 +43,6 @@ def close_enrollments(batch: Batch, record: SyncedMixin) -> list[Enrollment]:
     for enrollment in closed:
         enrollment.status = RELEASED
         enrollment.end_date = max(record.released_on, enrollment.start_date)
-        next_version(enrollment, seq=batch.next_seq())
         batch.records[("enrollment", enrollment.id)] = enrollment
-        batch.queue(
-            change_log_row(
-                entity="enrollment",
-                record_id=enrollment.id,
-                facility_id=enrollment.facility_id,
-                version=enrollment.version,
-                snapshot=record_to_wire(enrollment),
-                source="server",
-                changed=["status", "end_date"],
-                user_id=batch.caller.user.id,
-                device_id=batch.device_id,
-            )
-        )
+        batch.server_version(enrollment, ["status", "end_date"])
     return closed
