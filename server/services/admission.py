@@ -23,7 +23,6 @@ import csv
 import io
 import re
 import uuid
-import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -149,9 +148,11 @@ def _cells(file_name: str, content: bytes) -> list[list[Any]]:
 def _xlsx_cells(content: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    # An uploaded workbook is untrusted: whatever openpyxl or zipfile raise while opening or
+    # reading it (a broken zip, a missing part, bad XML) is a 422 about the file, never a 500.
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+    except Exception as error:
         raise _problem("Not an XLSX workbook this server can open.") from error
     try:
         sheet = book.worksheets[0]
@@ -161,6 +162,8 @@ def _xlsx_cells(content: bytes) -> list[list[Any]]:
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 break
         return rows
+    except Exception as error:
+        raise _problem("The workbook's first sheet cannot be read.") from error
     finally:
         book.close()
 

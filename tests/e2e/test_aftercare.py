@@ -106,13 +106,20 @@ def _client_with_history(tablet: ApiDevice, fid: str) -> str:
         "start_date": (day - timedelta(days=30)).isoformat(),
     }
     results = tablet.push(
-        change("client", client_id, client_fields(fid, full_name="Yusuf Rahman")),
+        change(
+            "client",
+            client_id,
+            client_fields(fid, full_name="Yusuf Rahman", registration_number="A.I-77/2024"),
+        ),
         change("enrollment", new_id(), enrollment),
         amphetamine_screening(fid, client_id, (day - timedelta(days=30)).isoformat(), 6),
         amphetamine_screening(fid, client_id, day.isoformat(), 2),
         *sessions,
     )
     assert {r["status"] for r in results} == {"applied"}, results
+    # Convicted: the detainee's number (A) becomes a convict's (B); the server keeps the old one.
+    number = {"registration_number": f"B.I-{client_id[:6]}/2024"}
+    assert tablet.push(change("client", client_id, number, base=1))[0]["status"] == "applied"
     return client_id
 
 
@@ -147,7 +154,15 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
 
     phone.set_offline(True)
     expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
-    page.goto(f"/#/clients/{client_id}")
+    # Offline, the counselor finds the client by the number they had before.
+    page.goto("/#/clients")
+    page.get_by_test_id("client-search").fill("A.I-77")
+    row = page.get_by_test_id("client-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Yusuf Rahman")
+    expect(row.get_by_test_id("client-former-number")).to_contain_text("A.I-77/2024")
+    row.locator("a").click()
+    expect(page.get_by_test_id("register-history-entry")).to_contain_text("A.I-77/2024")
     expect(page.get_by_test_id("client-releases")).to_contain_text("Belum ada pembebasan")
     page.get_by_test_id("release-new").click()
     page.get_by_test_id("release-kind").select_option("pb")
@@ -176,7 +191,12 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     desk = office.new_page()
     ui_login(desk, e2e_world.supervisor)
     desk.goto(f"/#/supervisor/clients/{client_id}")
-    staff_item = desk.get_by_test_id("staff-aftercare").get_by_test_id("release-item")
+    aftercare = desk.get_by_test_id("staff-aftercare")
+    expect(aftercare.get_by_test_id("register-history-entry")).to_contain_text("A.I-77/2024")
+    expect(aftercare.get_by_test_id("register-history-entry")).to_contain_text(
+        f"Lapas Uji {e2e_world.facility_code[4:]}"
+    )
+    staff_item = aftercare.get_by_test_id("release-item")
     expect(staff_item).to_contain_text("Bapas: Bapas Kelas I Palembang")
     with desk.expect_download() as desk_download:
         staff_item.get_by_test_id("release-summary").click()
