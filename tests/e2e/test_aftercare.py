@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     wait_for_sync_after,
 )
 from tests.e2e.staff_support import ApiDevice, new_id, ui_login
+from tests.e2e.test_axe import assert_clean
 from tests.helpers import amphetamine_screening, change, client_fields, session_fields
 
 PHONE = {"width": 360, "height": 640}
@@ -46,7 +47,7 @@ def test_a_supervisor_checks_then_imports_a_facility_list(
     wbp = tmp_path / "daftar-wbp.csv"
     wbp.write_text(WBP_LIST, encoding="utf-8")
 
-    office = browser.new_context(base_url=base_url)
+    office = browser.new_context(base_url=base_url, bypass_csp=True)  # axe is injected
     desk = office.new_page()
     ui_login(desk, e2e_world.supervisor)
     desk.goto("/#/supervisor")
@@ -64,6 +65,7 @@ def test_a_supervisor_checks_then_imports_a_facility_list(
     expect(rows.nth(3)).to_contain_text("Jenis kelamin")
     expect(rows.nth(3)).to_contain_text("Tanggal lahir")
     assert tablet.pull() == {}  # a dry run writes nothing
+    assert_clean(desk, "import dry run")
 
     desk.get_by_test_id("import-run").click()
     expect(desk.get_by_test_id("import-done")).to_contain_text("2 WBP baru diimpor")
@@ -144,7 +146,7 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     fid = e2e_world.facility_id
     client_id = _client_with_history(ApiDevice(live_server, e2e_world.counselor2), fid)
 
-    phone = browser.new_context(base_url=base_url, viewport=PHONE)
+    phone = browser.new_context(base_url=base_url, viewport=PHONE, bypass_csp=True)
     pushes = PushLog(phone)
     page = phone.new_page()
     page.goto("/")
@@ -169,6 +171,7 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     expect(page.get_by_test_id("release-recipient-kind")).to_have_value("bapas")
     page.get_by_test_id("release-recipient-name").fill("Bapas Kelas I Palembang")
     page.get_by_test_id("release-consent").check()
+    assert_clean(page, "release form")
     page.get_by_test_id("release-save").click()
     item = page.get_by_test_id("release-item")
     expect(item).to_contain_text("Pembebasan bersyarat (PB)")
@@ -182,12 +185,13 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     # The server closed the running program as released; the phone pulled it.
     expect(page.get_by_test_id("enrollment-row")).to_contain_text("Bebas")
     expect(item.get_by_test_id("release-consent-shown")).to_contain_text("Counselor")
+    assert_clean(page, "client page with a release")
     with page.expect_download() as phone_download:
         item.get_by_test_id("release-summary").click()
     _check_summary(_pdf_text(str(phone_download.value.path())))
 
     # The supervisor sees the release on the client's path and fetches the summary too.
-    office = browser.new_context(base_url=base_url)
+    office = browser.new_context(base_url=base_url, bypass_csp=True)
     desk = office.new_page()
     ui_login(desk, e2e_world.supervisor)
     desk.goto(f"/#/supervisor/clients/{client_id}")
@@ -198,6 +202,7 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     )
     staff_item = aftercare.get_by_test_id("release-item")
     expect(staff_item).to_contain_text("Bapas: Bapas Kelas I Palembang")
+    assert_clean(desk, "staff client path with a release")
     with desk.expect_download() as desk_download:
         staff_item.get_by_test_id("release-summary").click()
     _check_summary(_pdf_text(str(desk_download.value.path())))
