@@ -62,8 +62,8 @@ def test_a_supervisor_checks_then_imports_a_facility_list(
     expect(rows.nth(2)).to_have_attribute("data-status", "duplicate")
     expect(rows.nth(2)).to_contain_text("mirip Siti Aminah (B.I-900/2023)")
     expect(rows.nth(3)).to_have_attribute("data-status", "error")
-    expect(rows.nth(3)).to_contain_text("Jenis kelamin")
-    expect(rows.nth(3)).to_contain_text("Tanggal lahir")
+    expect(rows.nth(3)).to_contain_text("Jenis kelamin: Tulis L atau P.")
+    expect(rows.nth(3)).to_contain_text("Tanggal lahir: Tanggal tidak terbaca")
     assert tablet.pull() == {}  # a dry run writes nothing
     assert_clean(desk, "import dry run")
 
@@ -228,6 +228,7 @@ def test_a_supervisor_records_a_release_without_consent_and_no_summary_is_offere
     desk.goto(f"/#/supervisor/clients/{client_id}")
     aftercare = desk.get_by_test_id("staff-aftercare")
     expect(aftercare).to_contain_text("Belum ada pembebasan")
+    aftercare.get_by_test_id("release-new").click()
     # A referral without a recipient's name is refused with the server's words.
     desk.get_by_test_id("release-save").click()
     expect(desk.get_by_test_id("release-recipient-name-error")).to_be_visible()

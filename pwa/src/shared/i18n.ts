@@ -803,6 +803,7 @@ const id = {
   'release.recipient_name': 'Nama penerima rujukan',
   'release.recipient_hint': 'Mis. Bapas Kelas I Palembang, BNNK Ogan Ilir, IPWL …',
   'release.consent': 'Klien setuju ringkasannya dibagikan kepada penerima ini',
+  'release.consent_legend': 'Persetujuan klien',
   'release.consent_by': 'Persetujuan dicatat oleh {name}, {at}',
   'release.no_consent': 'Persetujuan klien belum dicatat: ringkasan tidak dapat dibuat.',
   'release.note': 'Catatan',
@@ -830,6 +831,7 @@ const id = {
   'import.columns': 'Kolom dikenali: {columns}',
   'import.unknown_columns': 'Kolom diabaikan: {columns}',
   'import.row': 'Baris',
+  'import.rows': 'Hasil per baris',
   'import.status': 'Hasil',
   'import.detail': 'Keterangan',
   'import_status.new': 'Baru',
@@ -863,6 +865,11 @@ const id = {
   'import_field.case_type': 'Perkara',
   'import_field.nik': 'NIK',
   'import_field._row': 'Baris',
+  'import.err_date': 'Tanggal tidak terbaca (tulis mis. 12-03-1990).',
+  'import.err_length': 'Terlalu panjang atau kosong.',
+  'import.err_sex': 'Tulis L atau P.',
+  'import.err_case': 'Tulis pengguna, kurir, pengedar, bandar atau lainnya.',
+  'import.err_same_row': 'Nomor yang sama dengan baris {row} di file ini.',
   // --- end aftercare ---
 };
 
@@ -1665,6 +1672,7 @@ const en: Record<MessageKey, string> = {
   'release.recipient_name': 'Name of the recipient',
   'release.recipient_hint': 'E.g. Bapas Kelas I Palembang, BNNK Ogan Ilir, an IPWL …',
   'release.consent': 'The client agrees that the summary is shared with this recipient',
+  'release.consent_legend': "The client's consent",
   'release.consent_by': 'Consent recorded by {name}, {at}',
   'release.no_consent': "The client's consent is not recorded: no summary can be made.",
   'release.note': 'Note',
@@ -1691,6 +1699,7 @@ const en: Record<MessageKey, string> = {
   'import.columns': 'Columns recognised: {columns}',
   'import.unknown_columns': 'Columns ignored: {columns}',
   'import.row': 'Row',
+  'import.rows': 'Result per row',
   'import.status': 'Result',
   'import.detail': 'Details',
   'import_status.new': 'New',
@@ -1724,6 +1733,11 @@ const en: Record<MessageKey, string> = {
   'import_field.case_type': 'Case type',
   'import_field.nik': 'NIK',
   'import_field._row': 'Row',
+  'import.err_date': 'The date cannot be read (write e.g. 12-03-1990).',
+  'import.err_length': 'Too long or empty.',
+  'import.err_sex': 'Write L or P (or M / F).',
+  'import.err_case': 'Write user, courier, dealer, trafficker or other (or the Indonesian words).',
+  'import.err_same_row': 'The same number as row {row} of this file.',
   // --- end aftercare ---
 };
 

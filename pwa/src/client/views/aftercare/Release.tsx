@@ -135,20 +135,24 @@ export function ReleaseForm(props: {
             value={typed['recipient_name'] ?? ''}
             onValue={set('recipient_name')}
           />
-          <Field
-            id="release-consent"
-            label={t('release.consent')}
-            errors={err('consent_recipient')}
-            messages={msg('consent_recipient')}
-          >
-            <input
-              id="release-consent"
-              data-testid="release-consent"
-              type="checkbox"
-              checked={consent}
-              onChange={(e) => setConsent((e.currentTarget as HTMLInputElement).checked)}
-            />
-          </Field>
+          <fieldset class="checks">
+            <legend>{t('release.consent_legend')}</legend>
+            <label class="check">
+              <input
+                id="release-consent"
+                data-testid="release-consent"
+                type="checkbox"
+                checked={consent}
+                onChange={(e) => setConsent((e.currentTarget as HTMLInputElement).checked)}
+              />
+              {t('release.consent')}
+            </label>
+            {msg('consent_recipient') ? (
+              <p class="error" data-testid="release-consent-error">
+                {msg('consent_recipient')?.join(' ')}
+              </p>
+            ) : null}
+          </fieldset>
         </>
       )}
       <Field id="release-note" label={t('release.note')} messages={msg('note')}>
@@ -171,13 +175,13 @@ export function ReleaseForm(props: {
 export function ReleaseList(props: { releases: BaseRecord[]; lang: Lang; online: boolean }) {
   if (!props.releases.length) return <p class="muted">{t('release.none')}</p>;
   return (
-    <ul class="plain" data-testid="release-list">
+    <div data-testid="release-list">
       {props.releases.map((r) => (
-        <li key={r.id} class="card" data-testid="release-item">
+        <div key={r.id} class="card" data-testid="release-item">
           <ReleaseItem release={r} lang={props.lang} online={props.online} />
-        </li>
+        </div>
       ))}
-    </ul>
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@
 // why), then imports the new rows. The server decides everything; the same file twice adds
 // nothing, and the counselors' devices pull the new clients at their next sync.
 import { useState } from 'preact/hooks';
-import { label, t } from '../../../shared/i18n';
+import { errorText, label, t } from '../../../shared/i18n';
 import { HttpError } from '../../api';
 import { problemFieldErrors, type ImportReport, type ImportRow } from '../../staff-api';
 import { SelectField } from '../path/controls';
@@ -24,9 +24,27 @@ async function base64Of(file: File): Promise<string> {
   return btoa(text);
 }
 
+/** The server's reason for a row, in the words of the app where it has them (the server's own
+ * words are English, for developers); a reason it does not know is shown as the server gave it. */
+function reasonText(field: string, message: string): string {
+  if (message.startsWith('Missing data for required field')) return errorText({ code: 'required' });
+  if (message === 'Not a valid date.') return t('import.err_date');
+  if (message.startsWith('Must not be in the future')) return errorText({ code: 'future' });
+  if (message.startsWith('Must be exactly 16 digits')) return errorText({ code: 'nik_digits' });
+  if (message.startsWith('Length must be')) return t('import.err_length');
+  if (message.startsWith('Must be one of')) {
+    if (field === 'sex') return t('import.err_sex');
+    if (field === 'case_type') return t('import.err_case');
+  }
+  const row = /^The same number as row (\d+)/.exec(message);
+  if (row) return t('import.err_same_row', { row: row[1] ?? '' });
+  return message;
+}
+
 function rowDetail(row: ImportRow): string {
   const errors = Object.entries(row.errors).map(
-    ([field, messages]) => `${label('import_field', field)}: ${messages.join(' ')}`,
+    ([field, messages]) =>
+      `${label('import_field', field)}: ${messages.map((m) => reasonText(field, m)).join(' ')}`,
   );
   const matches = row.matches.map((m) =>
     t('import.same_as', { name: m.full_name, number: m.registration_number }),
@@ -159,28 +177,30 @@ function ImportResult(props: { report: ImportReport; busy: boolean; onImport: ()
           {t('import.run', { count: report.counts.new })}
         </button>
       ) : null}
-      <table class="table" data-testid="import-rows">
-        <thead>
-          <tr>
-            <th scope="col">{t('import.row')}</th>
-            <th scope="col">{t('client.full_name')}</th>
-            <th scope="col">{t('client.registration_number')}</th>
-            <th scope="col">{t('import.status')}</th>
-            <th scope="col">{t('import.detail')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.rows.map((row) => (
-            <tr key={row.row} data-testid="import-row" data-status={row.status}>
-              <td>{row.row}</td>
-              <td>{String(row.values['full_name'] ?? '')}</td>
-              <td>{String(row.values['registration_number'] ?? '')}</td>
-              <td>{label('import_status', row.status)}</td>
-              <td>{rowDetail(row)}</td>
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={t('import.rows')}>
+        <table class="table words" data-testid="import-rows">
+          <thead>
+            <tr>
+              <th scope="col">{t('import.row')}</th>
+              <th scope="col">{t('client.full_name')}</th>
+              <th scope="col">{t('client.registration_number')}</th>
+              <th scope="col">{t('import.status')}</th>
+              <th scope="col">{t('import.detail')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {report.rows.map((row) => (
+              <tr key={row.row} data-testid="import-row" data-status={row.status}>
+                <td>{row.row}</td>
+                <td>{String(row.values['full_name'] ?? '')}</td>
+                <td>{String(row.values['registration_number'] ?? '')}</td>
+                <td>{label('import_status', row.status)}</td>
+                <td>{rowDetail(row)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
