@@ -12,11 +12,9 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import (
-    PushLog,
+    go_offline,
     last_sync_ms,
-    ui_log_in,
-    wait_for_controller,
-    wait_for_sync,
+    synced_phone,
     wait_for_sync_after,
 )
 from tests.e2e.staff_support import ApiDevice, new_id, ui_login
@@ -146,16 +144,10 @@ def test_a_release_recorded_offline_with_a_referral_and_its_discharge_summary(
     fid = e2e_world.facility_id
     client_id = _client_with_history(ApiDevice(live_server, e2e_world.counselor2), fid)
 
-    phone = browser.new_context(base_url=base_url, viewport=PHONE, bypass_csp=True)
-    pushes = PushLog(phone)
-    page = phone.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
-
-    phone.set_offline(True)
-    expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
+    phone, page, pushes = synced_phone(
+        browser, base_url, e2e_world.counselor, viewport=PHONE, bypass_csp=True
+    )
+    go_offline(phone, page)
     # Offline, the counselor finds the client by the number they had before.
     page.goto("/#/clients")
     page.get_by_test_id("client-search").fill("A.I-77")

@@ -15,15 +15,7 @@ from server.models import Client, Enrollment, Release
 from tests.helpers import DeviceSession, change, client_fields, new_id
 from tests.property.test_bad_input import json_values
 
-RELEASE_FIELDS = [
-    "client_id",
-    "released_on",
-    "kind",
-    "recipient_kind",
-    "recipient_name",
-    "consent_recipient",
-    "note",
-]
+RELEASE_FIELDS = list(Release.fields)
 IMPORT_KEYS = ["facility_id", "file_name", "content", "dry_run"]
 
 
