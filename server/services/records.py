@@ -65,10 +65,15 @@ def take_authorship(
     return {}
 
 
-def apply_values(record: SyncedMixin, values: dict[str, Any]) -> None:
-    """Store validated Python values on the record; occurred_at keeps its offset as text."""
+def apply_values(
+    record: SyncedMixin, values: dict[str, Any], *, hlc: str | None = None
+) -> None:
+    """Store validated Python values on the record; occurred_at keeps its offset as text.
+
+    `hlc`: the clock of the change that carries the values (a pushed change's), which dates
+    what it did on the device: the end of the old registration number's register history."""
     if isinstance(record, Client) and "registration_number" in values:
-        keep_old_number(record, values["registration_number"])  # register history
+        keep_old_number(record, values["registration_number"], hlc=hlc)  # register history
     if (
         isinstance(record, Release)
         and "consent_recipient" in values

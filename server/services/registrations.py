@@ -11,20 +11,38 @@ client was known by. The device's search reads the history too (pwa/src/client/s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+
+from sync import Hlc, InvalidClock
 
 from ..models import Client
 from ..models.common import utcnow
 
 
-def keep_old_number(client: Client, new_number: Any, *, on: date | None = None) -> None:
-    """Before a stored client takes a new number, keep the old one in its history."""
+def change_day(hlc: str | None) -> date:
+    """The day a change was made on its device (its clock's wall time, UTC), never after today;
+    today without a clock (a change the server makes itself)."""
+    today = utcnow().date()
+    if hlc is None:
+        return today
+    try:
+        made = datetime.fromtimestamp(Hlc.parse(hlc).wall_ms / 1000, UTC).date()
+    except (InvalidClock, ValueError, OverflowError, OSError):
+        return today
+    return min(made, today)
+
+
+def keep_old_number(client: Client, new_number: Any, *, hlc: str | None = None) -> None:
+    """Before a stored client takes a new number, keep the old one in its history, ending on
+    the day the change was made (its device's clock, `change_day`)."""
     old = client.registration_number
     if not old or not isinstance(new_number, str) or new_number == old:
         return
     history = list(client.registration_history or [])
-    until = (on or utcnow().date()).isoformat()
+    until = change_day(hlc).isoformat()
+    if history and history[-1]["until"] and history[-1]["until"] > until:
+        until = history[-1]["until"]  # a history never runs backwards
     if history:
         since = history[-1]["until"]
     elif client.admission_date is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
@@ -49,6 +49,29 @@ def test_a_changed_number_is_kept_in_the_history_and_pulled(client: Any, world: 
     assert history[0]["facility_id"] == world.facility_a
     assert history[0]["from"] == "2022-01-10"  # the admission date
     assert history[1]["from"] == history[0]["until"] == date.today().isoformat()
+
+
+def test_the_history_ends_on_the_day_the_device_made_the_change(client: Any, world: Any) -> None:
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    three_days_ago = datetime.now(UTC) - timedelta(days=3)
+    edit = change("client", client_id, {"registration_number": "OFF-1"}, base=1)
+    edit["hlc"] = f"{int(three_days_ago.timestamp() * 1000):013d}-0000-tablet1"
+    [result] = device.push(edit)
+    assert result["status"] == "applied", result
+    stored = db.session.get(Client, client_id)
+    assert stored is not None
+    db.session.refresh(stored)
+    assert stored.registration_history[0]["until"] == three_days_ago.date().isoformat()
+    # A clock ahead of the server's never dates the history in the future.
+    ahead = change("client", client_id, {"registration_number": "OFF-2"}, base=2)
+    ahead["hlc"] = (
+        f"{int((datetime.now(UTC) + timedelta(days=30)).timestamp() * 1000):013d}-0000-t2"
+    )
+    device.push(ahead)
+    db.session.refresh(stored)
+    assert stored.registration_history[1]["until"] == datetime.now(UTC).date().isoformat()
 
 
 def test_a_device_cannot_write_the_history(client: Any, world: Any) -> None:
