@@ -39,6 +39,7 @@ from ..security import Caller
 from .audit import audit
 from .errors import Invalid
 from .feed import lock_feed
+from .registrations import numbers_of
 from .versions import write_version
 
 MAX_ROWS = 5000
@@ -299,11 +300,11 @@ def read_list(file_name: str, content: bytes, facility_id: str) -> dict[str, Any
             c.id,
             c.full_name,
             c.birth_date.isoformat() if c.birth_date else None,
-            tuple(_numbers(c)),
+            tuple(numbers_of(c)),
         )
         for c in clients
     ]
-    holders = {n.strip().lower(): c for c in clients for n in _numbers(c)}
+    holders = {n.strip().lower(): c for c in clients for n in numbers_of(c)}
     seen: dict[str, int] = {}
     out: list[Row] = []
     for offset, cells in enumerate(body):
@@ -324,12 +325,6 @@ def read_list(file_name: str, content: bytes, facility_id: str) -> dict[str, Any
         "counts": counts,
         "rows": out,
     }
-
-
-def _numbers(client: Client) -> list[str]:
-    return [client.registration_number] + [
-        entry["number"] for entry in client.registration_history or []
-    ]
 
 
 def _sort(

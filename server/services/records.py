@@ -65,9 +65,7 @@ def take_authorship(
     return {}
 
 
-def apply_values(
-    record: SyncedMixin, values: dict[str, Any], *, hlc: str | None = None
-) -> None:
+def apply_values(record: SyncedMixin, values: dict[str, Any], *, hlc: str | None = None) -> None:
     """Store validated Python values on the record; occurred_at keeps its offset as text.
 
     `hlc`: the clock of the change that carries the values (a pushed change's), which dates
