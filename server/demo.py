@@ -311,6 +311,7 @@ class _Province:
             "nik": nik,
             "duplicate_of": None,
             "merged_into": None,
+            "registration_history": [],
         }
         counselor = rng.choice(self.counselors[code])
         client = _Client(row, code, counselor, self.substance_profile(code), screened_on)

@@ -17,6 +17,7 @@ from .schemas.rules import PASSWORD_MIN_LENGTH, PASSWORD_MIN_SCORE
 # Passwords printed in this repository's README: never a real account's.
 PUBLIC_PASSWORDS = frozenset({DEMO_PASSWORD})
 TOO_SHORT = f"At least {PASSWORD_MIN_LENGTH} characters."
+ZXCVBN_MAX_LENGTH = 72  # the longest password zxcvbn scores (its max_length)
 TOO_EASY = "Too easy to guess: use a longer phrase of unrelated words."
 HAS_NAME = "Must not contain the username or the name."
 IS_PUBLIC = "This password is published; choose another."
@@ -32,6 +33,7 @@ def password_problems(password: str, *, user_inputs: Iterable[str] = ()) -> list
     names = [n.strip().lower() for n in user_inputs if n and len(n.strip()) >= 3]
     if any(name in lowered for name in names):
         return [HAS_NAME]
-    if zxcvbn(password[:100], user_inputs=names)["score"] < PASSWORD_MIN_SCORE:
+    # zxcvbn refuses (ValueError) anything longer than its max_length: score the first part.
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=names)["score"] < PASSWORD_MIN_SCORE:
         return [TOO_EASY]
     return []

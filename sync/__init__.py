@@ -8,7 +8,14 @@ pending work on top (`Replica`). The clock and the id maker are always passed in
 """
 
 from sync.changes import Change, ConflictKind, Op, PulledChange, Result, Status
-from sync.duplicates import NumberedClient, find_duplicate, holds_number
+from sync.duplicates import (
+    KnownClient,
+    NumberedClient,
+    find_duplicate,
+    holds_number,
+    likely_duplicates,
+    normalize_name,
+)
 from sync.errors import InvalidChange, InvalidClock, SyncError, UnknownEntity
 from sync.hlc import Hlc, receive, tick
 from sync.merge import (
@@ -39,6 +46,7 @@ __all__ = [
     "CONFLICT_KINDS",
     "FIELD_RULES",
     "NULL_BASE_VERSION",
+    "KnownClient",
     "NumberedClient",
     "Decision",
     "HistoryEntry",
@@ -46,6 +54,8 @@ __all__ = [
     "changed_by_others",
     "effective_base",
     "find_duplicate",
+    "likely_duplicates",
+    "normalize_name",
     "holds_number",
     "merge_change",
     "replayed_base",

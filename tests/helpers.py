@@ -242,3 +242,18 @@ class ReplicaDevice:
         self.pull()
         self.push_all()
         self.pull()
+
+
+def amphetamine_screening(
+    facility_id: str, client_id: str, taken_on: str, q2: int
+) -> dict[str, Any]:
+    """A pushed ASSIST whose amphetamine score is q2 + 3 (moderate risk from 4 to 26)."""
+    answers = {"amphetamine": {"q2": q2, "q3": 3, "q4": 0, "q5": 0, "q6": 0, "q7": 0}}
+    fields = {
+        "facility_id": facility_id,
+        "client_id": client_id,
+        "instrument": "assist",
+        "taken_on": taken_on,
+        "answers": answers,
+    }
+    return change("assessment", new_id(), fields)

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findLikelyDuplicates, levenshtein, normalizeName } from '../src/shared/duplicates';
+import {
+  clientNumbers,
+  findLikelyDuplicates,
+  levenshtein,
+  normalizeName,
+} from '../src/shared/duplicates';
 
 const existing = [
   {
@@ -51,5 +56,24 @@ describe('duplicate warning', () => {
 
   it('a_client_is_not_its_own_duplicate', () => {
     expect(findLikelyDuplicates(existing[0]!, existing)).toEqual([]);
+  });
+});
+
+// release and aftercare: a former number still marks a likely duplicate (sync.likely_duplicates)
+describe('register history', () => {
+  const known = {
+    id: 'c1',
+    registration_number: 'NEW-1',
+    registration_history: [{ number: 'OLD-1', facility_id: 'f', from: null, until: '2024-01-01' }],
+    full_name: 'Siti Aminah',
+    birth_date: '1988-02-03',
+  };
+  it('lists_every_number_a_client_is_known_by', () => {
+    expect(clientNumbers(known)).toEqual(['NEW-1', 'OLD-1']);
+    expect(clientNumbers({ id: 'x', registration_number: ' R ' })).toEqual(['R']);
+  });
+  it('finds_a_duplicate_by_a_former_number', () => {
+    const found = findLikelyDuplicates({ id: 'n', registration_number: 'old-1' }, [known]);
+    expect(found.map((m) => m.reason)).toEqual(['registration_number']);
   });
 });

@@ -242,6 +242,28 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       expect(await s.searchClients('')).toHaveLength(2);
     });
 
+    // release and aftercare: the register history kept by the server is searched too
+    it('search_finds_a_client_by_a_former_registration_number', async () => {
+      const s = await setup();
+      const history = [
+        { number: 'B.I-001/2022', facility_id: 'fac-1', from: '2022-01-10', until: '2023-02-01' },
+      ];
+      await s.applyPulled(
+        [
+          pulled(
+            'c1',
+            2,
+            client({ registration_number: 'A.I-077/2023', registration_history: history }),
+          ),
+          pulled('c2', 1, client({ registration_number: 'B.I-002/2022' })),
+        ],
+        'x',
+      );
+      expect((await s.searchClients('b.i-001')).map((c) => c.id)).toEqual(['c1']);
+      expect((await s.searchClients('a.i-077')).map((c) => c.id)).toEqual(['c1']);
+      expect((await s.searchClients('B.I-00')).map((c) => c.id).sort()).toEqual(['c1', 'c2']);
+    });
+
     it('a_facility_taken_away_takes_its_records_and_keeps_pending_changes', async () => {
       const s = await setup();
       await s.applyPulled(

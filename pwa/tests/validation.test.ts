@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  validateRelease,
   validateAttendance,
   validateClient,
   validateEnrollment,
@@ -172,5 +173,31 @@ describe('enrollment and attendance validation', () => {
       client_id: ['required'],
       status: ['one_of'],
     });
+  });
+});
+
+// release and aftercare: the device shows the server's ReleaseFields.rules first
+describe('validateRelease', () => {
+  const ctx = { today: '2024-06-10' };
+  const ok = {
+    client_id: 'c1',
+    released_on: '2024-06-10',
+    kind: 'pb',
+    recipient_kind: 'bapas',
+    recipient_name: 'Bapas Kelas I Palembang',
+  };
+  it('accepts_a_release_with_or_without_a_referral', () => {
+    expect(validateRelease(ok, ctx)).toEqual({});
+    expect(validateRelease({ ...ok, recipient_kind: null, recipient_name: '' }, ctx)).toEqual({});
+  });
+  it('refuses_a_future_date_an_unknown_kind_and_half_a_referral', () => {
+    const errors = validateRelease(
+      { ...ok, released_on: '2024-06-11', kind: 'kabur', recipient_name: ' ' },
+      ctx,
+    );
+    expect(Object.keys(errors).sort()).toEqual(['kind', 'recipient_name', 'released_on']);
+    expect(Object.keys(validateRelease({ ...ok, recipient_kind: '' }, ctx))).toEqual([
+      'recipient_kind',
+    ]);
   });
 });

@@ -14,6 +14,7 @@ from .records import (
     Enrollment,
     Facility,
     PhaseChange,
+    Release,
 )
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Alert",
     "Cohort",
     "PhaseChange",
+    "Release",
     "WRITABLE_ENTITIES",
     "Assessment",
     "Attendance",

@@ -113,6 +113,12 @@ class Client(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     duplicate_of: Mapped[str | None] = mapped_column(UUID, nullable=True)
     # Set on the tombstone of a client merged into another.
     merged_into: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    # --- register history (aftercare) ---
+    # The numbers the client held before: [{number, facility_id, from, until}], oldest first.
+    # Written only by the server when registration_number changes (services/registrations.py).
+    registration_history: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, default=list, server_default="[]"
+    )
 
     __table_args__ = (
         Index(
@@ -298,6 +304,39 @@ class Attendance(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20))
 
 
+# --- release and aftercare ---
+class Release(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A client's release (bebas, PB, CB, CMB) with the referral to aftercare and its consent."""
+
+    __tablename__ = "releases"
+    entity = "release"
+    fields = (
+        "client_id",
+        "released_on",
+        "kind",
+        "recipient_kind",
+        "recipient_name",
+        "consent_recipient",
+        "note",
+    )
+
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    released_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    recipient_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    recipient_name: Mapped[str] = mapped_column(String(160), default="")
+    # The recipient the client consented to share the discharge summary with; empty: no consent.
+    consent_recipient: Mapped[str] = mapped_column(String(160), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Set by the server when consent_recipient is recorded: who recorded it, and when.
+    consent_recorded_by: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    consent_recorded_by_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- end release and aftercare ---
+
+
 def holding_numbers(
     facility_ids: Collection[str], numbers: Collection[str], *, except_ids: Collection[str] = ()
 ) -> Select[Client]:
@@ -328,6 +367,7 @@ ENTITY_MODELS: dict[str, type[SyncedMixin]] = {
         Cohort,
         PhaseChange,
         Alert,
+        Release,
     )
 }
 # Made only by the server (admins, supervisors, the push itself): devices read them.

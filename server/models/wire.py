@@ -9,7 +9,8 @@ from .records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
 
 # Server-kept fields a device reads but never writes.
 READ_ONLY_EXTRAS: dict[str, tuple[str, ...]] = {
-    "client": ("duplicate_of", "merged_into"),
+    "client": ("duplicate_of", "merged_into", "registration_history"),
+    "release": ("consent_recorded_by", "consent_recorded_by_name", "consent_recorded_at"),
     "session": ("submitted_at", "review_comment", "reviewed_by", "reviewed_by_name", "reviewed_at"),
 }
 

@@ -88,6 +88,7 @@ class ClientPathOut(Schema):
     phase_changes = _records("phase_changes")
     assessments = _records("assessments")
     cohorts = _records("cohorts")
+    releases = _records("releases")
 
 
 class PathChangesIn(Schema):

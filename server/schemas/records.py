@@ -29,6 +29,10 @@ from .rules import (
     PHASE_NAME_MAX,
     PLAN_TO_SUBMIT,
     PROGRAMS,
+    RECIPIENT_KINDS,
+    RECIPIENT_NAME_MAX,
+    RELEASE_KINDS,
+    RELEASE_NOTE_MAX,
     RISK_FLAGS,
     SESSION_KINDS,
     SESSION_STATUSES_BY_DEVICE,
@@ -264,6 +268,37 @@ class AttendanceFields(RecordFields):
     status = fields.String(required=True, validate=_one_of(ATTENDANCE))
 
 
+# --- release and aftercare ---
+class ReleaseFields(RecordFields):
+    facility_id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    released_on = fields.Date(required=True, validate=_not_future)
+    kind = fields.String(required=True, validate=_one_of(RELEASE_KINDS))
+    recipient_kind = fields.String(
+        allow_none=True, load_default=None, validate=_one_of(RECIPIENT_KINDS)
+    )
+    recipient_name = Text(load_default="", max_len=RECIPIENT_NAME_MAX)
+    consent_recipient = Text(load_default="", max_len=RECIPIENT_NAME_MAX)
+    note = Text(load_default="", max_len=RELEASE_NOTE_MAX)
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        """A referral names its recipient's kind and name; consent is for that recipient."""
+        errors: Errors = {}
+        kind, name = values.get("recipient_kind"), str(values.get("recipient_name") or "").strip()
+        if kind and not name:
+            _add(errors, "recipient_name", "Required when the referral has a recipient.")
+        if name and not kind:
+            _add(errors, "recipient_kind", "Required when the referral has a recipient.")
+        consent = str(values.get("consent_recipient") or "").strip()
+        if consent and consent != name:
+            _add(errors, "consent_recipient", "Must be the referral's recipient.")
+        return errors
+
+
+# --- end release and aftercare ---
+
+
 FIELD_SCHEMAS: dict[str, RecordFields] = {
     "client": ClientFields(),
     "enrollment": EnrollmentFields(),
@@ -271,6 +306,7 @@ FIELD_SCHEMAS: dict[str, RecordFields] = {
     "session": SessionFields(),
     "attendance": AttendanceFields(),
     "phase_change": PhaseChangeFields(),
+    "release": ReleaseFields(),
 }
 _PARTIAL = {name: type(schema)(partial=True) for name, schema in FIELD_SCHEMAS.items()}
 

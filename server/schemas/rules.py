@@ -67,6 +67,14 @@ TC_GRADES: Final = ("pulih", "trampil", "mandiri")
 ALERT_FLAGS: Final = ("suicidal_ideation", "self_harm", "violence")
 ALERT_STATUSES: Final = ("open", "acknowledged")
 # A Therapeutic Community cohort's phases when a supervisor names none.
+# --- release and aftercare ---
+# bebas; PB pembebasan bersyarat; CB cuti bersyarat; CMB cuti menjelang bebas.
+RELEASE_KINDS: Final = ("bebas", "pb", "cb", "cmb")
+# Who receives the referral to aftercare (pascarehabilitasi).
+RECIPIENT_KINDS: Final = ("bapas", "bnn", "institution")
+RECIPIENT_NAME_MAX: Final = 160
+RELEASE_NOTE_MAX: Final = 2000
+# --- end release and aftercare ---
 TC_PHASES: Final = (("orientation", 4), ("primary", 16), ("re-entry", 6))
 COHORT_NAME_MAX: Final = 60
 PHASE_NAME_MAX: Final = 40
@@ -146,6 +154,9 @@ EXPORTED: Final = {
     "PASSWORD_MAX_LENGTH": PASSWORD_MAX_LENGTH,
     "CLOCK_TOLERANCE_SECONDS": CLOCK_TOLERANCE_SECONDS,
     "NEXT_SESSION_MAX_DAYS": NEXT_SESSION_MAX_DAYS,
+    "RELEASE_KINDS": RELEASE_KINDS,
+    "RECIPIENT_KINDS": RECIPIENT_KINDS,
+    "RECIPIENT_NAME_MAX": RECIPIENT_NAME_MAX,
 }
 
 

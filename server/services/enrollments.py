@@ -137,31 +137,34 @@ def client_path(client_id: str) -> dict[str, Any]:
     cohort_ids = sorted({e.cohort_id for e in enrollments if e.cohort_id})
     cohorts = list(db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids))))
     audit("read", entity="client", record_id=client.id, facility_id=client.facility_id, view="path")
+    from ..models import Release
+
     return {
         "client": client,
         "enrollments": enrollments,
         "phase_changes": live(PhaseChange),
         "assessments": live(Assessment),
         "cohorts": cohorts,
+        "releases": live(Release),
     }
 
 
-PATH_ENTITIES = ("enrollment", "phase_change")
+PATH_ENTITIES = ("enrollment", "phase_change", "release")
 
 
 def check_path_changes(client_id: str, changes: list[Any]) -> None:
     """Staff record only the path of the client they opened: enrollments and phase changes whose
     record (or whose new fields) name that client; a 422 problem otherwise."""
-    from ..models import PhaseChange
+    from ..models import PhaseChange, Release
     from .errors import Invalid
 
-    models = {"enrollment": Enrollment, "phase_change": PhaseChange}
+    models = {"enrollment": Enrollment, "phase_change": PhaseChange, "release": Release}
     errors: dict[str, list[str]] = {}
     made: dict[tuple[str, str], Any] = {}  # records created earlier in the same request
     for i, raw in enumerate(changes):
         entity = raw.get("entity") if isinstance(raw, dict) else None
         if entity not in PATH_ENTITIES:
-            errors[f"changes.{i}"] = ["Only enrollments and phase changes."]
+            errors[f"changes.{i}"] = ["Only enrollments, phase changes and releases."]
             continue
         record_id = raw.get("id")
         record = db.session.get(models[entity], record_id) if isinstance(record_id, str) else None

@@ -8,10 +8,11 @@ from typing import Any
 
 from .. import instruments
 from ..extensions import db
-from ..models import Assessment, Client, Cohort, CounselingSession, Enrollment
+from ..models import Assessment, Client, Cohort, CounselingSession, Enrollment, Release
 from ..models.common import utcnow
 from ..models.records import SyncedMixin
 from ..security import Caller
+from .registrations import keep_old_number
 
 # Reference fields: the record they name must exist, be live, and share the facility.
 REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
@@ -20,6 +21,7 @@ REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
     "session": {"client_id": Client, "enrollment_id": Enrollment, "amends_id": CounselingSession},
     "attendance": {"client_id": Client, "session_id": CounselingSession},
     "phase_change": {"client_id": Client, "enrollment_id": Enrollment},
+    "release": {"client_id": Client},
 }
 
 
@@ -63,8 +65,19 @@ def take_authorship(
     return {}
 
 
-def apply_values(record: SyncedMixin, values: dict[str, Any]) -> None:
-    """Store validated Python values on the record; occurred_at keeps its offset as text."""
+def apply_values(record: SyncedMixin, values: dict[str, Any], *, hlc: str | None = None) -> None:
+    """Store validated Python values on the record; occurred_at keeps its offset as text.
+
+    `hlc`: the clock of the change that carries the values (a pushed change's), which dates
+    what it did on the device: the end of the old registration number's register history."""
+    if isinstance(record, Client) and "registration_number" in values:
+        keep_old_number(record, values["registration_number"], hlc=hlc)  # register history
+    if (
+        isinstance(record, Release)
+        and "consent_recipient" in values
+        and values["consent_recipient"] != record.consent_recipient
+    ):
+        record.consent_recorded_by = None  # a new consent: stamped again by server_computed
     for name, value in values.items():
         if name == "facility_id":
             continue
@@ -85,3 +98,16 @@ def server_computed(record: SyncedMixin, caller: Caller, *, previous_status: str
             session.counselor_id = caller.user.id
         if session.status == "submitted" and previous_status != "submitted":
             session.submitted_at = utcnow()
+    if isinstance(record, Release):
+        record_consent(record, caller)
+
+
+def record_consent(release: Release, caller: Caller) -> None:
+    """Who recorded the client's consent, and when: set when the consent's recipient changes."""
+    if not release.consent_recipient:
+        release.consent_recorded_by = release.consent_recorded_by_name = None
+        release.consent_recorded_at = None
+    elif release.consent_recorded_by is None:
+        release.consent_recorded_by = caller.user.id
+        release.consent_recorded_by_name = caller.user.display_name
+        release.consent_recorded_at = utcnow()

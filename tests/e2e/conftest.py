@@ -317,6 +317,19 @@ def go_offline(context: Any, page: Any) -> None:
     expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
 
 
+def synced_phone(browser: Any, base_url: str, username: str, **context_args: Any) -> Any:
+    """A counselor's phone logged in, synced, and controlled by its service worker (so it works
+    offline): (its context, its page, the log of its pushes)."""
+    phone = browser.new_context(base_url=base_url, **context_args)
+    pushes = PushLog(phone)
+    page = phone.new_page()
+    page.goto("/")
+    ui_log_in(page, username)
+    wait_for_sync(page)
+    wait_for_controller(page)
+    return phone, page, pushes
+
+
 def api_post(live_server: LiveServer, path: str, body: Any, headers: dict[str, str]) -> Any:
     """POST JSON to an API path and return the JSON answer."""
     import json

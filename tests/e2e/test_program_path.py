@@ -10,12 +10,10 @@ from typing import Any
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import (
-    PushLog,
+    go_offline,
     last_sync_ms,
-    ui_log_in,
+    synced_phone,
     ui_send_session,
-    wait_for_controller,
-    wait_for_sync,
     wait_for_sync_after,
 )
 from tests.e2e.staff_support import ApiDevice, new_id, ui_login
@@ -68,16 +66,8 @@ def test_enroll_offline_and_the_risk_alert_reaches_the_supervisor(
     assert status == 201, cohort
     client_id = _screened_client(ApiDevice(live_server, e2e_world.counselor2), fid, "Yusuf Rahman")
 
-    phone = browser.new_context(base_url=base_url, viewport=PHONE)
-    pushes = PushLog(phone)
-    page = phone.new_page()
-    page.goto("/")
-    ui_log_in(page, e2e_world.counselor)
-    wait_for_sync(page)
-    wait_for_controller(page)
-
-    phone.set_offline(True)
-    expect(page.get_by_test_id("online-status")).to_have_attribute("data-online", "0")
+    phone, page, pushes = synced_phone(browser, base_url, e2e_world.counselor, viewport=PHONE)
+    go_offline(phone, page)
     page.goto(f"/#/clients/{client_id}")
     expect(page.get_by_test_id("path-screening")).to_contain_text("Risiko tertinggi: Sedang")
     page.get_by_test_id("enroll-new").click()

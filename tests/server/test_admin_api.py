@@ -221,6 +221,16 @@ def test_password_reset_needs_ten_characters(admin):
     assert "password" in response.get_json()["errors"]
 
 
+def test_a_long_passphrase_is_scored_not_a_server_error(admin):
+    # zxcvbn raises on more than 72 characters; a longer passphrase is scored on its start.
+    phrase = "gajah biru melompat pagar kayu di tepi sungai musi pada pagi yang dingin " * 2
+    for password, status in ((phrase[:90], 204), ("a" * 95, 422)):
+        response = admin.post(
+            f"/api/v1/admin/users/{_user_id('konselor.a')}/password", json={"password": password}
+        )
+        assert response.status_code == status, response.get_json()
+
+
 # Devices
 
 

@@ -36,6 +36,7 @@ SYNCED_TABLES = (
     "cohorts",
     "phase_changes",
     "alerts",
+    "releases",
 )
 # Written in bulk by the demo loader; the rest the way the field makes them (server/demo_path.py).
 BULK = ("facility", "client", "assessment", "session", "attendance")

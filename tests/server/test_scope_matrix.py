@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Alert, Conflict
+from server.models import Alert, Client, Conflict
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
 ROLES = {
@@ -202,6 +204,26 @@ EXPECTED = {
         "admin": (200, 200),
         "official": (403, 403),
     },
+    # --- release and aftercare, admission from a list ---
+    "record_release": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "summary_pdf": {
+        "counselor": (200, 404),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    "import_clients": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    # --- end release and aftercare ---
 }
 
 COHORT = {
@@ -231,7 +253,11 @@ def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
     one.push(change("client", client_id, {"full_name": "Satu"}, base=1))
     [result] = two.push(change("client", client_id, {"full_name": "Dua"}, base=1))
     assert result["status"] == "conflict"
+    release_id = new_id()  # release and aftercare: a release with the client's consent
+    [released] = one.push(change("release", release_id, _release(facility_id, client_id)))
+    assert released["status"] == "applied", released
     return {
+        "release": release_id,
         "facility": facility_id,
         "client": client_id,
         "session": session_id,
@@ -256,6 +282,21 @@ def _read_entry(caller: DeviceSession, client_id: str) -> dict[str, object]:
         "prev": GENESIS,
     }
     return entry | {"hash": entry_hash(entry, caller.device_id)}
+
+
+def _release(facility_id: str, client_id: str) -> dict[str, str]:
+    return {
+        "facility_id": facility_id,
+        "client_id": client_id,
+        "released_on": "2024-06-01",
+        "kind": "bebas",
+        "recipient_kind": "bnn",
+        "recipient_name": "BNN Kota Palembang",
+        "consent_recipient": "BNN Kota Palembang",
+    }
+
+
+WBP_LIST = base64.b64encode(b"nama;no registrasi;jk;perkara\nAndi;R-1;L;pengguna\n").decode()
 
 
 def _call(route: str, caller: DeviceSession, data: dict[str, str]):
@@ -327,6 +368,16 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
                 ]
             },
         ),
+        # --- release and aftercare, admission from a list ---
+        "record_release": lambda: caller.post(
+            f"/api/v1/clients/{data['client']}/path",
+            json={"changes": [change("release", new_id(), _release(f, data["client"]))]},
+        ),
+        "summary_pdf": lambda: caller.get(f"/api/v1/releases/{data['release']}/summary.pdf"),
+        "import_clients": lambda: caller.post(
+            "/api/v1/imports/clients",
+            json={"facility_id": f, "file_name": "wbp.csv", "content": WBP_LIST, "dry_run": False},
+        ),
     }
     return calls[route]()
 
@@ -378,6 +429,15 @@ def test_scope_matrix(client, world, route, role, side):
         db.session.expire_all()
         conflict = db.session.get(Conflict, data["conflict"])
         assert conflict.status == "open"
+    if route == "record_release" and expected == 200:
+        assert response.get_json()["results"][0]["status"] == "applied"
+    if route == "summary_pdf" and expected == 200:
+        assert response.data.startswith(b"%PDF")
+    if route == "import_clients":
+        imported = db.session.scalar(
+            select(db.func.count()).select_from(Client).where(Client.registration_number == "R-1")
+        )
+        assert imported == (1 if expected == 200 else 0)
     if expected in (403, 404) and route == "acknowledge":
         db.session.expire_all()
         assert db.session.get(Alert, data["alert"]).status == "open"

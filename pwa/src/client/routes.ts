@@ -6,6 +6,7 @@ import { adminRoutes } from './views/admin';
 import { ClientForm } from './views/ClientForm';
 import { ClientList } from './views/ClientList';
 import { ClientPage } from './views/ClientPage';
+import { DeviceRelease } from './views/aftercare/DeviceRelease';
 import { instrumentRoutes } from './views/instruments';
 import { Relogin } from './views/Relogin';
 import { EnrollForm } from './views/path/EnrollForm';
@@ -44,6 +45,7 @@ const counselorRoutes: RouteDef[] = [
   { path: '/clients/:id/enroll', roles: FIELD, view: EnrollForm },
   { path: '/enrollments/:id/phase', roles: FIELD, view: PhaseForm },
   { path: '/enrollments/:id/exit', roles: FIELD, view: ExitForm },
+  { path: '/clients/:id/release', roles: FIELD, view: DeviceRelease }, // release and aftercare
 ];
 
 const commonRoutes: RouteDef[] = [

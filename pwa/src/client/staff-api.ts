@@ -84,7 +84,47 @@ export interface ClientPath {
   phase_changes: BaseRecord[];
   assessments: BaseRecord[];
   cohorts: Cohort[];
+  /** release and aftercare: the client's releases with their referral (older servers: none) */
+  releases?: BaseRecord[];
 }
+
+// --- release and aftercare, admission from a list ---
+export type ImportRowStatus = 'new' | 'present' | 'duplicate' | 'error' | 'imported';
+
+export interface ImportMatch {
+  id: string;
+  full_name: string;
+  registration_number: string;
+  birth_date: string | null;
+  reason: 'registration_number' | 'name_birth_date';
+}
+
+export interface ImportRow {
+  row: number;
+  status: ImportRowStatus;
+  id?: string;
+  values: Record<string, unknown>;
+  errors: Record<string, string[]>;
+  matches: ImportMatch[];
+}
+
+export interface ImportReport {
+  dry_run: boolean;
+  imported: number;
+  columns: Record<string, string>;
+  unknown_columns: string[];
+  counts: Record<'new' | 'present' | 'duplicate' | 'error', number>;
+  rows: ImportRow[];
+}
+
+export interface ImportBody {
+  facility_id: string;
+  file_name: string;
+  /** the file in base64 */
+  content: string;
+  dry_run: boolean;
+}
+// --- end release and aftercare ---
 
 export interface QueueQuery extends PageQuery {
   facility_id?: string | null;
@@ -408,6 +448,11 @@ export interface StaffApi {
   myFacilities(q?: PageQuery): Promise<Page<Facility>>;
   audit(q?: AuditQuery): Promise<Page<AuditEvent>>;
   syncHealth(facilityId?: string | null): Promise<SyncHealth>;
+  // --- release and aftercare, admission from a list ---
+  /** The discharge summary (PDF) of a release with the client's consent; audited. */
+  dischargeSummary(releaseId: string): Promise<DownloadedFile>;
+  /** A facility's WBP list: a dry run, or the import of its new rows. */
+  importClients(body: ImportBody): Promise<ImportReport>;
 }
 
 /** A query string from the parameters that have a value (`?a=1&b=x`, or '' when none). */
@@ -521,6 +566,17 @@ export function createStaffApi(
     revokeDevice: (did, reason) =>
       json('POST', `/admin/devices/${id(did)}/revoke`, { reason: reason?.trim() || null }),
     facilities: (q = {}) => get('/admin/facilities', q),
+    // --- release and aftercare, admission from a list ---
+    dischargeSummary: (rid) =>
+      authorized(auth, (token) =>
+        requestFile(
+          fetchFn,
+          `${base}${API}/releases/${id(rid)}/summary.pdf`,
+          token,
+          `ringkasan-${rid.slice(0, 8)}.pdf`,
+        ),
+      ),
+    importClients: (body) => json('POST', '/imports/clients', body),
     myFacilities: (q = {}) => get('/review/facilities', q),
     audit: (q = {}) => get('/admin/audit', q),
     syncHealth: (facilityId) => get('/sync-health', { facility_id: facilityId }),

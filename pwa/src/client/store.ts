@@ -2,7 +2,7 @@
 // loop and the views rely on; `DexieStore` implements it over IndexedDB (see db.ts), and every
 // implementation must pass tests/store.contract.ts.
 import Dexie from 'dexie';
-import { normalizeName } from '../shared/duplicates';
+import { clientNumbers, normalizeName } from '../shared/duplicates';
 import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
 import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
@@ -177,7 +177,10 @@ class SearchIndex implements VaultObserver {
     into.set(id, {
       id,
       name: normalizeName(typeof name === 'string' ? name : ''),
-      reg: String(v['registration_number'] ?? '').toLowerCase(),
+      // every number the client is known by (register history too), one per line
+      reg: clientNumbers(v as { id: string })
+        .join('\n')
+        .toLowerCase(),
     });
   }
 

@@ -4,6 +4,7 @@
 export interface ClientLike {
   id: string;
   registration_number?: unknown;
+  registration_history?: unknown;
   full_name?: unknown;
   birth_date?: unknown;
 }
@@ -42,6 +43,21 @@ export function levenshtein(a: string, b: string, limit = Infinity): number {
   return prev[b.length] as number;
 }
 
+/** Every number a client is known by: the current one, then the older ones of its register
+ * history (kept by the server; docs/design.md "client"). */
+export function clientNumbers(c: ClientLike): string[] {
+  const current = typeof c.registration_number === 'string' ? c.registration_number.trim() : '';
+  const older = Array.isArray(c.registration_history)
+    ? c.registration_history
+        .map((h: unknown) =>
+          h && typeof h === 'object' ? (h as Record<string, unknown>)['number'] : undefined,
+        )
+        .filter((n): n is string => typeof n === 'string' && n.trim() !== '')
+        .map((n) => n.trim())
+    : [];
+  return [current, ...older.filter((n) => n !== current)].filter((n) => n !== '');
+}
+
 export type DuplicateReason = 'registration_number' | 'name_birth_date';
 
 export interface DuplicateMatch<T> {
@@ -69,8 +85,8 @@ export function findLikelyDuplicates<T extends ClientLike>(
   const out: DuplicateMatch<T>[] = [];
   for (const c of existing) {
     if (c.id === candidate.id) continue;
-    const otherReg = typeof c.registration_number === 'string' ? c.registration_number.trim() : '';
-    if (reg && otherReg && reg.toLowerCase() === otherReg.toLowerCase()) {
+    const numbers = clientNumbers(c).map((n) => n.toLowerCase());
+    if (reg && numbers.includes(reg.toLowerCase())) {
       out.push({ client: c, reason: 'registration_number' });
     } else if (
       name &&

@@ -31,3 +31,6 @@ export const PASSWORD_MIN_SCORE = 3;
 export const PASSWORD_MAX_LENGTH = 200;
 export const CLOCK_TOLERANCE_SECONDS = 300;
 export const NEXT_SESSION_MAX_DAYS = 366;
+export const RELEASE_KINDS = ['bebas', 'pb', 'cb', 'cmb'] as const;
+export const RECIPIENT_KINDS = ['bapas', 'bnn', 'institution'] as const;
+export const RECIPIENT_NAME_MAX = 160;

@@ -12,7 +12,8 @@ export type Entity =
   | 'attendance'
   | 'cohort'
   | 'phase_change'
-  | 'alert';
+  | 'alert'
+  | 'release';
 export const SYNCED_ENTITIES: readonly Entity[] = [
   'facility',
   'client',
@@ -23,6 +24,7 @@ export const SYNCED_ENTITIES: readonly Entity[] = [
   'cohort',
   'phase_change',
   'alert',
+  'release',
 ];
 
 export type Role = (typeof ROLES)[number];

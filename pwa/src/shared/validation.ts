@@ -19,6 +19,9 @@ import {
   NOTES_TO_SUBMIT,
   PHASE_NAME_MAX,
   PLAN_TO_SUBMIT,
+  RECIPIENT_KINDS,
+  RECIPIENT_NAME_MAX,
+  RELEASE_KINDS,
   TC_GRADES,
 } from './rules.generated';
 
@@ -282,3 +285,20 @@ export function validateSession(f: Fields, ctx: SessionContext): Errors {
   }
   return c.ok ? {} : c.errors;
 }
+
+// --- release and aftercare ---
+/** Validate a release with its referral, whole (the server's ReleaseFields.rules). */
+export function validateRelease(f: Fields, ctx: { today: string }): Errors {
+  const c = new Collector();
+  if (isBlank(f['client_id'])) c.add('client_id', { code: 'required' });
+  const on = c.date(f, 'released_on', true);
+  if (on && on > ctx.today) c.add('released_on', { code: 'future' });
+  c.choice(f, 'kind', RELEASE_KINDS);
+  c.choice(f, 'recipient_kind', RECIPIENT_KINDS, false);
+  c.text(f, 'recipient_name', { max: RECIPIENT_NAME_MAX });
+  const name = typeof f['recipient_name'] === 'string' ? f['recipient_name'].trim() : '';
+  if (!isBlank(f['recipient_kind']) && !name) c.add('recipient_name', { code: 'required' });
+  if (name && isBlank(f['recipient_kind'])) c.add('recipient_kind', { code: 'required' });
+  return c.errors;
+}
+// --- end release and aftercare ---

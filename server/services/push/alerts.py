@@ -15,9 +15,7 @@ from ...extensions import db
 from ...models import Alert, CounselingSession
 from ...models.common import new_id, utcnow
 from ...models.records import SyncedMixin
-from ...models.wire import record_to_wire
 from ...schemas.rules import ALERT_FLAGS
-from ..versions import change_log_row, next_version
 from .batch import Batch
 
 
@@ -66,18 +64,5 @@ def raise_alert(batch: Batch, record: SyncedMixin) -> Alert | None:
         changed = ["flags", "status", "acknowledged_by", "acknowledged_by_name", "acknowledged_at"]
     else:
         return None
-    next_version(alert, seq=batch.next_seq())
-    batch.queue(
-        change_log_row(
-            entity="alert",
-            record_id=alert.id,
-            facility_id=alert.facility_id,
-            version=alert.version,
-            snapshot=record_to_wire(alert),
-            source="server",
-            changed=changed,
-            user_id=batch.caller.user.id,
-            device_id=batch.device_id,
-        )
-    )
+    batch.server_version(alert, changed)
     return alert

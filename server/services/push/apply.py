@@ -246,7 +246,7 @@ def _update(batch: Batch, record: SyncedMixin, checked: Checked) -> Outcome:
         )
     if errors:
         raise Rejected(errors)
-    apply_values(record, to_apply)
+    apply_values(record, to_apply, hlc=change.hlc)
     server_computed(record, batch.caller, previous_status=previous_status)
     if outcome.conflicts:
         record.conflict_open = True

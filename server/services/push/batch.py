@@ -10,10 +10,12 @@ from sqlalchemy import insert, select
 from ...extensions import db
 from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client
 from ...models.records import SyncedMixin, holding_numbers
+from ...models.wire import record_to_wire
 from ...schemas.common import is_key
 from ...security import Caller
 from ..feed import allocate, feed_state
 from ..records import REFERENCES
+from ..versions import change_log_row, next_version
 
 
 @dataclass
@@ -100,6 +102,24 @@ class Batch:
         """Queue a change-log row; written with one multi-row INSERT (at once in careful mode)."""
         self.log_rows.append(row)
         self.flush()
+
+    def server_version(self, record: SyncedMixin, changed: list[str]) -> None:
+        """A version the server makes itself inside this push (an alert, an enrollment a release
+        closed): its seq from the batch's block, its change-log row queued."""
+        next_version(record, seq=self.next_seq())
+        self.queue(
+            change_log_row(
+                entity=record.entity,
+                record_id=record.id,
+                facility_id=record.facility_id,
+                version=record.version,
+                snapshot=record_to_wire(record),
+                source="server",
+                changed=changed,
+                user_id=self.caller.user.id,
+                device_id=self.device_id,
+            )
+        )
 
     def flush(self) -> None:
         """Write what is queued: at the end in fast mode, after each change in careful mode."""

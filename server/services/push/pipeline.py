@@ -29,6 +29,7 @@ from .alerts import raise_alert
 from .apply import apply_change
 from .batch import Batch
 from .check import Checked, Rejected, check_all
+from .releases import close_enrollments
 
 logger = logging.getLogger(__name__)
 
@@ -101,11 +102,13 @@ def _apply_all(batch: Batch, checked: list[Checked], answered: dict[str, Any]) -
 
 
 def _logged(batch: Batch, item: Checked) -> Result:
-    """P4-P9 for one checked change; a session's alarming risk flag raises its alert after it."""
+    """P4-P9 for one checked change; a session's alarming risk flag raises its alert after it, a
+    new release closes its client's active enrollments (P9b)."""
     assert item.change is not None
     outcome = apply_change(batch, item)
     result = change_log.logged(batch, item.change, outcome)
     raise_alert(batch, outcome.record)
+    close_enrollments(batch, outcome.record)  # release and aftercare
     return result
 
 

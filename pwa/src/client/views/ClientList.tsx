@@ -1,7 +1,16 @@
 import { useState } from 'preact/hooks';
+import { clientNumbers } from '../../shared/duplicates';
 import { t } from '../../shared/i18n';
 import { useApp, useQuery } from '../context';
 import { Field, RecordNotices, useRejectedKeys } from './common';
+
+/** The former number a search found a client by, when not the current one (register history). */
+function formerMatch(client: Record<string, unknown>, query: string): string | null {
+  const q = query.trim().toLowerCase();
+  const [current, ...older] = clientNumbers(client as { id: string });
+  if (!q || (current ?? '').toLowerCase().includes(q)) return null;
+  return older.find((n) => n.toLowerCase().includes(q)) ?? null;
+}
 
 /** Rows on screen at most: a search narrows a facility of thousands down to these. */
 const SHOWN = 200;
@@ -62,6 +71,12 @@ export function ClientList() {
                   <strong>{String(c['full_name'] ?? '')}</strong>
                   <span class="muted"> · {String(c['registration_number'] ?? '')}</span>
                 </a>
+                {formerMatch(c, query) ? (
+                  <span class="muted" data-testid="client-former-number">
+                    {' '}
+                    ({t('reghist.found_by', { number: formerMatch(c, query) ?? '' })})
+                  </span>
+                ) : null}
                 <RecordNotices record={c} detailed={false} rejectedKeys={rejectedKeys} />
               </li>
             ))}

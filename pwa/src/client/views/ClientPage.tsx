@@ -9,6 +9,7 @@ import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common
 import { Instruments } from './instruments';
 import { ConflictOnRecord, MissingClient } from './ConflictOnRecord';
 import { PathView } from './path/PathView';
+import { RegisterHistory, ReleaseList } from './aftercare/Release';
 
 /** Scores in words: ASSIST's per-substance {score, risk} as "Opioid 12 (Sedang)"; substances
  * that scored nothing are left out. Other instruments' scores as they are. */
@@ -66,14 +67,15 @@ export function ClientPage({ params }: RouteProps) {
         s.get('facility', client.facility_id),
         s.list('phase_change', { client_id: id }),
       ]);
+      const releases = await s.list('release', { client_id: id }); // release and aftercare
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
-      return { client, enrollments, assessments, sessions, facility, phaseChanges };
+      return { client, enrollments, assessments, sessions, facility, phaseChanges, releases };
     },
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
-  const { client, enrollments, assessments, sessions, facility, phaseChanges } = data;
+  const { client, enrollments, assessments, sessions, facility, phaseChanges, releases } = data;
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -101,6 +103,13 @@ export function ClientPage({ params }: RouteProps) {
           </DetailRow>
         ))}
       </dl>
+      <RegisterHistory
+        client={client}
+        lang={lang}
+        facilityName={(fid) =>
+          fid === client.facility_id ? String(facility?.['name'] ?? fid) : fid
+        }
+      />
       <p class="actions">
         <a class="button primary" href={`#/clients/${id}/sessions/new`} data-testid="session-new">
           {t('client.new_session')}
@@ -138,6 +147,16 @@ export function ClientPage({ params }: RouteProps) {
           </>
         )}
       />
+
+      <section aria-labelledby="release-list-h" data-testid="client-releases">
+        <h2 id="release-list-h">{t('release.title')}</h2>
+        <ReleaseList releases={releases} lang={lang} online={navigator.onLine} />
+        <p class="actions">
+          <a class="button" href={`#/clients/${id}/release`} data-testid="release-new">
+            {t('release.record')}
+          </a>
+        </p>
+      </section>
 
       <Instruments client={client} />
       <RecordList name="assessments" records={assessments}>

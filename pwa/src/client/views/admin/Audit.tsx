@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'device_unlock',
   'device_lock',
   'device_pin_failed',
+  'disclose', // release and aftercare: the accounting of disclosures
+  'import',
+  'import_dry_run',
 ];
 /** The entities of audit events: the synced ones, and users and devices. */
 export const AUDIT_ENTITIES: readonly string[] = [...SYNCED_ENTITIES, 'user', 'device'];
@@ -80,6 +83,12 @@ export function Audit({ query }: RouteProps) {
     <section aria-labelledby="au-h" class="staff-wide">
       <AdminTabs current="/admin/audit" />
       <h1 id="au-h">{t('audit.title')}</h1>
+      <p class="actions">
+        {/* release and aftercare: the accounting of disclosures */}
+        <a class="button" href="#/admin/audit?action=disclose" data-testid="audit-disclosures">
+          {t('audit.disclosures')}
+        </a>
+      </p>
       <form class="filters" aria-label={t('audit.filters')} onSubmit={(e) => e.preventDefault()}>
         {select(
           'user',

@@ -48,6 +48,11 @@ const VALUES: Record<string, Words> = {
     const key = TABLE_TITLES[v as ReportTable];
     return key ? t(key, {}, lang) : String(v);
   },
+  // release and aftercare: a disclosure's client, recipient and who recorded the consent
+  client_id: shortId,
+  consent_recorded_by: person,
+  recipient_kind: coded('recipient'),
+  document: coded('audit.document'),
   changed: (v, lang) =>
     (Array.isArray(v) ? v : [v]).map((field) => label('audit.field', field, lang)).join(', '),
 };

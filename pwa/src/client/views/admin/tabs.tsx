@@ -9,6 +9,7 @@ const TABS: Tab[] = [
   { path: '/admin/devices', label: 'devices.tab', testid: 'tab-devices' },
   { path: '/admin/sync', label: 'health.tab', testid: 'tab-sync-health' },
   { path: '/admin/audit', label: 'audit.tab', testid: 'tab-audit' },
+  { path: '/supervisor/import', label: 'import.tab', testid: 'tab-import' }, // aftercare
 ];
 
 export function AdminTabs({ current }: { current: string }) {

@@ -32,6 +32,9 @@ export function errorMessage(e: unknown): ErrorWords {
       return { key: 'fieldfit.err.stale_version', params: {} };
     if (e.status === 409 && slug === 'not-submitted')
       return { key: 'fieldfit.err.not_submitted', params: {} };
+    if (e.status === 409 && slug === 'consent-missing')
+      // release and aftercare
+      return { key: 'release.no_consent', params: {} };
     if (e.status === 409) return words('staff.err_conflict');
     if (e.status === 400 || e.status === 422) return words('staff.err_invalid');
     if (e.status === 429) return words('staff.err_rate');

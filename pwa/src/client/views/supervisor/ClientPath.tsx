@@ -6,6 +6,7 @@ import { PathView } from '../path/PathView';
 import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { PathForms } from './PathForms';
 import { SupervisorTabs } from './tabs';
+import { StaffAftercare } from './StaffAftercare';
 
 export function ClientPath({ params }: RouteProps) {
   const api = useStaffApi();
@@ -31,6 +32,7 @@ export function ClientPath({ params }: RouteProps) {
               phaseChanges={p.phase_changes}
             />
             <PathForms path={p} onSaved={path.reload} />
+            <StaffAftercare path={p} onSaved={path.reload} />
           </>
         )}
       </Loaded>

@@ -27,6 +27,7 @@ import {
   sessionSeries,
 } from './figure-format';
 import { SupervisorTabs } from './tabs';
+import { saveBlob } from '../staff/download';
 
 const SECTIONS: { table: ReportTable; title: MessageKey; note?: MessageKey }[] = [
   { table: 'rehabilitated', title: 'fig.rehabilitated', note: 'fig.rehabilitated_note' },
@@ -232,19 +233,6 @@ function ExportButtons({
       <ErrorBox error={error} testid="export-error" onRetry={() => void download(last)} />
     </>
   );
-}
-
-/** Hand a file to the browser's downloads, under the server's name. */
-function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** The chart of a section, or nothing for sections that are best read as a table. */

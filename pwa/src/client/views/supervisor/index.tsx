@@ -10,6 +10,7 @@ export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['superviso
   '/supervisor/cohorts': () => import('./Cohorts').then((m) => m.Cohorts),
   '/supervisor/sync': () => import('./SyncHealth').then((m) => m.SupervisorSyncHealth),
   '/supervisor/clients/:id': () => import('./ClientPath').then((m) => m.ClientPath),
+  '/supervisor/import': () => import('./ImportList').then((m) => m.ImportList), // aftercare
 });
 
 // An official (Kanwil, Ditjen) sees the figures and nothing else: counts, small cells hidden by

@@ -8,6 +8,7 @@ const TABS: Tab[] = [
   { path: '/supervisor/figures', label: 'fig.tab', testid: 'tab-figures' },
   { path: '/supervisor/cohorts', label: 'cohort.tab', testid: 'tab-cohorts' },
   { path: '/supervisor/sync', label: 'health.tab', testid: 'tab-sync-health' },
+  { path: '/supervisor/import', label: 'import.tab', testid: 'tab-import' }, // aftercare
 ];
 
 export function SupervisorTabs({ current }: { current: string }) {
