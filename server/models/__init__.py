@@ -14,6 +14,8 @@ from .records import (
     Enrollment,
     Facility,
     PhaseChange,
+    ScopeExit,
+    Transfer,
 )
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "Alert",
     "Cohort",
     "PhaseChange",
+    "ScopeExit",
+    "Transfer",
     "WRITABLE_ENTITIES",
     "Assessment",
     "Attendance",

@@ -10,6 +10,7 @@ from .records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
 # Server-kept fields a device reads but never writes.
 READ_ONLY_EXTRAS: dict[str, tuple[str, ...]] = {
     "client": ("duplicate_of", "merged_into"),
+    "transfer": ("from_facility_id",),
     "session": ("submitted_at", "review_comment", "reviewed_by", "reviewed_by_name", "reviewed_at"),
 }
 
