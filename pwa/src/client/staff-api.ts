@@ -84,6 +84,17 @@ export interface ClientPath {
   phase_changes: BaseRecord[];
   assessments: BaseRecord[];
   cohorts: Cohort[];
+  /** the client's transfers (mutasi); older servers leave it out */
+  transfers?: BaseRecord[];
+}
+
+/** A facility as a transfer's destination: its name only (GET /transfer-destinations). */
+export interface FacilityEntry {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  region: string;
 }
 
 export interface QueueQuery extends PageQuery {
@@ -370,6 +381,8 @@ export interface StaffApi {
   recordPath(id: string, changes: Omit<Change, 'hlc'>[]): Promise<{ results: PushResult[] }>;
   /** The deployment's own checklist words per alarming flag (empty: the app's own). */
   checklists(): Promise<Record<string, string[]>>;
+  /** Every facility a client may be transferred to, by code. */
+  transferDestinations(): Promise<FacilityEntry[]>;
   session(id: string): Promise<SessionRecord>;
   /** A decision on the version the reviewer saw (`version`): the server refuses a stale one. */
   review(
@@ -487,6 +500,8 @@ export function createStaffApi(
       }),
     checklists: async () =>
       (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
+    transferDestinations: async () =>
+      (await get<{ items: FacilityEntry[] }>('/transfer-destinations')).items,
     session: (sid) => get(`/sessions/${id(sid)}`),
     review: (sid, decision, comment, version) =>
       json('POST', `/sessions/${id(sid)}/review`, {

@@ -633,6 +633,26 @@ const id = {
   'path.exit_reason': 'Alasan',
   'path.tc_grade': 'Penilaian TC',
   'path.save_exit': 'Catat akhir program',
+  // Transfers (mutasi) between facilities
+  'transfer.title': 'Mutasi',
+  'transfer.explain':
+    'Klien dipindahkan ke lapas/rutan lain. Seluruh riwayatnya (program, asesmen, sesi) ikut pindah; program yang masih berjalan di sini ditutup sebagai "dipindahkan" pada tanggal mutasi.',
+  'transfer.to_facility': 'UPT tujuan',
+  'transfer.choose': '— Pilih lapas/rutan tujuan —',
+  'transfer.transferred_on': 'Tanggal mutasi',
+  'transfer.reason': 'Alasan (mis. pembinaan, overkapasitas, putusan pengadilan)',
+  'transfer.save': 'Simpan mutasi',
+  'transfer.saved': 'Mutasi dicatat. Klien pindah setelah sinkron.',
+  'transfer.pending':
+    'Mutasi tanggal {date} sudah dicatat: setelah sinkron, klien dan seluruh riwayatnya pindah ke UPT tujuan dan tidak tampil lagi di perangkat ini.',
+  'transfer.pick_destination': 'Pilih UPT tujuan.',
+  'transfer.date_required': 'Isi tanggal mutasi.',
+  'transfer.not_future': 'Tanggal mutasi tidak boleh di masa depan.',
+  'transfer.no_destinations':
+    'Daftar UPT belum ada di perangkat ini: sambungkan ke internet sekali untuk memuatnya.',
+  'transfer.done_staff': 'Mutasi dicatat. Klien kini tercatat di UPT tujuan.',
+  'transfer.history': 'Riwayat mutasi',
+  'transfer.row': '{from} → {to}, {date}',
   'path.exit_saved': 'Akhir program dicatat.',
   'path.followups': 'WHOQOL-BREF dan URICA dari waktu ke waktu',
   'path.no_followups': 'Belum ada WHOQOL-BREF atau URICA.',
@@ -1414,6 +1434,26 @@ const en: Record<MessageKey, string> = {
   'path.exit_reason': 'Reason',
   'path.tc_grade': 'TC grade',
   'path.save_exit': 'Record the end',
+  // Transfers (mutasi) between facilities
+  'transfer.title': 'Transfer',
+  'transfer.explain':
+    'The client moves to another prison. Their whole history (programs, assessments, sessions) moves with them; a program still running here is closed as "transferred" on the transfer date.',
+  'transfer.to_facility': 'Destination facility',
+  'transfer.choose': '— Choose the destination —',
+  'transfer.transferred_on': 'Transfer date',
+  'transfer.reason': 'Reason (e.g. rehabilitation, overcrowding, court order)',
+  'transfer.save': 'Save the transfer',
+  'transfer.saved': 'Transfer recorded. The client moves at the next sync.',
+  'transfer.pending':
+    'A transfer on {date} is recorded: after the sync the client and their whole history move to the destination and leave this device.',
+  'transfer.pick_destination': 'Choose the destination.',
+  'transfer.date_required': 'Enter the transfer date.',
+  'transfer.not_future': 'The transfer date cannot be in the future.',
+  'transfer.no_destinations':
+    'This device has no list of facilities yet: connect to the internet once to load it.',
+  'transfer.done_staff': 'Transfer recorded. The client now belongs to the destination.',
+  'transfer.history': 'Transfers',
+  'transfer.row': '{from} → {to}, {date}',
   'path.exit_saved': 'End of program recorded.',
   'path.followups': 'WHOQOL-BREF and URICA over time',
   'path.no_followups': 'No WHOQOL-BREF or URICA yet.',

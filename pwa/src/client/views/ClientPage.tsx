@@ -56,21 +56,25 @@ export function ClientPage({ params }: RouteProps) {
     async (s) => {
       const client = await s.get('client', id);
       if (!client || client.deleted) return null;
-      const [enrollments, assessments, sessions, facility, phaseChanges] = await Promise.all([
-        s.list('enrollment', { client_id: id }),
-        s.list('assessment', { client_id: id }),
-        s.list('session', { client_id: id }),
-        s.get('facility', client.facility_id),
-        s.list('phase_change', { client_id: id }),
-      ]);
+      const [enrollments, assessments, sessions, facility, phaseChanges, transfers] =
+        await Promise.all([
+          s.list('enrollment', { client_id: id }),
+          s.list('assessment', { client_id: id }),
+          s.list('session', { client_id: id }),
+          s.get('facility', client.facility_id),
+          s.list('phase_change', { client_id: id }),
+          s.list('transfer', { client_id: id }),
+        ]);
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
-      return { client, enrollments, assessments, sessions, facility, phaseChanges };
+      // A transfer recorded here and not yet taken by the server: the client leaves at the sync.
+      const leaving = transfers.find((tr) => tr.facility_id === client.facility_id);
+      return { client, enrollments, assessments, sessions, facility, phaseChanges, leaving };
     },
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
-  const { client, enrollments, assessments, sessions, facility, phaseChanges } = data;
+  const { client, enrollments, assessments, sessions, facility, phaseChanges, leaving } = data;
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -104,8 +108,18 @@ export function ClientPage({ params }: RouteProps) {
         </a>{' '}
         <a class="button" href={`#/clients/${id}/edit`} data-testid="client-edit">
           {t('client.edit')}
-        </a>
+        </a>{' '}
+        {leaving ? null : (
+          <a class="button" href={`#/clients/${id}/transfer`} data-testid="transfer-new">
+            {t('transfer.title')}
+          </a>
+        )}
       </p>
+      {leaving ? (
+        <p class="notice" data-testid="transfer-pending">
+          {t('transfer.pending', { date: formatDate(leaving['transferred_on'] as string, lang) })}
+        </p>
+      ) : null}
 
       <PathView
         lang={lang}
