@@ -17,18 +17,17 @@ export function useDestinations(auth: AuthPort, store: Store | null): FacilityEn
   const [list, setList] = useState<FacilityEntry[] | null>(null);
   useEffect(() => {
     let alive = true;
-    void store?.getMeta<FacilityEntry[]>(DESTINATIONS_META).then((kept) => {
-      if (alive && kept) setList((now) => now ?? kept);
-    });
-    createStaffApi(auth)
-      .transferDestinations()
-      .then(
-        (served) => {
-          if (alive) setList(served);
-          return store?.setMeta(DESTINATIONS_META, served);
-        },
-        () => alive && setList((now) => now ?? []), // offline: the kept list stands
-      );
+    void (async () => {
+      const kept = await store?.getMeta<FacilityEntry[]>(DESTINATIONS_META);
+      if (alive && kept) setList(kept);
+      try {
+        const served = await createStaffApi(auth).transferDestinations();
+        if (alive) setList(served);
+        await store?.setMeta(DESTINATIONS_META, served);
+      } catch {
+        if (alive && !kept) setList([]); // offline: the kept list stands, if there is one
+      }
+    })();
     return () => {
       alive = false;
     };
