@@ -1,9 +1,11 @@
 """Guarantees 1–3 of docs/design.md as a hypothesis state machine against the real server.
 
-Three devices edit and delete offline, push with answers that get lost and are retried, pull with
-random page sizes, and an admin resolves conflicts. At quiescence every device holds exactly the
-server's state for its scope, every acknowledged change is in the log exactly once with its
-outcome (conflicts and rejections kept), and record versions count up without a gap.
+Four devices, two in each of two facilities, edit and delete offline, transfer clients between
+the facilities (mutasi), push with answers that get lost and are retried, pull with random page
+sizes, and an admin resolves conflicts. At quiescence every device holds exactly the server's
+state for its scope, no device keeps anything of a client transferred away from its facility,
+every acknowledged change is in the log exactly once with its outcome (conflicts and rejections
+kept; none refused for scope), and record versions count up without a gap.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from server.services.users import add_user
 from sync import Change, Result
 from tests.helpers import PASSWORD, DeviceSession, ReplicaDevice
 
-DEVICES = 3
+DEVICES = 4
+# Which facility each device works in: 0 (A) or 1 (B).
+FACILITY_OF = (0, 0, 1, 1)
 LINES = [
     "Klien hadir.",
     "Motivasi baik.",
@@ -69,9 +73,10 @@ def _clock(offset_ms: int) -> Any:
 class Device(ReplicaDevice):
     """The reference device, with answers that get lost and outcomes counted."""
 
-    def __init__(self, client: Any, username: str, offset_ms: int) -> None:
+    def __init__(self, client: Any, username: str, offset_ms: int, facility_id: str) -> None:
         super().__init__(client, username, _clock(offset_ms))
         self.offset_ms = offset_ms
+        self.facility_id = facility_id
         self.acknowledged: list[tuple[Change, Result]] = []
 
     def push(self, size: int = 500, lose_answer: bool = False) -> list[Any]:
@@ -89,7 +94,7 @@ class Device(ReplicaDevice):
 
 
 class Convergence(RuleBasedStateMachine):
-    """Devices in one fresh facility; an admin who resolves conflicts."""
+    """Devices in two fresh facilities; an admin who resolves conflicts."""
 
     clients = Bundle("clients")
     sessions = Bundle("sessions")
@@ -103,6 +108,11 @@ class Convergence(RuleBasedStateMachine):
             self.facility = add_facility(
                 code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas", region="Uji", timezone="WIB"
             )
+            self.facility_b = add_facility(
+                code=f"Q-{tag}", name=f"Rutan {tag}", kind="rutan", region="Uji", timezone="WIB"
+            )
+        self.facilities = (self.facility.id, self.facility_b.id)
+        codes = (self.facility.code, self.facility_b.code)
         self.devices = []
         for i in range(DEVICES):
             with unit_of_work():
@@ -111,10 +121,11 @@ class Convergence(RuleBasedStateMachine):
                     role="counselor",
                     password=PASSWORD,
                     display_name=f"K{i}",
-                    facility_codes=[self.facility.code],
+                    facility_codes=[codes[FACILITY_OF[i]]],
                 )
             offset = CLOCK_OFFSETS_MS[i % len(CLOCK_OFFSETS_MS)]
-            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset))
+            facility_id = self.facilities[FACILITY_OF[i]]
+            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset, facility_id))
         self.admin = ADMIN
         self.resolved = 0
 
@@ -131,7 +142,7 @@ class Convergence(RuleBasedStateMachine):
         return device.replica.create(
             "client",
             {
-                "facility_id": self.facility.id,
+                "facility_id": device.facility_id,
                 "registration_number": uuid.uuid4().hex[:10],
                 "full_name": "Budi",
                 "sex": "M",
@@ -146,12 +157,13 @@ class Convergence(RuleBasedStateMachine):
     @rule(target=sessions, d=st.integers(0, DEVICES - 1), client_id=clients)
     def create_session(self, d: int, client_id: str) -> str:
         replica = self.devices[d].replica
-        if ("client", client_id) not in replica.records:
+        client = replica.records.get(("client", client_id))
+        if client is None:
             return "missing"
         return replica.create(
             "session",
             {
-                "facility_id": self.facility.id,
+                "facility_id": client["facility_id"],
                 "client_id": client_id,
                 "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
                 "duration_minutes": 45,
@@ -171,12 +183,13 @@ class Convergence(RuleBasedStateMachine):
     def enroll(self, d: int, client_id: str, program: str) -> str:
         """Two devices may enroll one client offline: the second active one is refused."""
         replica = self.devices[d].replica
-        if ("client", client_id) not in replica.records:
+        client = replica.records.get(("client", client_id))
+        if client is None:
             return "missing"
         return replica.create(
             "enrollment",
             {
-                "facility_id": self.facility.id,
+                "facility_id": client["facility_id"],
                 "client_id": client_id,
                 "program": program,
                 "cohort": "2024 tahap I",
@@ -198,7 +211,7 @@ class Convergence(RuleBasedStateMachine):
         replica.create(
             "phase_change",
             {
-                "facility_id": self.facility.id,
+                "facility_id": record["facility_id"],
                 "enrollment_id": enrollment_id,
                 "client_id": record["client_id"],
                 "phase": phase,
@@ -261,6 +274,29 @@ class Convergence(RuleBasedStateMachine):
             lines.append(text)
         replica.edit("session", session_id, {"note_data": "\n".join(lines) + "\n"})
 
+    @rule(d=st.integers(0, DEVICES - 1), client_id=clients, back=st.booleans())
+    def transfer(self, d: int, client_id: str, back: bool) -> None:
+        """A counselor transfers a client it holds to the other facility, offline."""
+        device = self.devices[d]
+        client = device.replica.records.get(("client", client_id))
+        if client is None:
+            return
+        source = str(client["facility_id"])
+        to = next(f for f in self.facilities if f != source)
+        # Now and then a date in the past; the server closes active enrollments on it.
+        on = date.today() - timedelta(days=30 if back else 0)
+        device.replica.create(
+            "transfer",
+            {
+                "facility_id": source,
+                "client_id": client_id,
+                "to_facility_id": to,
+                "transferred_on": on.isoformat(),
+                "reason": f"Mutasi ({d})",
+            },
+        )
+        _count("transfer recorded")
+
     @rule(d=st.integers(0, DEVICES - 1), client_id=clients)
     def delete_client(self, d: int, client_id: str) -> None:
         replica = self.devices[d].replica
@@ -292,7 +328,7 @@ class Convergence(RuleBasedStateMachine):
         open_ids = list(
             db.session.scalars(
                 select(Conflict.id)
-                .where(Conflict.facility_id == self.facility.id, Conflict.status == "open")
+                .where(Conflict.facility_id.in_(self.facilities), Conflict.status == "open")
                 .order_by(Conflict.created_at)
             )
         )
@@ -320,7 +356,14 @@ class Convergence(RuleBasedStateMachine):
                 device.pull(1000)
 
     def _assert_converged(self) -> None:
-        server = _server_state(self.facility.id)
+        states = {f: _server_state(f) for f in self.facilities}
+        # Where each client is now, on the server (a transfer moved some).
+        where = {
+            key[1]: record["facility_id"]
+            for state in states.values()
+            for key, record in state.items()
+            if key[0] == "client"
+        }
         rejected = {
             (entity, record_id)
             for entity, record_id in db.session.execute(
@@ -329,6 +372,7 @@ class Convergence(RuleBasedStateMachine):
         }
         db.session.rollback()
         for device in self.devices:
+            server = states[device.facility_id]
             assert device.replica.pending_count == 0
             # A record whose create the server refused stays on its device, as the counselor
             # typed it, and the refusal is in the log for admins; everything else is the server's.
@@ -337,6 +381,13 @@ class Convergence(RuleBasedStateMachine):
             assert not local_only & set(server)
             shown = {k: v for k, v in device.replica.records.items() if k not in local_only}
             assert shown == server
+            # Nothing of a client who is in the other facility now stays on this device.
+            for (entity, record_id), record in shown.items():
+                client_id = record_id if entity == "client" else record.get("client_id")
+                if client_id in where:
+                    assert where[client_id] == device.facility_id, (entity, record_id)
+        if any(k[0] == "transfer" for state in states.values() for k in state):
+            _count("quiescent with transfers")
 
     def teardown(self) -> None:
         self._quiesce()
@@ -382,10 +433,12 @@ class Convergence(RuleBasedStateMachine):
                     )
                 if result.status == "rejected":
                     assert row.errors
+                    # Nothing typed is refused because a transfer moved its record.
+                    assert "This record is outside your facilities." not in str(row.errors)
         # Versions of every record count 1..n, one log row each: nothing applied twice.
         rows = db.session.execute(
             select(ChangeLog.record_id, ChangeLog.version).where(
-                ChangeLog.facility_id == self.facility.id, ChangeLog.version.is_not(None)
+                ChangeLog.facility_id.in_(self.facilities), ChangeLog.version.is_not(None)
             )
         ).all()
         by_record: dict[str, list[int]] = {}
@@ -437,3 +490,4 @@ def test_devices_converge_with_the_server(app, client, backend):
     )
     print(f"convergence on {backend}: {DEVICES} devices, {dict(sorted(STATS.items()))}")
     assert STATS["status conflict"] > 0, "no conflict was ever produced: the test lost its teeth"
+    assert STATS["quiescent with transfers"] > 0, "no transfer was ever applied: no teeth"
