@@ -169,7 +169,8 @@ def test_a_few_clients_were_transferred_with_their_history(loaded: Any) -> None:
                AND t.facility_id = t.to_facility_id"""
     assert scalar(moved) == scalar("SELECT COUNT(*) FROM transfers")
     for table in ("enrollments", "sessions", "assessments"):
-        left_behind = f"""SELECT COUNT(*) FROM {table} r JOIN transfers t ON t.client_id = r.client_id
+        left_behind = f"""SELECT COUNT(*) FROM {table} r
+                          JOIN transfers t ON t.client_id = r.client_id
                           WHERE r.facility_id != t.to_facility_id"""
         assert scalar(left_behind) == 0
     # Their sessions count where they were held.
