@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     log_in_synced,
     wait_for_sync_after,
 )
-from tests.e2e.staff_support import ApiDevice, new_id
+from tests.e2e.staff_support import ApiDevice, new_id, ui_login
 from tests.helpers import change, client_fields, session_fields
 
 PHONE = {"width": 360, "height": 640}
@@ -150,3 +150,38 @@ def test_a_transfer_recorded_offline_moves_the_client_between_phones(
     expect(other.locator(f'[data-testid="session-row"][data-id="{session_id}"]')).to_have_count(1)
     source.close()
     destination.close()
+
+
+def test_a_supervisor_records_a_transfer_from_the_client_page(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    fid = e2e_world.facility_id
+    to_id, counselor_b = _destination(live_server)
+    client_id = new_id()
+    tablet = ApiDevice(live_server, e2e_world.counselor2)
+    [result] = tablet.push(change("client", client_id, client_fields(fid, full_name="Anton Wijaya")))
+    assert result["status"] == "applied", result
+
+    office = browser.new_context(base_url=base_url)
+    desk = office.new_page()
+    ui_login(desk, e2e_world.supervisor)
+    desk.goto(f"/#/supervisor/clients/{client_id}")
+    expect(desk.get_by_test_id("client-name")).to_have_text("Anton Wijaya")
+    form = desk.get_by_test_id("staff-transfer")
+    expect(form.locator(f'option[value="{to_id}"]')).to_have_count(1)
+    desk.get_by_test_id("staff-transfer-to").select_option(to_id)
+    future = (date.today() + timedelta(days=3)).isoformat()
+    desk.get_by_test_id("staff-transfer-on").fill(future)
+    desk.get_by_test_id("staff-transfer-save").click()
+    expect(desk.get_by_test_id("staff-transfer-on-error")).to_contain_text("masa depan")
+    desk.get_by_test_id("staff-transfer-on").fill(date.today().isoformat())
+    desk.get_by_test_id("staff-transfer-save").click()
+    # The client left the supervisor's facility: the page goes back to the queue.
+    expect(desk.get_by_test_id("staff-client-path")).to_have_count(0)
+    expect(desk).to_have_url(f"{base_url}/#/supervisor")
+    destination = ApiDevice(live_server, counselor_b)
+    status, body = destination.call("GET", "/api/v1/sync/pull")
+    assert status == 200, body
+    clients = [c for c in body["changes"] if c["entity"] == "client"]
+    assert [(c["id"], c["record"]["facility_id"]) for c in clients] == [(client_id, to_id)]
+    office.close()

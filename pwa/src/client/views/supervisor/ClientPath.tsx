@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
-import { formatDate } from '../../../shared/time';
+import { formatDate, todayIn } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { ClientPath as Path } from '../../staff-api';
@@ -104,7 +104,7 @@ function StaffTransfer({ path }: { path: Path }) {
         prefix="staff-transfer"
         fromFacilityId={client.facility_id}
         destinations={destinations}
-        today={new Date().toISOString().slice(0, 10)}
+        today={todayIn('WIT')}
         messages={messages}
         onSubmit={(fields) => void save(fields)}
       />
