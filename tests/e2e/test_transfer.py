@@ -159,7 +159,9 @@ def test_a_supervisor_records_a_transfer_from_the_client_page(
     to_id, counselor_b = _destination(live_server)
     client_id = new_id()
     tablet = ApiDevice(live_server, e2e_world.counselor2)
-    [result] = tablet.push(change("client", client_id, client_fields(fid, full_name="Anton Wijaya")))
+    [result] = tablet.push(
+        change("client", client_id, client_fields(fid, full_name="Anton Wijaya"))
+    )
     assert result["status"] == "applied", result
 
     office = browser.new_context(base_url=base_url)

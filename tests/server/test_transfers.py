@@ -232,6 +232,26 @@ def test_offline_edits_from_the_source_are_applied_after_the_transfer(client, wo
     ]
 
 
+def test_an_enrollment_recorded_offline_at_the_source_follows_the_client(client, world, history):
+    a = history["device"]
+    a2 = DeviceSession(client, "konselor.a2")
+    _transfer(a, world, history["client"])
+    fields = enrollment_fields(
+        world.facility_a,
+        history["client"],
+        program="rehab_medis",
+        primary_counselor_id=a2.user_id,
+        start_date=(TODAY - timedelta(days=5)).isoformat(),
+    )
+    enrollment_id = new_id()
+    [result] = a2.push(change("enrollment", enrollment_id, fields))
+    assert result["status"] == "applied", result
+    b = DeviceSession(client, "konselor.b")
+    held, _ = _held(b)
+    assert held[("enrollment", enrollment_id)]["facility_id"] == world.facility_b
+    assert held[("enrollment", enrollment_id)]["primary_counselor_id"] == a2.user_id
+
+
 def test_an_edit_of_the_closed_enrollment_from_the_source_is_kept_in_a_conflict(
     client, world, history
 ):

@@ -83,8 +83,10 @@ def _create(batch: Batch, model: type[SyncedMixin], change: Change) -> Outcome:
     if change.entity == "transfer":
         errors = transfer_errors(batch, values) or errors
     if not errors:
+        # A record that follows its client is judged where it was made (its counselor works there).
+        made_in = values | {"facility_id": origin} if origin else values
         errors = path_errors(
-            change.entity, values, change.id, find=batch.find, pending=batch.records.values()
+            change.entity, made_in, change.id, find=batch.find, pending=batch.records.values()
         )
     if errors:
         raise Rejected(errors)
