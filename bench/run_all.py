@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bench.sync_bench", "bench.pwa_bench", "bench.instruments_bench")
+BENCHMARKS = (
+    "bench.sync_bench",
+    "bench.served_bench",
+    "bench.pwa_bench",
+    "bench.instruments_bench",
+)
 
 
 def main() -> None:

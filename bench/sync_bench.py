@@ -30,7 +30,7 @@ from server.models import ChangeLog, Client, Device, User
 from server.security import Caller
 from server.services.facilities import add_facility
 from server.services.feed import allocate
-from server.services.pull import pull_page, pull_page_json
+from server.services.pull import Cursor, pull_page, pull_page_json
 from server.services.push import push
 from server.services.users import add_user
 from server.services.versions import change_log_row
@@ -224,7 +224,7 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
         server.shutdown()
     with app.app_context():
         scope = [facility_id]
-        page_text = [timed(lambda: pull_page_json(scope, 0, 1000)) for _ in range(30)]
+        page_text = [timed(lambda: pull_page_json(scope, Cursor(0, None), 1000)) for _ in range(30)]
         page = pull_page(scope, 0, 1000)
         encode = [timed(lambda: app.json.dumps(page)) for _ in range(30)]
         figure(

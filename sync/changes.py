@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, Literal, TypeGuard
 
-from sync.errors import InvalidChange, InvalidClock
-from sync.hlc import Hlc
+from sync.errors import InvalidChange
+from sync.hlc import is_clock
 
 Op = Literal["upsert", "delete"]
 _OPS: Final[Mapping[object, Op]] = {"upsert": "upsert", "delete": "delete"}
@@ -63,7 +63,7 @@ class Change:
         base_version = _version(obj, "base_version", errors, nullable=True)
         fields = _fields(obj, errors, required=op == "upsert")
         hlc = obj.get("hlc")
-        if hlc is not None and not _is_clock(hlc):
+        if hlc is not None and not is_clock(hlc):
             _fail(errors, "hlc", "must be a clock like '1700000000000-0000-node', or null")
         replay = obj.get("replay", False)
         if not isinstance(replay, bool):
@@ -233,16 +233,6 @@ def _fields(obj: Mapping[str, object], errors: Errors, *, required: bool) -> dic
         _fail(errors, "fields", "must be an object with string keys")
         return {}
     return dict(value)
-
-
-def _is_clock(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        Hlc.parse(value)
-    except InvalidClock:
-        return False
-    return True
 
 
 def _opt_str(value: object) -> str | None:

@@ -77,3 +77,14 @@ def _carry(wall_ms: int, counter: int, node: str) -> Hlc:
     if counter > MAX_COUNTER:
         return Hlc(wall_ms + 1, 0, node)
     return Hlc(wall_ms, counter, node)
+
+
+def is_clock(value: object) -> bool:
+    """Whether value is a clock `Hlc.parse` reads."""
+    if not isinstance(value, str):
+        return False
+    try:
+        Hlc.parse(value)
+    except InvalidClock:
+        return False
+    return True

@@ -95,8 +95,8 @@ class DeviceSession:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def get(self, url: str, **kwargs: Any) -> Any:
-        return self.client.get(url, headers=self.headers, **kwargs)
+    def get(self, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        return self.client.get(url, headers=self.headers | (headers or {}), **kwargs)
 
     def post(self, url: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers=self.headers, **kwargs)

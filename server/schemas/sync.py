@@ -6,20 +6,19 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from sync import Hlc, InvalidClock
+from sync.hlc import is_clock
 
 from ..models.records import WRITABLE_ENTITIES
 from .common import StrictBoolean, Text, no_nul
+from .common import is_storable as _storable
 from .rules import ID_MAX, INT32_MAX
 
 HLC_MAX = 80
 
 
 def _is_clock(value: str) -> None:
-    try:
-        Hlc.parse(value)
-    except InvalidClock:
-        raise ValidationError("Must be a clock like '1700000000000-0000-node', or null.") from None
+    if not is_clock(value):
+        raise ValidationError("Must be a clock like '1700000000000-0000-node', or null.")
 
 
 def Key(**kwargs: Any) -> fields.String:  # noqa: N802
@@ -174,3 +173,53 @@ class ChangeIn(Schema):
     def _fields_to_upsert(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("op") == "upsert" and data.get("fields") is None:
             raise ValidationError("Required to upsert: the changed fields.", "fields")
+
+
+def well_formed_change(raw: dict[str, Any]) -> dict[str, Any] | None:
+    """What `ChangeIn().load(raw)` gives for a change in the shape devices send, or None.
+
+    A push of 500 changes spends more on marshmallow's per-field machinery than on the checks
+    themselves, so the common case is checked here directly, by the same rules as ChangeIn
+    above; anything short of it (None) goes through ChangeIn, which says what is wrong, per
+    field. tests/property/test_change_envelope.py proves the two never disagree.
+    """
+    change_id, record_id, entity, op = (raw.get(k) for k in ("change_id", "id", "entity", "op"))
+    base, fields_, hlc = raw.get("base_version"), raw.get("fields"), raw.get("hlc")
+    replay = raw.get("replay", False)
+    if not (_is_id(change_id) and _is_id(record_id)):
+        return None
+    if type(entity) is not str or entity not in WRITABLE_ENTITIES or op not in ("upsert", "delete"):
+        return None
+    if base is not None and not (type(base) is int and 0 <= base <= INT32_MAX):
+        return None
+    if fields_ is None:
+        if op == "upsert":
+            return None
+    elif type(fields_) is not dict or not all(_is_field_name(k) for k in fields_):
+        return None
+    if hlc is not None and not _is_hlc(hlc):
+        return None
+    if type(replay) is not bool:
+        return None
+    return {
+        "change_id": change_id,
+        "entity": entity,
+        "id": record_id,
+        "op": op,
+        "base_version": base,
+        "fields": dict(fields_) if fields_ is not None else None,
+        "hlc": hlc,
+        "replay": replay,
+    }
+
+
+def _is_id(value: Any) -> bool:
+    return type(value) is str and 0 < len(value) <= ID_MAX and _storable(value)
+
+
+def _is_field_name(value: Any) -> bool:
+    return type(value) is str and _storable(value)
+
+
+def _is_hlc(value: Any) -> bool:
+    return type(value) is str and len(value) <= HLC_MAX and _storable(value) and is_clock(value)

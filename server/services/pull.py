@@ -31,19 +31,30 @@ from .record_json import record_json
 
 
 class Cursor(NamedTuple):
-    """A feed position and the epoch it belongs to (None: from the beginning, any epoch)."""
+    """A feed position and the epoch it belongs to (None: from the beginning, any epoch).
+
+    `remaining` is what the page that made the cursor estimated the next pages hold, so the
+    next page can estimate by subtraction instead of counting again (None: count).
+    """
 
     seq: int
     epoch: str | None
+    remaining: int | None = None
 
 
 START = Cursor(0, None)
 
 
-def encode_cursor(seq: int, epoch: str) -> str:
+def encode_cursor(seq: int, epoch: str, remaining: int | None = None) -> str:
     """An opaque cursor: clients store it and send it back, never read it."""
-    data = {"v": 1, "s": seq, "e": epoch}
+    data: dict[str, Any] = {"v": 1, "s": seq, "e": epoch}
+    if remaining is not None:
+        data["r"] = remaining
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def decode_cursor(cursor: str | None) -> Cursor:
@@ -56,12 +67,12 @@ def decode_cursor(cursor: str | None) -> Cursor:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        seq, epoch = data["s"], data.get("e", "")
-        if data.get("v") != 1 or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        seq, epoch, remaining = data["s"], data.get("e", ""), data.get("r")
+        if data.get("v") != 1 or not _count(seq) or not isinstance(epoch, str):
             raise ValueError
-        if not isinstance(epoch, str):
+        if remaining is not None and not _count(remaining):
             raise ValueError
-        return Cursor(seq, epoch)
+        return Cursor(seq, epoch, remaining)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError, AttributeError):
         raise BadRequest(
             "invalid-cursor",
@@ -70,18 +81,56 @@ def decode_cursor(cursor: str | None) -> Cursor:
         ) from None
 
 
-def _exits(after: BindParameter[int]) -> Any:
-    """The records that left the caller's scope after the cursor (to a facility outside it)."""
-    return (
-        (ScopeExit.seq > after)
-        & ScopeExit.facility_id.in_(bindparam("scope", expanding=True))
-        & ScopeExit.to_facility_id.not_in(bindparam("scope_out", expanding=True))
+def _exits(after: BindParameter[int], scope: BindParameter[list[str]]) -> Any:
+    """Records that left the caller's scope after the cursor, to a facility outside it."""
+    outside = ScopeExit.to_facility_id.not_in(bindparam("scope_out", expanding=True))
+    return (ScopeExit.seq > after) & ScopeExit.facility_id.in_(scope) & outside
+
+
+@cache
+def _page_statement(dialect: str) -> Select[Any]:
+    """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound.
+
+    Two steps in one statement: where the page ends first (the `limit`-th smallest seq after
+    the cursor in scope: from the (facility_id, seq) index of each table alone), then the JSON
+    of the records up to there. Built in one step, every table with records after the cursor
+    would build the JSON of up to `limit` of them, for the merge to keep a page's worth.
+    """
+    after: BindParameter[int] = bindparam("after")
+    scope: BindParameter[list[str]] = bindparam("scope", expanding=True)
+    firsts = [
+        select(model.seq.label("seq"))
+        .where(model.seq > after, model.facility_id.in_(scope))
+        .order_by(model.seq)
+        .limit(bindparam("limit"))
+        .subquery()
+        for model in ENTITY_MODELS.values()
+    ]
+    firsts.append(
+        select(ScopeExit.seq.label("seq"))
+        .where(_exits(after, scope))
+        .order_by(ScopeExit.seq)
+        .limit(bindparam("limit"))
+        .subquery()
     )
-
-
-def _exits_part(after: BindParameter[int], limit: BindParameter[int]) -> Any:
-    """L2's rows of records that left the scope: no body, `record` null (docs/protocol.md)."""
-    return (
+    merged = union_all(*(select(first) for first in firsts)).subquery()
+    page = select(merged.c.seq).order_by(merged.c.seq).limit(bindparam("limit")).subquery()
+    # Referenced by every table's part: both databases compute it once (a materialized CTE).
+    end = select(func.max(page.c.seq).label("seq")).cte("page_end")
+    last = select(end.c.seq).scalar_subquery()
+    bodies = union_all(
+        *(
+            select(
+                literal_column(f"'{entity}'").label("entity"),
+                model.id.label("id"),
+                model.seq.label("seq"),
+                model.version.label("version"),
+                model.deleted.label("deleted"),
+                record_json(entity, dialect).label("record"),
+            ).where(model.seq > after, model.seq <= last, model.facility_id.in_(scope))
+            for entity, model in ENTITY_MODELS.items()
+        ),
+        # A record that left the scope: no body (`record` null), docs/protocol.md "Scope loss".
         select(
             ScopeExit.entity.label("entity"),
             ScopeExit.record_id.label("id"),
@@ -89,37 +138,9 @@ def _exits_part(after: BindParameter[int], limit: BindParameter[int]) -> Any:
             ScopeExit.version.label("version"),
             cast(null(), Boolean).label("deleted"),
             cast(null(), Text).label("record"),
-        )
-        .where(_exits(after))
-        .order_by(ScopeExit.seq)
-        .limit(limit)
-        .subquery()
-    )
-
-
-@cache
-def _page_statement(dialect: str) -> Select[Any]:
-    """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound."""
-    after: BindParameter[int] = bindparam("after")
-    limit: BindParameter[int] = bindparam("limit")
-    parts = [
-        select(
-            literal_column(f"'{entity}'").label("entity"),
-            model.id.label("id"),
-            model.seq.label("seq"),
-            model.version.label("version"),
-            model.deleted.label("deleted"),
-            record_json(entity, dialect).label("record"),
-        )
-        .where(model.seq > after, model.facility_id.in_(bindparam("scope", expanding=True)))
-        .order_by(model.seq)
-        .limit(limit)
-        .subquery()
-        for entity, model in ENTITY_MODELS.items()
-    ]
-    parts.append(_exits_part(after, limit))
-    merged = union_all(*(select(part) for part in parts)).subquery()
-    return select(merged).order_by(merged.c.seq).limit(limit)
+        ).where(_exits(after, scope), ScopeExit.seq <= last),
+    ).subquery()
+    return select(bodies).order_by(bodies.c.seq)
 
 
 def _page_rows(
@@ -204,9 +225,15 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         _entry(entity, record_id, version, deleted, record)
         for entity, record_id, _seq, version, deleted, record in rows
     )
-    next_cursor = encode_cursor(rows[-1][2] if rows else after, state.epoch)
+    remaining = 0
+    if has_more:
+        # Counted on the first page of a sync; after that the last estimate less this page,
+        # until it runs out while pages still come (records changed meanwhile): count again.
+        left = cursor.remaining - len(rows) if cursor.remaining is not None else 0
+        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][2])
+    last = rows[-1][2] if rows else after
+    next_cursor = encode_cursor(last, state.epoch, remaining if has_more else None)
     more = "true" if has_more else "false"
-    remaining = _remaining(facility_ids, rows[-1][2]) if has_more else 0
     text = (
         f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more},'
         f'"remaining":{remaining}}}'

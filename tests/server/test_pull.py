@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
 
 
@@ -110,6 +113,27 @@ def test_each_page_estimates_what_the_next_pages_hold(client, world):
     assert received == 13
 
 
+def test_remaining_is_counted_again_when_records_changed_during_the_sync(client, world):
+    """Later pages subtract instead of counting; when that runs out with pages still coming
+    (records changed meanwhile), the page counts again, so the estimate never reads 0 early."""
+    device = DeviceSession(client, "konselor.a")
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(world.facility_a)))
+    device.push(
+        *(
+            change("session", new_id(), session_fields(world.facility_a, client_id))
+            for _ in range(7)
+        )
+    )
+    first = device.get("/api/v1/sync/pull?limit=3").get_json()
+    assert first["remaining"] == 6  # 9 records: facility, client, 7 sessions
+    device.push(*(change("client", new_id(), client_fields(world.facility_a)) for _ in range(4)))
+    second = device.get(f"/api/v1/sync/pull?limit=3&cursor={first['cursor']}").get_json()
+    assert second["remaining"] == 3  # 6 less this page of 3: no count
+    third = device.get(f"/api/v1/sync/pull?limit=3&cursor={second['cursor']}").get_json()
+    assert third["has_more"] and third["remaining"] == 4  # ran out: counted, the 4 new clients
+
+
 def test_limit_above_1000_is_a_problem(client, world):
     device = DeviceSession(client, "konselor.a")
     response = device.get("/api/v1/sync/pull?limit=1001")
@@ -134,3 +158,40 @@ def test_pulled_records_carry_iso_dates_and_utc_instants(client, world):
     assert pulled["birth_date"] == "1990-05-01"
     assert pulled["created_at"].endswith("Z") and "T" in pulled["created_at"]
     assert pulled["updated_at"].endswith("Z")
+
+
+def test_a_page_goes_gzipped_to_a_device_that_accepts_it_and_reads_the_same(client, world):
+    device = DeviceSession(client, "konselor.a")
+    device.push(*(change("client", new_id(), client_fields(world.facility_a)) for _ in range(20)))
+    plain = device.get("/api/v1/sync/pull?limit=1000")
+    zipped = device.get("/api/v1/sync/pull?limit=1000", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert len(zipped.data) < len(plain.data) / 3
+    assert json.loads(gzip.decompress(zipped.data)) == plain.get_json()
+    refused = device.get("/api/v1/sync/pull?limit=1000", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+
+
+def test_a_page_too_small_to_gain_goes_plain(client, world):
+    device = DeviceSession(client, "konselor.a")
+    _, cursor = device.pull_all()
+    empty = device.get(f"/api/v1/sync/pull?cursor={cursor}", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in empty.headers
+    assert empty.get_json()["changes"] == []
+
+
+def test_a_page_ends_where_the_merged_feed_reaches_its_limit(client, world):
+    """Pages cut across tables: each record once, in seq order, none skipped at an edge."""
+    device = DeviceSession(client, "konselor.a")
+    clients = [new_id() for _ in range(7)]
+    for record_id in clients:
+        device.push(change("client", record_id, client_fields(world.facility_a)))
+        device.push(change("session", new_id(), session_fields(world.facility_a, record_id)))
+    everything, _ = device.pull_all(limit=1000)
+    for limit in (1, 2, 3, 5):
+        paged, _ = device.pull_all(limit=limit)
+        assert [(c["entity"], c["id"]) for c in paged] == [
+            (c["entity"], c["id"]) for c in everything
+        ]

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from sync import Change
 
 from ...schemas.records import load_fields
-from ...schemas.sync import ChangeIn
+from ...schemas.sync import ChangeIn, well_formed_change
 
 _CHANGE = ChangeIn()
 
@@ -35,10 +35,12 @@ def read_change(raw: Any) -> Change:
     """P3: the change's shape, its ids and clock, and a writable entity; Rejected otherwise."""
     if not isinstance(raw, dict):
         raise Rejected({"_schema": ["Must be an object."]})
-    try:
-        data = _CHANGE.load(raw)
-    except ValidationError as error:
-        raise Rejected(_messages(error, "_schema")) from error
+    data = well_formed_change(raw)
+    if data is None:
+        try:
+            data = _CHANGE.load(raw)
+        except ValidationError as error:
+            raise Rejected(_messages(error, "_schema")) from error
     return Change(
         change_id=data["change_id"],
         entity=data["entity"],
