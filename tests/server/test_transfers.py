@@ -248,8 +248,20 @@ def test_an_enrollment_recorded_offline_at_the_source_follows_the_client(client,
     assert result["status"] == "applied", result
     b = DeviceSession(client, "konselor.b")
     held, _ = _held(b)
-    assert held[("enrollment", enrollment_id)]["facility_id"] == world.facility_b
-    assert held[("enrollment", enrollment_id)]["primary_counselor_id"] == a2.user_id
+    followed = held[("enrollment", enrollment_id)]
+    assert followed["facility_id"] == world.facility_b
+    assert followed["primary_counselor_id"] == a2.user_id
+    # It was running at the source when the client left: it closes on the transfer date.
+    assert (followed["status"], followed["end_date"]) == ("transferred", TODAY.isoformat())
+    # So the destination may enroll the client in the same program.
+    [again] = b.push(
+        change(
+            "enrollment",
+            new_id(),
+            enrollment_fields(world.facility_b, history["client"], program="rehab_medis"),
+        )
+    )
+    assert again["status"] == "applied", again
 
 
 def test_an_edit_of_the_closed_enrollment_from_the_source_is_kept_in_a_conflict(

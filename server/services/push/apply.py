@@ -38,7 +38,14 @@ from ..records import apply_values, check_references, server_computed, take_auth
 from ..versions import next_version
 from .batch import Batch
 from .check import Rejected, read_fields
-from .transfer import follow_client, left_from, move_client, note_exit, transfer_errors
+from .transfer import (
+    close_at_source,
+    follow_client,
+    left_from,
+    move_client,
+    note_exit,
+    transfer_errors,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ def _create(batch: Batch, model: type[SyncedMixin], change: Change) -> Outcome:
         raise Rejected({"facility_id": ["Not one of your facilities."]})
     # A record made offline for a client transferred since follows the client.
     origin = follow_client(batch, change.entity, values)
+    if origin is not None:
+        close_at_source(batch, change.entity, values, origin)
     # The rules between fields ran with the full load; the references are checked here.
     errors = check_references(
         change.entity, values, find=batch.find, origin=origin

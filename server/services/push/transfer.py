@@ -14,6 +14,7 @@ creates for a moved client follows the client (`follow_client`).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -88,6 +89,19 @@ def follow_client(batch: Batch, entity: str, values: dict[str, object]) -> str |
 def _client(batch: Batch, client_id: str) -> Client | None:
     found = batch.find(Client, client_id)
     return found if isinstance(found, Client) else None
+
+
+def close_at_source(batch: Batch, entity: str, values: dict[str, Any], origin: str) -> None:
+    """An enrollment the source recorded offline that was running when the client left closes
+    on the transfer date, like the source's other enrollments (so it counts there, and ends)."""
+    if entity != "enrollment" or values.get("status", "active") != "active":
+        return
+    transfer_id = left_from(batch, "client", str(values["client_id"]), {origin})
+    transfer = batch.find(Transfer, transfer_id) if transfer_id else None
+    if not isinstance(transfer, Transfer) or values["start_date"] > transfer.transferred_on:
+        return
+    values["status"] = "transferred"
+    values["end_date"] = max(transfer.transferred_on, values["start_date"])
 
 
 def transfer_errors(batch: Batch, values: dict[str, object]) -> Errors:
