@@ -148,6 +148,8 @@ def test_a_transfer_recorded_offline_moves_the_client_between_phones(
     row.locator("a").first.click()
     expect(other.get_by_test_id("client-name")).to_have_text("Rudi Hartono")
     expect(other.locator(f'[data-testid="session-row"][data-id="{session_id}"]')).to_have_count(1)
+    expect(other.get_by_test_id("transfer-arrived")).to_contain_text("Dipindahkan ke sini dari")
+    expect(other.get_by_test_id("transfer-pending")).to_have_count(0)
     source.close()
     destination.close()
 

@@ -67,14 +67,37 @@ export function ClientPage({ params }: RouteProps) {
         ]);
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
       // A transfer recorded here and not yet taken by the server: the client leaves at the sync.
-      const leaving = transfers.find((tr) => tr.facility_id === client.facility_id);
-      return { client, enrollments, assessments, sessions, facility, phaseChanges, leaving };
+      const leaving = transfers.find((tr) => tr['to_facility_id'] !== client.facility_id);
+      // Transfers that brought the client here, named from the kept list of facilities.
+      const names = new Map(
+        ((await s.getMeta<{ id: string; name: string }[]>('transfer_destinations')) ?? []).map(
+          (f) => [f.id, f.name],
+        ),
+      );
+      const arrived = transfers
+        .filter((tr) => tr !== leaving)
+        .map((tr) => ({
+          id: tr.id,
+          from: names.get(String(tr['from_facility_id'])) ?? t('transfer.other_facility'),
+          on: String(tr['transferred_on'] ?? ''),
+        }));
+      return {
+        client,
+        enrollments,
+        assessments,
+        sessions,
+        facility,
+        phaseChanges,
+        leaving,
+        arrived,
+      };
     },
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
-  const { client, enrollments, assessments, sessions, facility, phaseChanges, leaving } = data;
+  const { client, enrollments, assessments, sessions, facility, phaseChanges, leaving, arrived } =
+    data;
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -115,6 +138,11 @@ export function ClientPage({ params }: RouteProps) {
           </a>
         )}
       </p>
+      {arrived.map((a) => (
+        <p class="muted" key={a.id} data-testid="transfer-arrived">
+          {t('transfer.arrived', { from: a.from, date: formatDate(a.on, lang) })}
+        </p>
+      ))}
       {leaving ? (
         <p class="notice" data-testid="transfer-pending">
           {t('transfer.pending', { date: formatDate(leaving['transferred_on'] as string, lang) })}
