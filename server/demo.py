@@ -56,7 +56,7 @@ from .demo_data import (
     YEAR_TARGETS,
     YEARS,
 )
-from .demo_path import COHORT_PHASES, DEMO_NAMESPACE, EXIT_REASONS, load_path
+from .demo_path import COHORT_PHASES, DEMO_NAMESPACE, EXIT_REASONS, load_path, load_transfers
 from .extensions import db
 from .instruments.assist import SUBSTANCES, score_assist
 from .models import (
@@ -757,6 +757,7 @@ def load_demo(seed: int = 1) -> dict[str, Any]:
     try:
         _insert(session, province)
         path = load_path(session, province)
+        path["transfer"] = load_transfers(session, province)
     except Exception:
         session.rollback()
         raise

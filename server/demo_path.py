@@ -5,6 +5,8 @@ then, facility by facility and in the order of their dates, the facility's couns
 enrollment, phase change and exit through the push pipeline (`services.push.push`, steps P1-P10)
 from the counselor's demo tablet, so the figures of the demo come out of records that passed every
 rule a phone's would. A change the pipeline refuses stops the load: the plan broke a rule.
+Last, a few clients whose program ended as `transferred` are transferred (mutasi) to another
+facility on that day, through the same pipeline: their history moves, their figures stay.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from sqlalchemy import insert
 
 from .demo_data import DEMO_NOW
-from .models import Device, User
+from .models import Client, Device, User
+from .models.records import holding_numbers
 from .schemas.rules import TC_PHASES
 from .security import Caller
 from .services.cohorts import add_cohort
@@ -152,3 +155,57 @@ def load_path(session: Any, province: Any) -> dict[str, int]:
         )
         counts["phase_change"] += sum(1 for c in changes if c["entity"] == "phase_change")
     return counts
+
+
+TRANSFERS = 6  # a few clients of the province move (mutasi) with their history
+# Men move between the adult men's facilities only: not the women's lapas, not the LPKA.
+NOT_MOVED_BETWEEN = frozenset({"LPP-PLG", "LPKA-PLG"})
+
+
+def load_transfers(session: Any, province: Any) -> int:
+    """Transfer a few clients whose last enrollment ended `transferred`, on its end date, to the
+    next facility (by code), pushed by the source's counselor like any change."""
+    last: dict[str, dict[str, Any]] = {}
+    for row in province.rows["enrollment"]:
+        kept = last.get(row["client_id"])
+        if kept is None or row["start_date"] > kept["start_date"]:
+            last[row["client_id"]] = row
+    chosen = sorted(
+        (r for r in last.values() if r["status"] == "transferred"), key=lambda r: r["id"]
+    )
+    codes = sorted(
+        code
+        for code in province.facility_ids
+        if province.counselors.get(code) and code not in NOT_MOVED_BETWEEN
+    )
+    code_of = {fid: code for code, fid in province.facility_ids.items()}
+    chosen = [r for r in chosen if code_of[r["facility_id"]] in codes][:TRANSFERS]
+    by_source: dict[str, list[Change]] = {}
+    for row in chosen:
+        code = code_of[row["facility_id"]]
+        number = session.get(Client, row["client_id"]).registration_number
+        after = codes[codes.index(code) + 1 :] + codes[: codes.index(code)]
+        # The next facility where no client holds the number (it is unique per facility).
+        to = next(
+            province.facility_ids[c]
+            for c in after
+            if session.scalar(holding_numbers([province.facility_ids[c]], [number]).limit(1))
+            is None
+        )
+        fields = {
+            "facility_id": row["facility_id"],
+            "client_id": row["client_id"],
+            "to_facility_id": to,
+            "transferred_on": row["end_date"],
+            "reason": "Mutasi untuk pembinaan lanjutan.",
+        }
+        transfer_id = _id("transfer", row["client_id"])
+        by_source.setdefault(code, []).append(_change("transfer", transfer_id, fields, None))
+    for code, changes in sorted(by_source.items()):
+        counselor = session.get(User, province.counselors[code][0])
+        device = session.get(Device, _id("device", code))
+        caller = Caller(user=counselor, device_id=device.id, token_id="demo")
+        refused = [r for r in push(caller, device, changes) if r["status"] != "applied"]
+        if refused:
+            raise RuntimeError(f"a demo transfer broke a rule at {code}: {refused[0]}")
+    return len(chosen)

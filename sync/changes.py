@@ -134,13 +134,18 @@ class Result:
 
 @dataclass(frozen=True, slots=True)
 class PulledChange:
-    """One record in a pull answer, in its latest state; `deleted` marks a tombstone."""
+    """One record in a pull answer, in its latest state; `deleted` marks a tombstone.
+
+    `left`: the record left the caller's scope (a transfer moved it): the entry carries
+    `"scope": "left"` and no body, and the device purges the record (docs/protocol.md).
+    """
 
     entity: str
     id: str
     version: int
     deleted: bool
     record: Mapping[str, object]
+    left: bool = False
 
     @classmethod
     def from_wire(cls, data: object) -> PulledChange:
@@ -150,6 +155,11 @@ class PulledChange:
         entity = _text(obj, "entity", errors)
         record_id = _text(obj, "id", errors)
         version = _version(obj, "version", errors, nullable=False)
+        left = obj.get("scope") == "left"
+        if left:
+            if errors or version is None:
+                raise InvalidChange(errors, "invalid pulled change")
+            return cls(entity, record_id, version, False, {}, left=True)
         deleted = obj.get("deleted", False)
         if not isinstance(deleted, bool):
             _fail(errors, "deleted", "must be a boolean")
@@ -162,6 +172,8 @@ class PulledChange:
 
     def to_wire(self) -> dict[str, object]:
         """Return the JSON-ready form of this pulled record."""
+        if self.left:
+            return {"entity": self.entity, "id": self.id, "version": self.version, "scope": "left"}
         return {
             "entity": self.entity,
             "id": self.id,

@@ -81,6 +81,8 @@ class Replica:
         self._new_id = new_id
         self._now_ms = now_ms
         self._known: dict[Key, Known] = {}
+        # Records that left this device's scope (a transfer): out of view, whatever is pending.
+        self.gone: set[Key] = set()
         # Answered changes with the time of their answer, oldest first, for a replay.
         self.kept: list[tuple[int, Change]] = []
         self._keep_ms = keep_ms
@@ -162,6 +164,15 @@ class Replica:
         """Write pulled server state, then replay pending local changes on top of it."""
         for pulled in changes:
             key = (pulled.entity, pulled.id)
+            if pulled.left:
+                # Out of scope: purged; a pending change stays in the outbox and is still pushed
+                # (the server takes what a source device typed before it heard of a transfer).
+                self._known.pop(key, None)
+                self.versions.pop(key, None)
+                self.records.pop(key, None)
+                self.gone.add(key)
+                continue
+            self.gone.discard(key)
             previous = self._known.get(key)
             record: Mapping[str, object] = pulled.record
             if pulled.deleted and previous is not None:
@@ -197,6 +208,9 @@ class Replica:
         self._replay(key)
 
     def _replay(self, key: Key) -> None:
+        if key in self.gone:
+            self.records.pop(key, None)
+            return
         view = self._known_of(key)
         for change in self.outbox:
             if (change.entity, change.id) == key:

@@ -264,6 +264,27 @@ export function runStoreContract(name: string, setup: (userId?: string) => Promi
       expect((await s.searchClients('B.I-00')).map((c) => c.id).sort()).toEqual(['c1', 'c2']);
     });
 
+    it('a_record_that_left_the_scope_is_purged_with_its_drafts', async () => {
+      const s = await setup();
+      await s.applyPulled([pulled('c1', 1, {}), pulled('c2', 1, {})], 'x');
+      await s.putDraft('client:c1', { full_name: 'Budi' });
+      await s.putDraft('session:new:c1', { clientId: 'c1', note_data: 'ketik' });
+      await s.putDraft('session:new:group', { clientId: null, client_id: 'c1' });
+      await s.putDraft('client:c2', { full_name: 'Siti' });
+      await s.save('client', 'c1', { full_name: 'Budi S' }, hlc());
+      await s.applyPulled([{ entity: 'client', id: 'c1', version: 2, scope: 'left' }], 'y');
+      expect((await s.list('client')).map((c) => c.id)).toEqual(['c2']);
+      expect(await s.get('client', 'c1')).toBeUndefined();
+      expect((await s.searchClients('')).map((c) => c.id)).toEqual(['c2']);
+      expect(await s.getDraft('client:c1')).toBeUndefined();
+      expect(await s.getDraft('session:new:c1')).toBeUndefined();
+      expect(await s.getDraft('session:new:group')).toBeUndefined();
+      expect(await s.getDraft('client:c2')).toEqual({ full_name: 'Siti' });
+      // What was typed still goes to the server: the outbox keeps it.
+      expect(await s.pendingCount()).toBe(1);
+      expect(await s.getMeta('cursor')).toBe('y');
+    });
+
     it('a_facility_taken_away_takes_its_records_and_keeps_pending_changes', async () => {
       const s = await setup();
       await s.applyPulled(

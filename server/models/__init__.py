@@ -15,6 +15,8 @@ from .records import (
     Facility,
     PhaseChange,
     Release,
+    ScopeExit,
+    Transfer,
 )
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "Cohort",
     "PhaseChange",
     "Release",
+    "ScopeExit",
+    "Transfer",
     "WRITABLE_ENTITIES",
     "Assessment",
     "Attendance",

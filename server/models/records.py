@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    func,
     select,
     text,
 )
@@ -51,6 +52,10 @@ class SyncedMixin:
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     conflict_open: Mapped[bool] = mapped_column(Boolean, default=False)
     hlc: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # Where the record was made (a session: where it was held), kept once a transfer moved its
+    # client's records to another facility; null while it never moved. Figures count a record
+    # at its origin (`figure_facility`), scope follows `facility_id` (docs/design.md "Transfers").
+    origin_facility_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
 
     @declared_attr
     def seq(cls) -> Mapped[int]:
@@ -60,6 +65,11 @@ class SyncedMixin:
     def facility_id(cls) -> Mapped[str]:
         # Indexed together with seq (see FEED_INDEXES): the pull reads (facility_id, seq > cursor).
         return mapped_column(UUID, ForeignKey("facilities.id"))
+
+    @classmethod
+    def figure_facility(cls) -> Any:
+        """The facility figures count the record at: where it was made, even after a transfer."""
+        return func.coalesce(cls.origin_facility_id, cls.facility_id)
 
     def field_values(self) -> dict[str, Any]:
         """The device-writable fields as Python values."""
@@ -335,6 +345,45 @@ class Release(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
 
 
 # --- end release and aftercare ---
+class Transfer(SyncedMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A client moved to another facility (mutasi): applied at push, it moves the client's scope."""
+
+    __tablename__ = "transfers"
+    entity = "transfer"
+    fields = ("client_id", "to_facility_id", "transferred_on", "reason")
+
+    client_id: Mapped[str] = mapped_column(UUID, index=True)
+    to_facility_id: Mapped[str] = mapped_column(UUID)
+    transferred_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The facility the client left (the transfer itself moves with the client's records).
+    from_facility_id: Mapped[str] = mapped_column(UUID)
+
+
+class ScopeExit(db.Model):  # type: ignore[name-defined,misc]
+    """A record that left a facility's scope (a transfer moved it): pulled once as "left".
+
+    Not a synced record: it has a feed `seq` so the pull of `facility_id`'s readers finds it,
+    and it lets a device of that facility still push its offline edits of the record (P4).
+    """
+
+    __tablename__ = "scope_exits"
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    seq: Mapped[int] = mapped_column(BigInteger)
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(UUID)
+    version: Mapped[int] = mapped_column(Integer)
+    facility_id: Mapped[str] = mapped_column(UUID)
+    to_facility_id: Mapped[str] = mapped_column(UUID)
+    transfer_id: Mapped[str] = mapped_column(UUID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_scope_exits_facility_seq", "facility_id", "seq"),
+        Index("ix_scope_exits_record", "entity", "record_id"),
+    )
 
 
 def holding_numbers(
@@ -368,6 +417,7 @@ ENTITY_MODELS: dict[str, type[SyncedMixin]] = {
         PhaseChange,
         Alert,
         Release,
+        Transfer,
     )
 }
 # Made only by the server (admins, supervisors, the push itself): devices read them.

@@ -11,6 +11,7 @@ from .records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
 READ_ONLY_EXTRAS: dict[str, tuple[str, ...]] = {
     "client": ("duplicate_of", "merged_into", "registration_history"),
     "release": ("consent_recorded_by", "consent_recorded_by_name", "consent_recorded_at"),
+    "transfer": ("from_facility_id",),
     "session": ("submitted_at", "review_comment", "reviewed_by", "reviewed_by_name", "reviewed_at"),
 }
 

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from flask import current_app
 from marshmallow import RAISE
+from sqlalchemy import select
 
 from ..extensions import db
 from ..json_body import Blueprint
-from ..models import Device
+from ..models import Device, Facility
 from ..models.wire import record_to_wire
 from ..schemas.program import (
     AlertOut,
@@ -21,6 +22,7 @@ from ..schemas.program import (
     CohortListOut,
     CohortOut,
     CohortPatchIn,
+    FacilityDirectoryOut,
     PathChangesIn,
 )
 from ..schemas.sync import PushOut
@@ -106,6 +108,19 @@ def record_path(body: dict[str, Any], client_id: UUID) -> dict[str, Any]:
             counts[result["status"]] = counts.get(result["status"], 0) + 1
         audit("push", counts=counts, view="path")
         return {"results": results}
+
+
+@blp.get("/transfer-destinations")
+@login_required("counselor", "supervisor", "admin")
+@blp.response(200, FacilityDirectoryOut)
+def transfer_destinations() -> dict[str, Any]:
+    """Every facility a client may be transferred to, by code: names only, never its records
+    (a counselor's device pulls only its own facilities, so it keeps this list for offline)."""
+    with unit_of_work():
+        facilities = db.session.scalars(
+            select(Facility).where(Facility.deleted.is_(False)).order_by(Facility.code)
+        )
+        return {"items": list(facilities)}
 
 
 @blp.get("/checklists")

@@ -89,11 +89,26 @@ class ClientPathOut(Schema):
     assessments = _records("assessments")
     cohorts = _records("cohorts")
     releases = _records("releases")
+    transfers = _records("transfers")
+
+
+class FacilityEntryOut(Schema):
+    """A facility as a transfer's destination: its name, no records of it."""
+
+    id = fields.String()
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    region = fields.String()
+
+
+class FacilityDirectoryOut(Schema):
+    items = fields.List(fields.Nested(FacilityEntryOut))
 
 
 class PathChangesIn(Schema):
-    """Changes of a client's path a supervisor records: pushed changes of enrollments and
-    phase changes (docs/protocol.md "Push" for each change's shape)."""
+    """Changes of a client's path a supervisor records: pushed changes of enrollments, phase
+    changes and transfers (docs/protocol.md "Push" for each change's shape)."""
 
     changes = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=20))
 

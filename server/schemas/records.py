@@ -38,6 +38,7 @@ from .rules import (
     SESSION_STATUSES_BY_DEVICE,
     SEXES,
     TC_GRADES,
+    TRANSFER_REASON_MAX,
     URINE_RESULTS,
     YEAR_MAX,
     YEAR_MIN,
@@ -299,6 +300,31 @@ class ReleaseFields(RecordFields):
 # --- end release and aftercare ---
 
 
+def _not_future_beyond_tolerance(value: date) -> None:
+    """A date no later than today anywhere in Indonesia (WIT, UTC+9), plus the clock tolerance."""
+    latest = (datetime.now(UTC) + timedelta(hours=9) + clock_tolerance()).date()
+    if value > latest:
+        raise ValidationError("Must not be in the future.")
+
+
+class TransferFields(RecordFields):
+    """A transfer (mutasi): the client moves from `facility_id` to `to_facility_id`."""
+
+    facility_id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    to_facility_id = fields.UUID(required=True)
+    transferred_on = fields.Date(required=True, validate=_not_future_beyond_tolerance)
+    reason = Text(load_default="", max_len=TRANSFER_REASON_MAX)
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Errors:
+        errors: Errors = {}
+        to_facility, facility = values.get("to_facility_id"), values.get("facility_id")
+        if to_facility is not None and str(to_facility) == str(facility):
+            _add(errors, "to_facility_id", "Must be another facility than the client's own.")
+        return errors
+
+
 FIELD_SCHEMAS: dict[str, RecordFields] = {
     "client": ClientFields(),
     "enrollment": EnrollmentFields(),
@@ -307,6 +333,7 @@ FIELD_SCHEMAS: dict[str, RecordFields] = {
     "attendance": AttendanceFields(),
     "phase_change": PhaseChangeFields(),
     "release": ReleaseFields(),
+    "transfer": TransferFields(),
 }
 _PARTIAL = {name: type(schema)(partial=True) for name, schema in FIELD_SCHEMAS.items()}
 

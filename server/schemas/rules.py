@@ -79,6 +79,8 @@ TC_PHASES: Final = (("orientation", 4), ("primary", 16), ("re-entry", 6))
 COHORT_NAME_MAX: Final = 60
 PHASE_NAME_MAX: Final = 40
 EXIT_REASON_MAX: Final = 500
+# A transfer's reason (mutasi: "pembinaan", "overkapasitas", a court order...).
+TRANSFER_REASON_MAX: Final = 500
 SESSION_STATUSES: Final = ("draft", "submitted", "approved", "returned")
 SESSION_STATUSES_BY_DEVICE: Final = ("draft", "submitted")
 # A session sent for review carries the Data and Assessment parts of its DAP note, and a Plan
@@ -144,6 +146,7 @@ EXPORTED: Final = {
     "COHORT_NAME_MAX": COHORT_NAME_MAX,
     "PHASE_NAME_MAX": PHASE_NAME_MAX,
     "EXIT_REASON_MAX": EXIT_REASON_MAX,
+    "TRANSFER_REASON_MAX": TRANSFER_REASON_MAX,
     "SESSION_STATUSES": SESSION_STATUSES,
     "NOTE_MAX": NOTE_MAX,
     "NOTES_TO_SUBMIT": NOTES_TO_SUBMIT,

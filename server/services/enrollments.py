@@ -116,7 +116,7 @@ def _works_in(user_id: str, facility_id: str) -> bool:
 
 def client_path(client_id: str) -> dict[str, Any]:
     """A live client of the caller's scope with the records of their path, for staff (audited)."""
-    from ..models import Client, PhaseChange
+    from ..models import Client, PhaseChange, Transfer
     from ..security import require_facility
     from .audit import audit
     from .errors import NotFound
@@ -146,25 +146,32 @@ def client_path(client_id: str) -> dict[str, Any]:
         "assessments": live(Assessment),
         "cohorts": cohorts,
         "releases": live(Release),
+        "transfers": live(Transfer),
     }
 
 
-PATH_ENTITIES = ("enrollment", "phase_change", "release")
+PATH_ENTITIES = ("enrollment", "phase_change", "release", "transfer")
 
 
 def check_path_changes(client_id: str, changes: list[Any]) -> None:
-    """Staff record only the path of the client they opened: enrollments and phase changes whose
-    record (or whose new fields) name that client; a 422 problem otherwise."""
-    from ..models import PhaseChange, Release
+    """Staff record only the path of the client they opened: enrollments, phase changes,
+    releases and transfers whose record (or whose new fields) name that client; a 422 problem
+    otherwise."""
+    from ..models import PhaseChange, Release, Transfer
     from .errors import Invalid
 
-    models = {"enrollment": Enrollment, "phase_change": PhaseChange, "release": Release}
+    models = {
+        "enrollment": Enrollment,
+        "phase_change": PhaseChange,
+        "release": Release,
+        "transfer": Transfer,
+    }
     errors: dict[str, list[str]] = {}
     made: dict[tuple[str, str], Any] = {}  # records created earlier in the same request
     for i, raw in enumerate(changes):
         entity = raw.get("entity") if isinstance(raw, dict) else None
         if entity not in PATH_ENTITIES:
-            errors[f"changes.{i}"] = ["Only enrollments, phase changes and releases."]
+            errors[f"changes.{i}"] = ["Only enrollments, phase changes, releases and transfers."]
             continue
         record_id = raw.get("id")
         record = db.session.get(models[entity], record_id) if isinstance(record_id, str) else None

@@ -113,7 +113,7 @@ def _enrollments_starting(year: int, scope: list[str]) -> list[tuple[str, date]]
             .where(
                 Enrollment.deleted.is_(False),
                 Client.deleted.is_(False),
-                Enrollment.facility_id.in_(scope),
+                Enrollment.figure_facility().in_(scope),
                 Enrollment.start_date >= date(year, 1, 1),
                 Enrollment.start_date <= date(year, 12, 31),
             )

@@ -11,16 +11,20 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
+    Boolean,
     Select,
+    Text,
     bindparam,
+    cast,
     func,
     literal_column,
+    null,
     select,
     union_all,
 )
 
 from ..extensions import db
-from ..models import ENTITY_MODELS
+from ..models import ENTITY_MODELS, ScopeExit
 from .errors import BadRequest
 from .feed import feed_state
 from .record_json import record_json
@@ -77,6 +81,12 @@ def decode_cursor(cursor: str | None) -> Cursor:
         ) from None
 
 
+def _exits(after: BindParameter[int], scope: BindParameter[list[str]]) -> Any:
+    """Records that left the caller's scope after the cursor, to a facility outside it."""
+    outside = ScopeExit.to_facility_id.not_in(bindparam("scope_out", expanding=True))
+    return (ScopeExit.seq > after) & ScopeExit.facility_id.in_(scope) & outside
+
+
 @cache
 def _page_statement(dialect: str) -> Select[Any]:
     """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound.
@@ -96,6 +106,13 @@ def _page_statement(dialect: str) -> Select[Any]:
         .subquery()
         for model in ENTITY_MODELS.values()
     ]
+    firsts.append(
+        select(ScopeExit.seq.label("seq"))
+        .where(_exits(after, scope))
+        .order_by(ScopeExit.seq)
+        .limit(bindparam("limit"))
+        .subquery()
+    )
     merged = union_all(*(select(first) for first in firsts)).subquery()
     page = select(merged.c.seq).order_by(merged.c.seq).limit(bindparam("limit")).subquery()
     # Referenced by every table's part: both databases compute it once (a materialized CTE).
@@ -112,7 +129,16 @@ def _page_statement(dialect: str) -> Select[Any]:
                 record_json(entity, dialect).label("record"),
             ).where(model.seq > after, model.seq <= last, model.facility_id.in_(scope))
             for entity, model in ENTITY_MODELS.items()
-        )
+        ),
+        # A record that left the scope: no body (`record` null), docs/protocol.md "Scope loss".
+        select(
+            ScopeExit.entity.label("entity"),
+            ScopeExit.record_id.label("id"),
+            ScopeExit.seq.label("seq"),
+            ScopeExit.version.label("version"),
+            cast(null(), Boolean).label("deleted"),
+            cast(null(), Text).label("record"),
+        ).where(_exits(after, scope), ScopeExit.seq <= last),
     ).subquery()
     return select(bodies).order_by(bodies.c.seq)
 
@@ -130,7 +156,8 @@ def _page_rows(
     if after >= last_seq:
         return [], False
     statement = _page_statement(db.engine.dialect.name)
-    params = {"after": after, "scope": list(facility_ids), "limit": limit + 1}
+    scope = list(facility_ids)
+    params = {"after": after, "scope": scope, "scope_out": scope, "limit": limit + 1}
     rows = db.session.connection().execute(statement, params).all()
     return list(rows[:limit]), len(rows) > limit
 
@@ -146,9 +173,27 @@ def _remaining(facility_ids: Iterable[str], after: int) -> int:
         *(
             select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
             for model in ENTITY_MODELS.values()
-        )
+        ),
+        select(func.count().label("n")).where(
+            ScopeExit.seq > after,
+            ScopeExit.facility_id.in_(scope),
+            ScopeExit.to_facility_id.not_in(scope),
+        ),
     ).subquery()
     return int(db.session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
+
+
+def _entry(entity: str, record_id: str, version: int, deleted: Any, record: Any) -> str:
+    """One change of the page; a record that left the scope comes without a body (L3)."""
+    if record is None:
+        return (
+            f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
+            '"scope":"left"}'
+        )
+    return (
+        f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
+        f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
+    )
 
 
 class EncodedPage(NamedTuple):
@@ -177,8 +222,7 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
     after = cursor.seq
     rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
     changes = ",".join(
-        f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
-        f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
+        _entry(entity, record_id, version, deleted, record)
         for entity, record_id, _seq, version, deleted, record in rows
     )
     remaining = 0

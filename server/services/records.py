@@ -22,6 +22,7 @@ REFERENCES: dict[str, dict[str, type[SyncedMixin]]] = {
     "attendance": {"client_id": Client, "session_id": CounselingSession},
     "phase_change": {"client_id": Client, "enrollment_id": Enrollment},
     "release": {"client_id": Client},
+    "transfer": {"client_id": Client},
 }
 
 
@@ -31,16 +32,22 @@ def check_references(
     record: SyncedMixin | None = None,
     *,
     find: Callable[[type[SyncedMixin], str], SyncedMixin | None] | None = None,
+    origin: str | None = None,
 ) -> dict[str, list[str]]:
-    """Each referenced record exists, is not deleted, and is in the same facility."""
+    """Each referenced record exists, is not deleted, and is in the same facility.
+
+    `origin`: the facility a change was made in when a transfer has since moved its client
+    (docs/design.md "Transfers"): a group session or a cohort left there is still a reference.
+    """
     errors: dict[str, list[str]] = {}
     facility_id = record.facility_id if record is not None else values.get("facility_id")
+    allowed = {facility_id, origin} if origin else {facility_id}
     for field, model in REFERENCES.get(entity, {}).items():
         target_id = values.get(field)
         if not target_id:
             continue
         target = find(model, target_id) if find else db.session.get(model, target_id)
-        if target is None or target.deleted or target.facility_id != facility_id:
+        if target is None or target.deleted or target.facility_id not in allowed:
             errors[field] = ["No such record in this facility."]
     return errors
 

@@ -50,7 +50,7 @@ def _live_enrollments_in(year: int, scope: list[str]) -> list[Any]:
     return [
         Enrollment.deleted.is_(False),
         Client.deleted.is_(False),
-        Enrollment.facility_id.in_(scope),
+        Enrollment.figure_facility().in_(scope),
         Enrollment.start_date <= date(year, 12, 31),
         or_(Enrollment.end_date.is_(None), Enrollment.end_date >= date(year, 1, 1)),
     ]
@@ -60,7 +60,7 @@ def _live_sessions_in(year: int, scope: list[str]) -> list[Any]:
     start, end = _instants(year)
     return [
         CounselingSession.deleted.is_(False),
-        CounselingSession.facility_id.in_(scope),
+        CounselingSession.figure_facility().in_(scope),
         CounselingSession.occurred_utc >= start,
         CounselingSession.occurred_utc < end,
     ]
@@ -90,16 +90,16 @@ def rehabilitated(year: int, scope: list[str]) -> dict[str, Any]:
     )
     facility_totals: dict[str, int] = dict(
         db.session.execute(
-            base.add_columns(Enrollment.facility_id, func.count(clients))
+            base.add_columns(Enrollment.figure_facility(), func.count(clients))
             .where(*where)
-            .group_by(Enrollment.facility_id)
+            .group_by(Enrollment.figure_facility())
         ).all()
     )
     facility_programs: dict[str, dict[str, int]] = {}
     for facility_id, program, count in db.session.execute(
-        base.add_columns(Enrollment.facility_id, Enrollment.program, func.count(clients))
+        base.add_columns(Enrollment.figure_facility(), Enrollment.program, func.count(clients))
         .where(*where)
-        .group_by(Enrollment.facility_id, Enrollment.program)
+        .group_by(Enrollment.figure_facility(), Enrollment.program)
     ):
         facility_programs.setdefault(facility_id, _zeros(PROGRAMS))[program] = count
     facilities = db.session.scalars(
@@ -266,7 +266,7 @@ def assist_risk_at_intake(year: int, scope: list[str]) -> dict[str, Any]:
         .where(
             Assessment.deleted.is_(False),
             Client.deleted.is_(False),
-            Assessment.facility_id.in_(scope),
+            Assessment.figure_facility().in_(scope),
             Assessment.instrument == "assist",
             Assessment.taken_on >= date(year, 1, 1),
             Assessment.taken_on <= date(year, 12, 31),
@@ -311,7 +311,7 @@ def years(scope: list[str]) -> list[int]:
             func.min(Enrollment.start_date),
             func.max(Enrollment.start_date),
             func.max(Enrollment.end_date),
-        ).where(Enrollment.deleted.is_(False), Enrollment.facility_id.in_(scope))
+        ).where(Enrollment.deleted.is_(False), Enrollment.figure_facility().in_(scope))
     ).one()
     if first is None:
         return []

@@ -1,9 +1,15 @@
-"""Guarantees 1–3 of docs/design.md as a hypothesis state machine against the real server.
+"""Guarantees 1–3 of docs/design.md as hypothesis state machines against the real server.
 
 Three devices edit and delete offline, push with answers that get lost and are retried, pull with
 random page sizes, and an admin resolves conflicts. At quiescence every device holds exactly the
 server's state for its scope, every acknowledged change is in the log exactly once with its
 outcome (conflicts and rejections kept), and record versions count up without a gap.
+
+`Convergence` puts the three devices in one facility (their edits meet in conflicts);
+`TransferConvergence` puts two in facility A and one in B, and its devices also transfer clients
+between A and B (mutasi) while the others edit offline: at quiescence each device holds exactly
+its facility's scope, nothing of a client now at the other facility, and no change was refused
+for scope.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis.stateful import (
     Bundle,
@@ -69,9 +76,10 @@ def _clock(offset_ms: int) -> Any:
 class Device(ReplicaDevice):
     """The reference device, with answers that get lost and outcomes counted."""
 
-    def __init__(self, client: Any, username: str, offset_ms: int) -> None:
+    def __init__(self, client: Any, username: str, offset_ms: int, facility_id: str) -> None:
         super().__init__(client, username, _clock(offset_ms))
         self.offset_ms = offset_ms
+        self.facility_id = facility_id
         self.acknowledged: list[tuple[Change, Result]] = []
 
     def push(self, size: int = 500, lose_answer: bool = False) -> list[Any]:
@@ -89,7 +97,11 @@ class Device(ReplicaDevice):
 
 
 class Convergence(RuleBasedStateMachine):
-    """Devices in one fresh facility; an admin who resolves conflicts."""
+    """Devices in fresh facilities; an admin who resolves conflicts."""
+
+    # Which facility each device works in: 0 (A) or 1 (B).
+    facility_of: tuple[int, ...] = (0, 0, 0)
+    with_transfers = False
 
     clients = Bundle("clients")
     sessions = Bundle("sessions")
@@ -103,6 +115,11 @@ class Convergence(RuleBasedStateMachine):
             self.facility = add_facility(
                 code=f"P-{tag}", name=f"Lapas {tag}", kind="lapas", region="Uji", timezone="WIB"
             )
+            self.facility_b = add_facility(
+                code=f"Q-{tag}", name=f"Rutan {tag}", kind="rutan", region="Uji", timezone="WIB"
+            )
+        self.facilities = (self.facility.id, self.facility_b.id)
+        codes = (self.facility.code, self.facility_b.code)
         self.devices = []
         for i in range(DEVICES):
             with unit_of_work():
@@ -111,10 +128,11 @@ class Convergence(RuleBasedStateMachine):
                     role="counselor",
                     password=PASSWORD,
                     display_name=f"K{i}",
-                    facility_codes=[self.facility.code],
+                    facility_codes=[codes[self.facility_of[i]]],
                 )
             offset = CLOCK_OFFSETS_MS[i % len(CLOCK_OFFSETS_MS)]
-            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset))
+            facility_id = self.facilities[self.facility_of[i]]
+            self.devices.append(Device(self.http_client, f"k{i}.{tag}", offset, facility_id))
         self.admin = ADMIN
         self.resolved = 0
 
@@ -131,7 +149,7 @@ class Convergence(RuleBasedStateMachine):
         return device.replica.create(
             "client",
             {
-                "facility_id": self.facility.id,
+                "facility_id": device.facility_id,
                 "registration_number": uuid.uuid4().hex[:10],
                 "full_name": "Budi",
                 "sex": "M",
@@ -146,12 +164,13 @@ class Convergence(RuleBasedStateMachine):
     @rule(target=sessions, d=st.integers(0, DEVICES - 1), client_id=clients)
     def create_session(self, d: int, client_id: str) -> str:
         replica = self.devices[d].replica
-        if ("client", client_id) not in replica.records:
+        client = replica.records.get(("client", client_id))
+        if client is None:
             return "missing"
         return replica.create(
             "session",
             {
-                "facility_id": self.facility.id,
+                "facility_id": client["facility_id"],
                 "client_id": client_id,
                 "occurred_at": f"{(date.today() - timedelta(days=1)).isoformat()}T09:00:00+07:00",
                 "duration_minutes": 45,
@@ -171,12 +190,13 @@ class Convergence(RuleBasedStateMachine):
     def enroll(self, d: int, client_id: str, program: str) -> str:
         """Two devices may enroll one client offline: the second active one is refused."""
         replica = self.devices[d].replica
-        if ("client", client_id) not in replica.records:
+        client = replica.records.get(("client", client_id))
+        if client is None:
             return "missing"
         return replica.create(
             "enrollment",
             {
-                "facility_id": self.facility.id,
+                "facility_id": client["facility_id"],
                 "client_id": client_id,
                 "program": program,
                 "cohort": "2024 tahap I",
@@ -198,7 +218,7 @@ class Convergence(RuleBasedStateMachine):
         replica.create(
             "phase_change",
             {
-                "facility_id": self.facility.id,
+                "facility_id": record["facility_id"],
                 "enrollment_id": enrollment_id,
                 "client_id": record["client_id"],
                 "phase": phase,
@@ -261,6 +281,30 @@ class Convergence(RuleBasedStateMachine):
             lines.append(text)
         replica.edit("session", session_id, {"note_data": "\n".join(lines) + "\n"})
 
+    @precondition(lambda self: self.with_transfers)
+    @rule(d=st.integers(0, DEVICES - 1), client_id=clients, back=st.booleans())
+    def transfer(self, d: int, client_id: str, back: bool) -> None:
+        """A counselor transfers a client it holds to the other facility, offline."""
+        device = self.devices[d]
+        client = device.replica.records.get(("client", client_id))
+        if client is None:
+            return
+        source = str(client["facility_id"])
+        to = next(f for f in self.facilities if f != source)
+        # Now and then a date in the past; the server closes active enrollments on it.
+        on = date.today() - timedelta(days=30 if back else 0)
+        device.replica.create(
+            "transfer",
+            {
+                "facility_id": source,
+                "client_id": client_id,
+                "to_facility_id": to,
+                "transferred_on": on.isoformat(),
+                "reason": f"Mutasi ({d})",
+            },
+        )
+        _count("transfer recorded")
+
     @rule(d=st.integers(0, DEVICES - 1), client_id=clients)
     def delete_client(self, d: int, client_id: str) -> None:
         replica = self.devices[d].replica
@@ -292,7 +336,7 @@ class Convergence(RuleBasedStateMachine):
         open_ids = list(
             db.session.scalars(
                 select(Conflict.id)
-                .where(Conflict.facility_id == self.facility.id, Conflict.status == "open")
+                .where(Conflict.facility_id.in_(self.facilities), Conflict.status == "open")
                 .order_by(Conflict.created_at)
             )
         )
@@ -320,7 +364,14 @@ class Convergence(RuleBasedStateMachine):
                 device.pull(1000)
 
     def _assert_converged(self) -> None:
-        server = _server_state(self.facility.id)
+        states = {f: _server_state(f) for f in self.facilities}
+        # Where each client is now, on the server (a transfer moved some).
+        where = {
+            key[1]: record["facility_id"]
+            for state in states.values()
+            for key, record in state.items()
+            if key[0] == "client"
+        }
         rejected = {
             (entity, record_id)
             for entity, record_id in db.session.execute(
@@ -329,6 +380,7 @@ class Convergence(RuleBasedStateMachine):
         }
         db.session.rollback()
         for device in self.devices:
+            server = states[device.facility_id]
             assert device.replica.pending_count == 0
             # A record whose create the server refused stays on its device, as the counselor
             # typed it, and the refusal is in the log for admins; everything else is the server's.
@@ -337,6 +389,13 @@ class Convergence(RuleBasedStateMachine):
             assert not local_only & set(server)
             shown = {k: v for k, v in device.replica.records.items() if k not in local_only}
             assert shown == server
+            # Nothing of a client who is in the other facility now stays on this device.
+            for (entity, record_id), record in shown.items():
+                client_id = record_id if entity == "client" else record.get("client_id")
+                if client_id in where:
+                    assert where[client_id] == device.facility_id, (entity, record_id)
+        if any(k[0] == "transfer" for state in states.values() for k in state):
+            _count("quiescent with transfers")
 
     def teardown(self) -> None:
         self._quiesce()
@@ -382,10 +441,12 @@ class Convergence(RuleBasedStateMachine):
                     )
                 if result.status == "rejected":
                     assert row.errors
+                    # Nothing typed is refused because a transfer moved its record.
+                    assert "This record is outside your facilities." not in str(row.errors)
         # Versions of every record count 1..n, one log row each: nothing applied twice.
         rows = db.session.execute(
             select(ChangeLog.record_id, ChangeLog.version).where(
-                ChangeLog.facility_id == self.facility.id, ChangeLog.version.is_not(None)
+                ChangeLog.facility_id.in_(self.facilities), ChangeLog.version.is_not(None)
             )
         ).all()
         by_record: dict[str, list[int]] = {}
@@ -394,6 +455,36 @@ class Convergence(RuleBasedStateMachine):
         for versions in by_record.values():
             assert sorted(versions) == list(range(1, len(versions) + 1))
         db.session.rollback()
+
+
+class TransferConvergence(Convergence):
+    """Two devices in facility A, one in B; clients are transferred between them."""
+
+    facility_of = (0, 0, 1)
+    with_transfers = True
+
+    @initialize(target=Convergence.clients)
+    def first_transfer(self) -> str:
+        """Every example starts with a client of A that device 0 transferred to B while device 1,
+        which holds the client, has not pulled since: its offline edits come after the move."""
+        device = self.devices[0]
+        client_id = self._new_client(device)
+        device.push(10, False)
+        for d in self.devices:
+            d.pull(1000)
+        device.replica.create(
+            "transfer",
+            {
+                "facility_id": device.facility_id,
+                "client_id": client_id,
+                "to_facility_id": self.facilities[1],
+                "transferred_on": date.today().isoformat(),
+            },
+        )
+        device.push(10, False)
+        device.pull(1000)
+        self.devices[2].pull(1000)
+        return client_id
 
 
 def _server_state(facility_id: str) -> dict[tuple[str, str], dict[str, Any]]:
@@ -413,7 +504,8 @@ CLIENT: Any = None
 ADMIN: Any = None
 
 
-def test_devices_converge_with_the_server(app, client, backend):
+@pytest.mark.parametrize("machine", [Convergence, TransferConvergence], ids=["one", "transfers"])
+def test_devices_converge_with_the_server(app, client, backend, machine):
     global CLIENT, ADMIN
     CLIENT = client
     with unit_of_work():
@@ -427,7 +519,7 @@ def test_devices_converge_with_the_server(app, client, backend):
     ADMIN = DeviceSession(client, "admin.prop")
     STATS.clear()
     run_state_machine_as_test(
-        Convergence,
+        machine,
         settings=settings(
             max_examples=EXAMPLES,
             stateful_step_count=30,
@@ -436,4 +528,9 @@ def test_devices_converge_with_the_server(app, client, backend):
         ),
     )
     print(f"convergence on {backend}: {DEVICES} devices, {dict(sorted(STATS.items()))}")
-    assert STATS["status conflict"] > 0, "no conflict was ever produced: the test lost its teeth"
+    if machine is Convergence:
+        assert STATS["status conflict"] > 0, (
+            "no conflict was ever produced: the test lost its teeth"
+        )
+    else:
+        assert STATS["quiescent with transfers"] > 0, "no transfer was ever applied: no teeth"

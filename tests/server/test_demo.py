@@ -37,10 +37,11 @@ SYNCED_TABLES = (
     "phase_changes",
     "alerts",
     "releases",
+    "transfers",
 )
 # Written in bulk by the demo loader; the rest the way the field makes them (server/demo_path.py).
 BULK = ("facility", "client", "assessment", "session", "attendance")
-PUSHED = ("enrollment", "phase_change")
+PUSHED = ("enrollment", "phase_change", "transfer")
 
 
 def make_app(path: Path) -> Flask:
@@ -144,8 +145,10 @@ def test_group_sessions_have_no_client_and_their_attendance_stays_in_facility(lo
     )
     assert (
         scalar(
+            # where it was held: a transfer moves a participant's attendance, not the group session
             "SELECT COUNT(*) FROM attendance a JOIN sessions s ON s.id = a.session_id "
-            "WHERE s.facility_id != a.facility_id OR s.client_id IS NOT NULL"
+            "WHERE s.facility_id != COALESCE(a.origin_facility_id, a.facility_id) "
+            "OR s.client_id IS NOT NULL"
         )
         == 0
     )
@@ -155,12 +158,32 @@ def test_group_sessions_have_no_client_and_their_attendance_stays_in_facility(lo
 def test_counselors_work_only_where_they_are_assigned(loaded: Any) -> None:
     sql = """SELECT COUNT(*) FROM sessions s WHERE NOT EXISTS (
                SELECT 1 FROM user_facilities uf
-               WHERE uf.user_id = s.counselor_id AND uf.facility_id = s.facility_id)"""
+               WHERE uf.user_id = s.counselor_id
+               AND uf.facility_id = COALESCE(s.origin_facility_id, s.facility_id))"""
     assert scalar(sql) == 0
 
 
+def test_a_few_clients_were_transferred_with_their_history(loaded: Any) -> None:
+    assert loaded[1]["counts"]["transfer"] == scalar("SELECT COUNT(*) FROM transfers") > 0
+    moved = """SELECT COUNT(*) FROM transfers t JOIN clients c ON c.id = t.client_id
+               WHERE c.facility_id = t.to_facility_id AND c.origin_facility_id = t.from_facility_id
+               AND t.facility_id = t.to_facility_id"""
+    assert scalar(moved) == scalar("SELECT COUNT(*) FROM transfers")
+    for table in ("enrollments", "sessions", "assessments"):
+        left_behind = f"""SELECT COUNT(*) FROM {table} r
+                          JOIN transfers t ON t.client_id = r.client_id
+                          WHERE r.facility_id != t.to_facility_id"""
+        assert scalar(left_behind) == 0
+    # Their sessions count where they were held.
+    held = """SELECT COUNT(*) FROM sessions s JOIN transfers t ON t.client_id = s.client_id
+              WHERE s.origin_facility_id = t.from_facility_id"""
+    assert scalar(held) > 0
+    exits = "SELECT COUNT(*) FROM scope_exits e JOIN transfers t ON t.id = e.transfer_id"
+    assert scalar(exits) > scalar("SELECT COUNT(*) FROM transfers")
+
+
 def test_every_record_has_a_unique_seq_within_the_allocated_block(loaded: Any) -> None:
-    union = " UNION ALL ".join(f"SELECT seq FROM {t}" for t in SYNCED_TABLES)
+    union = " UNION ALL ".join(f"SELECT seq FROM {t}" for t in (*SYNCED_TABLES, "scope_exits"))
     total = scalar(f"SELECT COUNT(*) FROM ({union}) AS s")
     assert scalar(f"SELECT COUNT(DISTINCT seq) FROM ({union}) AS s") == total
     assert scalar(f"SELECT MIN(seq) FROM ({union}) AS s") == 1
@@ -182,12 +205,20 @@ def test_every_record_has_one_applied_change_with_its_snapshot(
                     SELECT 1 FROM change_log l WHERE l.entity = :entity AND l.record_id = r.id
                     AND l.version = 1 AND l.status = 'applied' AND l.snapshot IS NOT NULL)"""
     assert scalar(missing, entity=entity) == 0
-    logged = "SELECT COUNT(*) FROM change_log WHERE entity = :entity"
+    logged = "SELECT COUNT(*) FROM change_log WHERE entity = :entity AND version = 1"
     assert scalar(logged, entity=entity) == scalar(f"SELECT COUNT(*) FROM {table}")
+    # A transfer's move is the only later version of a record written in bulk.
+    later = "SELECT COUNT(*) FROM change_log WHERE entity = :entity AND version > 1"
+    moved = f"SELECT COUNT(*) FROM {table} WHERE origin_facility_id IS NOT NULL"
+    assert scalar(later, entity=entity) == scalar(moved)
     model = ENTITY_MODELS[entity]
     for record in db.session.scalars(select(model).order_by(model.seq).limit(50)):
         change = db.session.scalars(
-            select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.record_id == record.id)
+            select(ChangeLog).where(
+                ChangeLog.entity == entity,
+                ChangeLog.record_id == record.id,
+                ChangeLog.version == record.version,
+            )
         ).one()
         assert change.snapshot == record_to_wire(record)
         assert change.changed_fields == list(model.fields)

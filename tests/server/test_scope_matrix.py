@@ -224,6 +224,20 @@ EXPECTED = {
         "official": (403, 403),
     },
     # --- end release and aftercare ---
+    # a transfer recorded from the staff view: the client's facility must be the caller's
+    "record_transfer": {
+        "counselor": (403, 403),
+        "supervisor": (200, 404),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
+    # names of facilities only, for choosing a transfer's destination
+    "transfer_destinations": {
+        "counselor": (200, 200),
+        "supervisor": (200, 200),
+        "admin": (200, 200),
+        "official": (403, 403),
+    },
 }
 
 COHORT = {
@@ -351,6 +365,24 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         "acknowledge": lambda: caller.post(f"/api/v1/alerts/{data['alert']}/acknowledge"),
         "checklists": lambda: caller.get("/api/v1/checklists"),
         "client_path": lambda: caller.get(f"/api/v1/clients/{data['client']}/path"),
+        "transfer_destinations": lambda: caller.get("/api/v1/transfer-destinations"),
+        "record_transfer": lambda: caller.post(
+            f"/api/v1/clients/{data['client']}/path",
+            json={
+                "changes": [
+                    change(
+                        "transfer",
+                        new_id(),
+                        {
+                            "facility_id": f,
+                            "client_id": data["client"],
+                            "to_facility_id": data["elsewhere"],
+                            "transferred_on": "2024-01-08",
+                        },
+                    )
+                ]
+            },
+        ),
         "record_path": lambda: caller.post(
             f"/api/v1/clients/{data['client']}/path",
             json={
@@ -394,6 +426,7 @@ def test_scope_matrix(client, world, route, role, side):
     own = _facility_data(client, world.facility_a, "konselor.a")
     other = _facility_data(client, world.facility_b, "konselor.b")
     data = own if side == 0 else other
+    data["elsewhere"] = other["facility"] if side == 0 else own["facility"]
     caller = DeviceSession(client, ROLES[role])
     expected = EXPECTED[route][role][side]
     if route == "push":
@@ -415,6 +448,11 @@ def test_scope_matrix(client, world, route, role, side):
         facilities = {c["record"]["facility_id"] for c in response.get_json()["changes"]}
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}
         assert facilities <= allowed
+    if route == "record_transfer" and expected == 200:
+        assert [r["status"] for r in response.get_json()["results"]] == ["applied"]
+    if route == "transfer_destinations" and expected == 200:
+        ids = {f["id"] for f in response.get_json()["items"]}
+        assert ids == {world.facility_a, world.facility_b}
     if route == "my-facilities" and expected == 200:
         ids = {f["id"] for f in response.get_json()["items"]}
         allowed = {world.facility_a} if role != "admin" else {world.facility_a, world.facility_b}

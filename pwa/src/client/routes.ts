@@ -12,6 +12,7 @@ import { Relogin } from './views/Relogin';
 import { EnrollForm } from './views/path/EnrollForm';
 import { ExitForm } from './views/path/ExitForm';
 import { PhaseForm } from './views/path/PhaseForm';
+import { TransferPage } from './views/path/TransferPage';
 import { EditSession, NewClientSession, NewGroupSession } from './views/session/SessionForm';
 import { Settings } from './views/Settings';
 import { officialRoutes, supervisorRoutes } from './views/supervisor';
@@ -46,6 +47,7 @@ const counselorRoutes: RouteDef[] = [
   { path: '/enrollments/:id/phase', roles: FIELD, view: PhaseForm },
   { path: '/enrollments/:id/exit', roles: FIELD, view: ExitForm },
   { path: '/clients/:id/release', roles: FIELD, view: DeviceRelease }, // release and aftercare
+  { path: '/clients/:id/transfer', roles: FIELD, view: TransferPage },
 ];
 
 const commonRoutes: RouteDef[] = [

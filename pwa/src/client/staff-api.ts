@@ -86,6 +86,17 @@ export interface ClientPath {
   cohorts: Cohort[];
   /** release and aftercare: the client's releases with their referral (older servers: none) */
   releases?: BaseRecord[];
+  /** the client's transfers (mutasi); older servers leave it out */
+  transfers?: BaseRecord[];
+}
+
+/** A facility as a transfer's destination: its name only (GET /transfer-destinations). */
+export interface FacilityEntry {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  region: string;
 }
 
 // --- release and aftercare, admission from a list ---
@@ -413,6 +424,8 @@ export interface StaffApi {
   recordPath(id: string, changes: Omit<Change, 'hlc'>[]): Promise<{ results: PushResult[] }>;
   /** The deployment's own checklist words per alarming flag (empty: the app's own). */
   checklists(): Promise<Record<string, string[]>>;
+  /** Every facility a client may be transferred to, by code. */
+  transferDestinations(): Promise<FacilityEntry[]>;
   session(id: string): Promise<SessionRecord>;
   /** A decision on the version the reviewer saw (`version`): the server refuses a stale one. */
   review(
@@ -535,6 +548,8 @@ export function createStaffApi(
       }),
     checklists: async () =>
       (await get<{ checklists: Record<string, string[]> }>('/checklists')).checklists,
+    transferDestinations: async () =>
+      (await get<{ items: FacilityEntry[] }>('/transfer-destinations')).items,
     session: (sid) => get(`/sessions/${id(sid)}`),
     review: (sid, decision, comment, version) =>
       json('POST', `/sessions/${id(sid)}/review`, {

@@ -5,7 +5,14 @@ import Dexie from 'dexie';
 import { clientNumbers, normalizeName } from '../shared/duplicates';
 import { parseHlc } from '../shared/hlc';
 import { uuid4 } from '../shared/ids';
-import type { Change, Entity, PulledChange, PushResult } from '../shared/types';
+import {
+  leftScope,
+  type Change,
+  type Entity,
+  type PulledChange,
+  type PulledEntry,
+  type PushResult,
+} from '../shared/types';
 import {
   UserDb,
   type KeptEntry,
@@ -59,8 +66,6 @@ export interface Store {
    * transaction. A rejected change leaves the record: it shows the server's state again with the
    * other pending changes on top. */
   applyPushResults(batch: OutboxEntry[], results: PushResult[]): Promise<void>;
-  /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on top. */
-  applyPulled(changes: PulledChange[], cursor: string): Promise<void>;
   /** The feed was reset (the server was restored from a backup): forget the server's state
    * and the cursor, put every kept answered change back at the front of the outbox before the
    * pending ones, all marked `replay`, and show the records as those changes make them. Returns
@@ -68,6 +73,10 @@ export interface Store {
   resetFeed(): Promise<number>;
   /** The answered changes still kept, in their order. */
   keptChanges(): Promise<KeptEntry[]>;
+  /** Write one pulled page and its cursor in one transaction, pending local edits re-applied on
+   * top. An entry that left the scope (`"scope": "left"`) purges its record and the drafts of it;
+   * what is pending for it stays in the outbox, to be pushed (the server still takes it). */
+  applyPulled(changes: PulledEntry[], cursor: string): Promise<void>;
   rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]>;
   /** Remove the records of every facility not in `facilityIds` (the user lost it); cheap when
    * the scope did not change. Pending changes stay: the server keeps what it refuses. */
@@ -477,13 +486,18 @@ export class DexieStore implements Store {
     return this.db.kept.orderBy('seq').toArray();
   }
 
-  async applyPulled(changes: PulledChange[], cursor: string): Promise<void> {
+  async applyPulled(entries: PulledEntry[], cursor: string): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    const left = entries.filter(leftScope);
+    const changes = left.length ? entries.filter((e): e is PulledChange => !leftScope(e)) : entries;
+    await db.transaction('rw', [db.records, db.outbox, db.meta, db.drafts], async () => {
+      // Records that left the scope go first: a record that came back later in the feed comes
+      // after its exit (its seq is later), so the page's own copy of it wins.
+      if (left.length) await this.purgeLeft(left);
       // A page is up to 1,000 records, sealed and written in one bulk put (the vault keeps the
       // order of the operations of a transaction). A failed put aborts the whole transaction,
       // page and cursor together.
-      const pulled = changes.map(fromPulled);
+      const pulled = (changes as PulledChange[]).map(fromPulled);
       const replayed: LocalRecord[] = [];
       // A merged-away client's tombstone is kept: links to it lead to the kept client.
       await db.records.bulkPut(pulled.filter((rec) => !rec.deleted || mergedAway(rec)));
@@ -510,6 +524,26 @@ export class DexieStore implements Store {
       await db.meta.put({ key: 'cursor', value: cursor });
     });
     this.emitPulled();
+  }
+
+  /** Purge what left the scope: the records, and every draft that names one of them (by its
+   * key, or a draft's client_id). Runs inside applyPulled's transaction. */
+  private async purgeLeft(left: readonly { entity: Entity; id: string }[]): Promise<void> {
+    const db = this.db;
+    await db.records.bulkDelete(left.map((e) => key(e.entity, e.id)));
+    const ids = new Set(left.map((e) => e.id));
+    const drafts = await db.drafts.toArray();
+    const names = (d: { key: string; value: unknown }): boolean => {
+      if (d.key.split(':').some((part) => ids.has(part))) return true;
+      const value = d.value as Record<string, unknown> | null;
+      return (
+        typeof value === 'object' &&
+        value !== null &&
+        ids.has(String(value['clientId'] ?? value['client_id'] ?? ''))
+      );
+    };
+    const gone = drafts.filter(names).map((d) => d.key);
+    if (gone.length) await db.drafts.bulkDelete(gone);
   }
 
   async rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]> {

@@ -21,6 +21,7 @@ export const ALERT_FLAGS = ['suicidal_ideation', 'self_harm', 'violence'] as con
 export const COHORT_NAME_MAX = 60;
 export const PHASE_NAME_MAX = 40;
 export const EXIT_REASON_MAX = 500;
+export const TRANSFER_REASON_MAX = 500;
 export const SESSION_STATUSES = ['draft', 'submitted', 'approved', 'returned'] as const;
 export const NOTE_MAX = 20000;
 export const NOTES_TO_SUBMIT = ['note_data', 'note_assessment'] as const;

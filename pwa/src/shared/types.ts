@@ -13,7 +13,8 @@ export type Entity =
   | 'cohort'
   | 'phase_change'
   | 'alert'
-  | 'release';
+  | 'release'
+  | 'transfer';
 export const SYNCED_ENTITIES: readonly Entity[] = [
   'facility',
   'client',
@@ -25,6 +26,7 @@ export const SYNCED_ENTITIES: readonly Entity[] = [
   'phase_change',
   'alert',
   'release',
+  'transfer',
 ];
 
 export type Role = (typeof ROLES)[number];
@@ -170,8 +172,22 @@ export interface PulledChange {
   record: Record<string, unknown>;
 }
 
+/** A record that left the caller's scope (a transfer moved its client): no body; the device
+ * purges it, drafts included (docs/protocol.md "Scope loss"). */
+export interface LeftScope {
+  entity: Entity;
+  id: string;
+  version: number;
+  scope: 'left';
+}
+
+export type PulledEntry = PulledChange | LeftScope;
+
+export const leftScope = (entry: PulledEntry): entry is LeftScope =>
+  (entry as Partial<LeftScope>).scope === 'left';
+
 export interface PullResponse {
-  changes: PulledChange[];
+  changes: PulledEntry[];
   cursor: string;
   has_more: boolean;
   /** about how many records the next pages hold (an extension; older servers leave it out) */

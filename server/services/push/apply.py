@@ -28,7 +28,7 @@ from sync import (
 )
 
 from ...extensions import db
-from ...models import ENTITY_MODELS, ChangeLog, Client, Conflict
+from ...models import ENTITY_MODELS, ChangeLog, Client, Conflict, Transfer
 from ...models.common import new_id
 from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import fields_to_wire, record_to_wire
@@ -38,6 +38,14 @@ from ..records import apply_values, check_references, server_computed, take_auth
 from ..versions import next_version
 from .batch import Batch
 from .check import Checked, Rejected
+from .transfer import (
+    close_at_source,
+    follow_client,
+    left_from,
+    move_client,
+    note_exit,
+    transfer_errors,
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,14 @@ def apply_change(batch: Batch, checked: Checked) -> Outcome:
     record = batch.find(model, change.id)
     if record is None:
         return _create(batch, model, checked)
-    # P4: the record must be inside the caller's scope.
-    if record.facility_id not in batch.caller.facility_ids:
+    # P4: the record must be inside the caller's scope, or have left it by a transfer: a device
+    # of the source still pushes what it typed before it learned of it (nothing typed is lost).
+    mine = set(batch.caller.facility_ids)
+    if record.facility_id not in mine and left_from(batch, record.entity, record.id, mine) is None:
         raise Rejected({"id": ["This record is outside your facilities."]})
-    return _update(batch, record, checked)
+    if change.entity == "transfer":
+        raise Rejected({"id": ["A transfer is final: record a transfer back to move the client."]})
+    return _update(batch, record, checked, came_from=mine)
 
 
 def _create(batch: Batch, model: type[SyncedMixin], checked: Checked) -> Outcome:
@@ -73,21 +85,39 @@ def _create(batch: Batch, model: type[SyncedMixin], checked: Checked) -> Outcome
     values = checked.fields(partial=False)
     if values["facility_id"] not in batch.caller.facility_ids:
         raise Rejected({"facility_id": ["Not one of your facilities."]})
+    # A record made offline for a client transferred since follows the client.
+    origin = follow_client(batch, change.entity, values)
+    if origin is not None:
+        close_at_source(batch, change.entity, values, origin)
     # The rules between fields ran with the full load; the references are checked here.
-    errors = check_references(change.entity, values, find=batch.find) | take_authorship(
-        change.entity, values, None, batch.caller
-    )
+    errors = check_references(
+        change.entity, values, find=batch.find, origin=origin
+    ) | take_authorship(change.entity, values, None, batch.caller)
+    if change.entity == "transfer":
+        errors = transfer_errors(batch, values) or errors
     if not errors:
+        # A record that follows its client is judged where it was made (its counselor works there).
+        made_in = values | {"facility_id": origin} if origin else values
         errors = path_errors(
-            change.entity, values, change.id, find=batch.find, pending=batch.records.values()
+            change.entity, made_in, change.id, find=batch.find, pending=batch.records.values()
         )
     if errors:
         raise Rejected(errors)
     record = model(id=change.id, version=0, facility_id=values["facility_id"])  # type: ignore[call-arg]
     apply_values(record, values)
     server_computed(record, batch.caller, previous_status=None)
+    if isinstance(record, Transfer):
+        record.from_facility_id = record.facility_id
+        move_client(batch, record)
+        origin = record.from_facility_id
+    elif origin is not None:
+        record.origin_facility_id = origin
     next_version(record, hlc=change.hlc, seq=batch.next_seq())
     batch.records[(change.entity, change.id)] = record
+    if origin is not None:
+        transfer_id = record.id if isinstance(record, Transfer) else None
+        moved_by = transfer_id or left_from(batch, "client", values["client_id"], {origin})
+        note_exit(batch, record, origin, str(moved_by))
     duplicate = _holder_of_number(batch, record)
     db.session.add(record)
     if duplicate is None:
@@ -179,13 +209,20 @@ def _snapshot(record: SyncedMixin, version: int) -> dict[str, Any]:
     return snapshot or {}
 
 
-def _update(batch: Batch, record: SyncedMixin, checked: Checked) -> Outcome:
-    """P7: a change to a record the server has: merged field by field against its base."""
+def _update(batch: Batch, record: SyncedMixin, checked: Checked, *, came_from: set[str]) -> Outcome:
+    """P7: a change to a record the server has: merged field by field against its base.
+
+    `came_from`: the caller's facilities; a change naming one the record left by a transfer
+    still names the record's facility (the device had not heard of the move).
+    """
     change = checked.change
     assert change is not None
     entity = change.entity
     values = checked.fields(partial=True) if change.op == "upsert" else {}
-    if "facility_id" in values and values["facility_id"] != record.facility_id:
+    named = values.get("facility_id", record.facility_id)
+    if named != record.facility_id and not (
+        named in came_from and left_from(batch, record.entity, record.id, {str(named)})
+    ):
         raise Rejected({"facility_id": ["A record cannot move to another facility."]})
     values.pop("facility_id", None)
     authorship = take_authorship(entity, values, record, batch.caller)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from ...extensions import db
-from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client
+from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client, ScopeExit
 from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import record_to_wire
 from ...schemas.common import is_key
@@ -38,6 +38,8 @@ class Batch:
     holders: dict[tuple[str, str], Client] = field(default_factory=dict)
     # ("alert", session_id) -> the session's alert, or None when it has none (alerts.py).
     alerts: dict[tuple[str, str], Alert | None] = field(default_factory=dict)
+    # (entity, id) -> the scope exits this batch wrote for the record (transfer.py).
+    exits: dict[tuple[str, str], list[ScopeExit]] = field(default_factory=dict)
     log_rows: list[dict[str, Any]] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
@@ -134,6 +136,7 @@ class Batch:
         self.records.clear()
         self.fetched.clear()
         self.alerts.clear()
+        self.exits.clear()
 
     def finish(self) -> None:
         """Write everything the fast batch queued."""

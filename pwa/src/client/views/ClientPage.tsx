@@ -60,22 +60,59 @@ export function ClientPage({ params }: RouteProps) {
     async (s) => {
       const client = await s.get('client', id);
       if (!client || client.deleted) return null;
-      const [enrollments, assessments, sessions, facility, phaseChanges] = await Promise.all([
-        s.list('enrollment', { client_id: id }),
-        s.list('assessment', { client_id: id }),
-        s.list('session', { client_id: id }),
-        s.get('facility', client.facility_id),
-        s.list('phase_change', { client_id: id }),
-      ]);
+      const [enrollments, assessments, sessions, facility, phaseChanges, transfers] =
+        await Promise.all([
+          s.list('enrollment', { client_id: id }),
+          s.list('assessment', { client_id: id }),
+          s.list('session', { client_id: id }),
+          s.get('facility', client.facility_id),
+          s.list('phase_change', { client_id: id }),
+          s.list('transfer', { client_id: id }),
+        ]);
       const releases = await s.list('release', { client_id: id }); // release and aftercare
       sessions.sort((a, b) => String(b['occurred_at']).localeCompare(String(a['occurred_at'])));
-      return { client, enrollments, assessments, sessions, facility, phaseChanges, releases };
+      // A transfer recorded here and not yet taken by the server: the client leaves at the sync.
+      const leaving = transfers.find((tr) => tr['to_facility_id'] !== client.facility_id);
+      // Transfers that brought the client here, named from the kept list of facilities.
+      const names = new Map(
+        ((await s.getMeta<{ id: string; name: string }[]>('transfer_destinations')) ?? []).map(
+          (f) => [f.id, f.name],
+        ),
+      );
+      const arrived = transfers
+        .filter((tr) => tr !== leaving)
+        .map((tr) => ({
+          id: tr.id,
+          from: names.get(String(tr['from_facility_id'])) ?? t('transfer.other_facility'),
+          on: String(tr['transferred_on'] ?? ''),
+        }));
+      return {
+        client,
+        enrollments,
+        assessments,
+        sessions,
+        facility,
+        phaseChanges,
+        releases,
+        leaving,
+        arrived,
+      };
     },
     [id],
   );
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
-  const { client, enrollments, assessments, sessions, facility, phaseChanges, releases } = data;
+  const {
+    client,
+    enrollments,
+    assessments,
+    sessions,
+    facility,
+    phaseChanges,
+    releases,
+    leaving,
+    arrived,
+  } = data;
   const zone = zoneOf(facility?.['timezone']);
   const fields: [string, string][] = [
     ['client.registration_number', String(client['registration_number'] ?? '')],
@@ -116,8 +153,23 @@ export function ClientPage({ params }: RouteProps) {
         </a>{' '}
         <a class="button" href={`#/clients/${id}/edit`} data-testid="client-edit">
           {t('client.edit')}
-        </a>
+        </a>{' '}
+        {leaving ? null : (
+          <a class="button" href={`#/clients/${id}/transfer`} data-testid="transfer-new">
+            {t('transfer.title')}
+          </a>
+        )}
       </p>
+      {arrived.map((a) => (
+        <p class="muted" key={a.id} data-testid="transfer-arrived">
+          {t('transfer.arrived', { from: a.from, date: formatDate(a.on, lang) })}
+        </p>
+      ))}
+      {leaving ? (
+        <p class="notice" data-testid="transfer-pending">
+          {t('transfer.pending', { date: formatDate(leaving['transferred_on'] as string, lang) })}
+        </p>
+      ) : null}
 
       <PathView
         lang={lang}
