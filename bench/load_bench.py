@@ -53,7 +53,9 @@ def _prepare(base: str, devices: int) -> tuple[list[Device], dict[str, list[str]
             continue
         changes, cursors[facility] = device.pull_all()
         clients[facility] = [
-            c["id"] for c in changes if c["entity"] == "client" and not c["deleted"]
+            c["id"]
+            for c in changes
+            if c["entity"] == "client" and "record" in c and not c["deleted"]
         ]
     return fleet, clients, cursors
 

@@ -48,7 +48,9 @@ def _field_work(base: str, username: str, password: str | None) -> dict[str, flo
     changes, _ = device.pull_all()
     sync_rate = len(changes) / (time.perf_counter() - started)
     facility = device.facility_ids[0]
-    clients = [c["id"] for c in changes if c["entity"] == "client" and not c["deleted"]]
+    clients = [
+        c["id"] for c in changes if c["entity"] == "client" and "record" in c and not c["deleted"]
+    ]
     batch = [session_change(facility, clients[i % len(clients)], i) for i in range(PUSHED)]
     started = time.perf_counter()
     for start in range(0, PUSHED, BATCH):

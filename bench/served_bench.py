@@ -26,7 +26,9 @@ COUNSELOR = "konselor.plg1"  # Lapas Kelas I Palembang, the demo's largest facil
 
 def _clients(device: Device) -> tuple[str, list[str]]:
     changes, _ = device.pull_all()
-    clients = [c["id"] for c in changes if c["entity"] == "client" and not c["deleted"]]
+    clients = [
+        c["id"] for c in changes if c["entity"] == "client" and "record" in c and not c["deleted"]
+    ]
     return device.facility_ids[0], clients
 
 
