@@ -114,3 +114,16 @@ export function useQuery<T>(fn: (store: Store) => Promise<T>, deps: unknown[]): 
   }, [store, ...deps]);
   return value;
 }
+
+/** A live client of this device and its facility (null: none such here; undefined: loading):
+ * what the forms recorded on a client's behalf start from. */
+export function useClientHere(clientId: string) {
+  return useQuery(
+    async (s) => {
+      const client = await s.get('client', clientId);
+      if (!client || client.deleted) return null;
+      return { client, facility: await s.get('facility', client.facility_id) };
+    },
+    [clientId],
+  );
+}

@@ -4,7 +4,7 @@ import { t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
 import { todayIn, zoneOf } from '../../../shared/time';
 import { isValid, validateRelease } from '../../../shared/validation';
-import { useApp, useQuery } from '../../context';
+import { useApp, useClientHere } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { MissingClient } from '../ConflictOnRecord';
 import { ReleaseForm } from './Release';
@@ -12,14 +12,7 @@ import { ReleaseForm } from './Release';
 export function DeviceRelease({ params }: RouteProps) {
   const app = useApp();
   const id = params['id'] as string;
-  const data = useQuery(
-    async (s) => {
-      const client = await s.get('client', id);
-      if (!client || client.deleted) return null;
-      return { client, facility: await s.get('facility', client.facility_id) };
-    },
-    [id],
-  );
+  const data = useClientHere(id);
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <MissingClient id={id} />;
   const { client, facility } = data;

@@ -3,21 +3,14 @@
 import { t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
 import { todayIn, zoneOf } from '../../../shared/time';
-import { useApp, useQuery } from '../../context';
+import { useApp, useClientHere } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import { TransferFieldset, useDestinations, type TransferFields } from './TransferForm';
 
 export function TransferPage({ params }: RouteProps) {
   const app = useApp();
   const id = params['id'] as string;
-  const data = useQuery(
-    async (s) => {
-      const client = await s.get('client', id);
-      if (!client || client.deleted) return null;
-      return { client, facility: await s.get('facility', client.facility_id) };
-    },
-    [id],
-  );
+  const data = useClientHere(id);
   const destinations = useDestinations(app.auth, app.store);
   if (data === undefined) return <p>{t('common.loading')}</p>;
   if (data === null) return <p data-testid="not-found">{t('path.not_found')}</p>;
