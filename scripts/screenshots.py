@@ -38,6 +38,16 @@ def shoot(page: Page, name: str) -> None:
     print(f"  {path.relative_to(ROOT)}", flush=True)
 
 
+PIN = "135790"
+
+
+def set_pin(page: Page) -> None:
+    """The PIN a first online login asks for, so that a reload reopens the vault."""
+    page.get_by_test_id("pin-setup-input").fill(PIN)
+    page.get_by_test_id("pin-setup-again").fill(PIN)
+    page.get_by_test_id("pin-setup-submit").click()
+
+
 def take_screens(page: Page) -> None:
     """Walk a counselor's main screens and save each."""
     page.goto("/")
@@ -47,6 +57,7 @@ def take_screens(page: Page) -> None:
 
     page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
     page.get_by_test_id("login-submit").click()
+    set_pin(page)
     expect(page.get_by_test_id("sync-status")).to_have_attribute("data-phase", "ok", timeout=60_000)
     expect(page.get_by_test_id("client-row").first).to_be_visible()
     shoot(page, "02-client-list")
@@ -90,6 +101,7 @@ def staff_log_in(page: Page, username: str) -> None:
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(DEMO_PASSWORD)
     page.get_by_test_id("login-submit").click()
+    set_pin(page)
 
 
 def take_staff_screens(supervisor: Page, admin: Page) -> dict[int, str]:
