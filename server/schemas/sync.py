@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from sync import Change, InvalidChange
 from sync.hlc import is_clock
 
 from ..models.records import WRITABLE_ENTITIES
@@ -241,51 +242,31 @@ class ChangeIn(Schema):
             raise ValidationError("Required to upsert: the changed fields.", "fields")
 
 
-def well_formed_change(raw: dict[str, Any]) -> dict[str, Any] | None:
-    """What `ChangeIn().load(raw)` gives for a change in the shape devices send, or None.
+def well_formed_change(raw: dict[str, Any]) -> Change | None:
+    """The change a push reads, for one in the shape devices send; None for anything else.
 
     A push of 500 changes spends more on marshmallow's per-field machinery than on the checks
-    themselves, so the common case is checked here directly, by the same rules as ChangeIn
-    above; anything short of it (None) goes through ChangeIn, which says what is wrong, per
-    field. tests/property/test_change_envelope.py proves the two never disagree.
+    themselves, so the common case is read by the sync engine's own parser (`Change.from_wire`)
+    with the limits the server's columns add (those of ChangeIn above); anything short of it
+    (None) goes through ChangeIn, which says what is wrong, per field.
+    tests/property/test_change_envelope.py proves the two never disagree.
     """
-    change_id, record_id, entity, op = (raw.get(k) for k in ("change_id", "id", "entity", "op"))
-    base, fields_, hlc = raw.get("base_version"), raw.get("fields"), raw.get("hlc")
-    replay = raw.get("replay", False)
-    if not (_is_id(change_id) and _is_id(record_id)):
+    try:
+        change = Change.from_wire(raw)
+    except InvalidChange:
         return None
-    if type(entity) is not str or entity not in WRITABLE_ENTITIES or op not in ("upsert", "delete"):
+    if not (_is_id(change.change_id) and _is_id(change.id)):
         return None
-    if base is not None and not (type(base) is int and 0 <= base <= INT32_MAX):
+    if change.entity not in WRITABLE_ENTITIES:
         return None
-    if fields_ is None:
-        if op == "upsert":
-            return None
-    elif type(fields_) is not dict or not all(_is_field_name(k) for k in fields_):
+    if change.base_version is not None and change.base_version > INT32_MAX:
         return None
-    if hlc is not None and not _is_hlc(hlc):
+    if change.hlc is not None and (len(change.hlc) > HLC_MAX or not _storable(change.hlc)):
         return None
-    if type(replay) is not bool:
+    if not all(_storable(name) for name in change.fields):
         return None
-    return {
-        "change_id": change_id,
-        "entity": entity,
-        "id": record_id,
-        "op": op,
-        "base_version": base,
-        "fields": dict(fields_) if fields_ is not None else None,
-        "hlc": hlc,
-        "replay": replay,
-    }
+    return change
 
 
-def _is_id(value: Any) -> bool:
-    return type(value) is str and 0 < len(value) <= ID_MAX and _storable(value)
-
-
-def _is_field_name(value: Any) -> bool:
-    return type(value) is str and _storable(value)
-
-
-def _is_hlc(value: Any) -> bool:
-    return type(value) is str and len(value) <= HLC_MAX and _storable(value) and is_clock(value)
+def _is_id(value: str) -> bool:
+    return len(value) <= ID_MAX and _storable(value)

@@ -18,6 +18,8 @@ from marshmallow import ValidationError
 from server.models.records import WRITABLE_ENTITIES
 from server.schemas.rules import ID_MAX
 from server.schemas.sync import ChangeIn, well_formed_change
+from server.services.push.check import change_from_schema
+from sync import Change
 
 anything = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
@@ -80,9 +82,10 @@ def raw_changes(draw: Any) -> dict[str, Any]:
     return change
 
 
-def _loaded(raw: dict[str, Any]) -> dict[str, Any] | None:
+def _loaded(raw: dict[str, Any]) -> Change | None:
+    """The Change the schema's path reads, or None where ChangeIn refuses it."""
     try:
-        return ChangeIn().load(raw)
+        return change_from_schema(ChangeIn().load(raw))
     except ValidationError:
         return None
 

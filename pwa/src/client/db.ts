@@ -8,7 +8,7 @@
 //                    (vault/middleware.ts); only non-identifying index keys stay clear.
 // Dexie cannot index booleans: flags that need an index are stored as 0/1.
 import Dexie, { type Table } from 'dexie';
-import type { BaseRecord, Change, Entity, User } from '../shared/types';
+import type { AuditEntryWire, BaseRecord, Change, Entity, User } from '../shared/types';
 import type { Sealed, WrappedKey } from './vault/crypto';
 import { vaultMiddleware, type VaultObserver } from './vault/middleware';
 
@@ -48,18 +48,10 @@ export interface KeptEntry extends Change {
   at: number;
 }
 
-/** One entry of the device's audit chain (vault/audit-chain.ts): what was done with which record,
- * chained by SHA-256. `seq` is the auto-incremented key; the chain's own number is `n`. */
-export interface AuditEntry {
+/** One entry of the device's audit chain as the vault keeps it (vault/audit-chain.ts): `seq` is
+ * the auto-incremented key; the chain's own number is `n`. */
+export interface AuditEntry extends AuditEntryWire {
   seq?: number;
-  n: number;
-  at: string;
-  user_id: string;
-  action: string;
-  entity: string | null;
-  record_id: string | null;
-  prev: string;
-  hash: string;
 }
 
 /** A change the server rejected, kept so the user sees why. */

@@ -139,19 +139,23 @@ export interface PushRequest {
   sealed?: SealedItem[];
 }
 
-/** The device's audit chain as sent (docs/protocol.md, "Device audit chain"). */
+/** One entry of the device's audit chain, as sent and as kept (docs/protocol.md, "Device audit
+ * chain"): what was done with which record, chained by SHA-256. */
+export interface AuditEntryWire {
+  n: number;
+  at: string;
+  user_id: string;
+  action: string;
+  entity: string | null;
+  record_id: string | null;
+  prev: string;
+  hash: string;
+}
+
+/** The device's audit chain as sent. */
 export interface AuditRequest {
   device_id: string;
-  entries: {
-    n: number;
-    at: string;
-    user_id: string;
-    action: string;
-    entity: string | null;
-    record_id: string | null;
-    prev: string;
-    hash: string;
-  }[];
+  entries: AuditEntryWire[];
 }
 
 export interface AuditResponse {

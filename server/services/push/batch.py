@@ -105,9 +105,14 @@ class Batch:
         self.log_rows.append(row)
         self.flush()
 
-    def server_version(self, record: SyncedMixin, changed: list[str]) -> None:
+    def server_version(
+        self, record: SyncedMixin, changed: list[str], *, source: str = "server", mine: bool = True
+    ) -> None:
         """A version the server makes itself inside this push (an alert, an enrollment a release
-        closed): its seq from the batch's block, its change-log row queued."""
+        closed, a record a transfer moved): its seq from the batch's block, its change-log row
+        queued. `mine`: logged as the pushing device's, so its own later edits never conflict
+        with it; a transfer's move is everyone's (the source's re-closing of an enrollment the
+        move closed is a conflict an admin sees)."""
         next_version(record, seq=self.next_seq())
         self.queue(
             change_log_row(
@@ -116,10 +121,10 @@ class Batch:
                 facility_id=record.facility_id,
                 version=record.version,
                 snapshot=record_to_wire(record),
-                source="server",
+                source=source,
                 changed=changed,
                 user_id=self.caller.user.id,
-                device_id=self.device_id,
+                device_id=self.device_id if mine else None,
             )
         )
 

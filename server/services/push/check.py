@@ -37,12 +37,17 @@ def read_change(raw: Any) -> Change:
     """P3: the change's shape, its ids and clock, and a writable entity; Rejected otherwise."""
     if not isinstance(raw, dict):
         raise Rejected({"_schema": ["Must be an object."]})
-    data = well_formed_change(raw)
-    if data is None:
-        try:
-            data = _CHANGE.load(raw)
-        except ValidationError as error:
-            raise Rejected(_messages(error, "_schema")) from error
+    fast = well_formed_change(raw)
+    if fast is not None:
+        return fast
+    try:
+        return change_from_schema(_CHANGE.load(raw))
+    except ValidationError as error:
+        raise Rejected(_messages(error, "_schema")) from error
+
+
+def change_from_schema(data: dict[str, Any]) -> Change:
+    """The Change of what ChangeIn loaded."""
     return Change(
         change_id=data["change_id"],
         entity=data["entity"],

@@ -33,8 +33,6 @@ from ...models import (
     Transfer,
 )
 from ...models.records import SyncedMixin, holding_numbers
-from ...models.wire import record_to_wire
-from ..versions import change_log_row, next_version
 from .batch import Batch
 
 # The records that hang off a client by their client_id, and move with it.
@@ -181,20 +179,8 @@ def move_client(batch: Batch, transfer: Transfer) -> int:
         )
     for record in records:
         changed = _moved(record, source, destination, transfer.transferred_on)
-        next_version(record, seq=batch.next_seq())
+        batch.server_version(record, changed, source="transfer", mine=False)
         batch.records[(record.entity, record.id)] = record
-        batch.queue(
-            change_log_row(
-                entity=record.entity,
-                record_id=record.id,
-                facility_id=destination,
-                version=record.version,
-                snapshot=record_to_wire(record),
-                source="transfer",
-                changed=changed,
-                user_id=batch.caller.user.id,
-            )
-        )
         note_exit(batch, record, source, transfer.id)
     batch.holders[(destination, client.registration_number)] = client
     transfer.origin_facility_id = source
