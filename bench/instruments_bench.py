@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, figure, median, scratch_database
-from bench.pwa_bench import DIST, PASSWORD, USERNAME, _serving
+from bench.pwa_bench import DIST, USERNAME, _serving, log_in
 
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 USED = ("alcohol", "amphetamine")
@@ -72,9 +72,7 @@ def bench_screening(browser: Any, base_url: str, rate: float, repeat: int) -> No
         context = browser.new_context(base_url=base_url, **PHONE)
         page = context.new_page()
         page.goto("/")
-        page.get_by_test_id("login-username").fill(USERNAME)
-        page.get_by_test_id("login-password").fill(PASSWORD)
-        page.get_by_test_id("login-submit").click()
+        log_in(page, USERNAME)
         page.locator('[data-testid="sync-status"][data-phase="ok"]').wait_for()
         page.get_by_test_id("nav-clients").click()
         client_id = page.get_by_test_id("client-row").first.get_attribute("data-id")

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, figure, median, scratch_database
-from bench.pwa_bench import PASSWORD, SUPERVISOR, USERNAME, _serving
+from bench.pwa_bench import SUPERVISOR, USERNAME, _serving, log_in
 
 # Time, in the page, from an action to a selector showing up (or its text changing).
 UNTIL_JS = """async ([action, selector, text]) => {
@@ -44,18 +44,12 @@ UNTIL_JS = """async ([action, selector, text]) => {
 }"""
 
 
-def _log_in(page: Any, username: str) -> None:
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-
-
 def bench_phone(browser: Any, base_url: str, repeat: int) -> None:
     """Search, session form and group picker timings on a throttled phone-sized page."""
     context = browser.new_context(base_url=base_url, viewport={"width": 360, "height": 640})
     page = context.new_page()
     page.goto("/")
-    _log_in(page, USERNAME)
+    log_in(page, USERNAME)
     page.wait_for_selector(
         "[data-testid=last-sync]:not([data-ms=''])", timeout=120_000, state="attached"
     )
@@ -113,7 +107,7 @@ def bench_supervisor(browser: Any, base_url: str, repeat: int) -> None:
         page = context.new_page()
         page.goto("/")
         started = time.perf_counter()
-        _log_in(page, SUPERVISOR)
+        log_in(page, SUPERVISOR)
         page.wait_for_selector("[data-testid=review-row]", timeout=120_000)
         samples.append(time.perf_counter() - started)
         context.close()

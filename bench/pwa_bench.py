@@ -237,6 +237,16 @@ def _raw_rate(page: Any, db_name: str, *, indexes: bool) -> float:
     return float(raw["count"] / (raw["ms"] / 1000))
 
 
+def log_in(page: Any, username: str) -> None:
+    """Log in online on a fresh page and set the PIN a first online login asks for."""
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("pin-setup-input").fill(PIN)
+    page.get_by_test_id("pin-setup-again").fill(PIN)
+    page.get_by_test_id("pin-setup-submit").click()
+
+
 def _first_sync(page: Any, total: int) -> tuple[float, float, str]:
     """Log in on a fresh page; seconds to first sync complete, and from the first pull request."""
     pulls: list[float] = []
@@ -245,14 +255,8 @@ def _first_sync(page: Any, total: int) -> tuple[float, float, str]:
     )
     page.goto("/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.get_by_test_id("login-username").fill(USERNAME)
-    page.get_by_test_id("login-password").fill(PASSWORD)
     started = time.perf_counter()
-    page.get_by_test_id("login-submit").click()
-    # The PIN asked after a first online login: set it (the unlock bench uses it).
-    page.get_by_test_id("pin-setup-input").fill(PIN)
-    page.get_by_test_id("pin-setup-again").fill(PIN)
-    page.get_by_test_id("pin-setup-submit").click()
+    log_in(page, USERNAME)  # the unlock bench uses the PIN set here
     page.wait_for_selector(
         "[data-testid=last-sync]:not([data-ms=''])", timeout=300_000, state="attached"
     )
