@@ -46,6 +46,10 @@ class Config:
     PUSH_MAX_CHANGES = 500
     # A device locks its vault after this long without a touch (or hidden); the PIN reopens it.
     DEVICE_LOCK_SECONDS = max(60, int(os.environ.get("PULIH_DEVICE_LOCK_MINUTES", "15")) * 60)
+    # After the password was last typed, the PIN reopens the vault for this long; then the password.
+    DEVICE_PIN_SECONDS = max(3600, int(os.environ.get("PULIH_DEVICE_PIN_HOURS", "12")) * 3600)
+    # A device keeps the changes the server answered this long, to send them again after a restore.
+    DEVICE_KEEP_SECONDS = max(86400, int(os.environ.get("PULIH_DEVICE_KEEP_DAYS", "30")) * 86400)
     # Every writer waits while one push holds the feed lock: a push holding it longer is logged.
     SLOW_PUSH_MS = float(os.environ.get("PULIH_SLOW_PUSH_MS", "1000"))
     PULL_MAX_LIMIT = 1000

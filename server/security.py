@@ -101,6 +101,8 @@ def issue_pair(
         "token_type": "Bearer",
         "expires_in": access_seconds,
         "lock_after_seconds": current_app.config["DEVICE_LOCK_SECONDS"],
+        "pin_window_seconds": current_app.config["DEVICE_PIN_SECONDS"],
+        "keep_answered_seconds": current_app.config["DEVICE_KEEP_SECONDS"],
         "user": user,
     }
 

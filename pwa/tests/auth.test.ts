@@ -8,11 +8,17 @@ import { uuid4 } from '../src/shared/ids';
 import type { TokenPair } from '../src/shared/types';
 
 function fakeApi(password = 'rahasia') {
-  const state = { online: true, calls: [] as string[], userId: uuid4() };
+  const state = {
+    online: true,
+    calls: [] as string[],
+    userId: uuid4(),
+    extra: {} as Partial<TokenPair>,
+  };
   const pair = (): TokenPair => ({
     access_token: `a-${state.calls.length}`,
     refresh_token: `r-${state.calls.length}`,
     expires_in: 900,
+    ...state.extra,
     user: {
       id: state.userId,
       username: 'konselor1',
@@ -183,6 +189,21 @@ describe('pin and attempt counting', () => {
     clock += 12 * 3600_000;
     expect(await auth.resumable()).toBeNull();
     expect((await auth.unlockWithPin(state.userId, '135790')).kind).toBe('password_needed');
+  });
+
+  it('the_servers_pin_window_and_keep_period_are_kept_for_offline_unlocks', async () => {
+    let clock = 1_000_000;
+    const { auth, state } = await service(() => clock);
+    state.extra = { pin_window_seconds: 2 * 3600, keep_answered_seconds: 7 * 86400 };
+    const s = await auth.login('konselor1', 'rahasia');
+    expect(s.keepAnsweredMs).toBe(7 * 86400_000);
+    await auth.setPin(s, '135790');
+    clock += 2 * 3600_000 - 1;
+    expect(await auth.resumable()).not.toBeNull();
+    const opened = await auth.unlockWithPin(state.userId, '135790');
+    expect(opened.kind === 'ok' && opened.session.keepAnsweredMs).toBe(7 * 86400_000);
+    clock += 1;
+    expect(await auth.resumable()).toBeNull();
   });
 
   it('five_wrong_pins_counted_in_storage_destroy_the_pin_wrap', async () => {

@@ -43,4 +43,8 @@ class TokenPairOut(Schema):
     expires_in = fields.Integer()
     # How long the app stays unlocked without a touch (PULIH_DEVICE_LOCK_MINUTES).
     lock_after_seconds = fields.Integer()
+    # How long after the password the PIN reopens the vault (PULIH_DEVICE_PIN_HOURS).
+    pin_window_seconds = fields.Integer()
+    # How long the device keeps answered changes for a restored server (PULIH_DEVICE_KEEP_DAYS).
+    keep_answered_seconds = fields.Integer()
     user = fields.Nested(UserOut)

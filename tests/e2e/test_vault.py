@@ -415,3 +415,34 @@ def test_the_app_locks_itself_after_the_servers_window_without_a_touch(
     expect(page.get_by_test_id("pin-unlock-input")).to_be_visible()
     ui_unlock_with_pin(page)
     context.close()
+
+
+def test_the_pin_reopens_the_app_only_for_the_servers_window_after_the_password(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    live_server: Any,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> None:
+    """PULIH_DEVICE_PIN_HOURS (here 1 hour, not the app's own 12): a reload within it asks for
+    the PIN, a reload after it asks for the password, also offline."""
+    config = live_server.app.config
+    saved = config["DEVICE_PIN_SECONDS"]
+    config["DEVICE_PIN_SECONDS"] = 3600
+    try:
+        context = open_profile(browser_type, browser_type_launch_args, tmp_path / "w", base_url)
+        page = first_page(context)
+        page.clock.install()
+        log_in_synced(page, e2e_world.counselor)
+    finally:
+        config["DEVICE_PIN_SECONDS"] = saved
+    context.set_offline(True)
+    page.clock.fast_forward("50:00")
+    page.reload()
+    ui_unlock_with_pin(page)
+    page.clock.fast_forward("11:00")
+    page.reload()
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+    expect(page.get_by_test_id("pin-unlock-input")).to_have_count(0)
+    context.close()

@@ -16,9 +16,19 @@ def test_login_returns_tokens_and_user(client, world):
     body = login(client, "konselor.a")
     assert body["expires_in"] == 900
     assert body["lock_after_seconds"] == 900  # PULIH_DEVICE_LOCK_MINUTES, 15 by default
+    assert body["pin_window_seconds"] == 12 * 3600  # PULIH_DEVICE_PIN_HOURS
+    assert body["keep_answered_seconds"] == 30 * 86400  # PULIH_DEVICE_KEEP_DAYS
     assert body["user"]["role"] == "counselor"
     assert body["user"]["facility_ids"] == [world.facility_a]
     assert "password" not in body["user"]
+
+
+def test_a_deployment_sets_the_pin_window_and_how_long_devices_keep_answers(app, client, world):
+    app.config.update(DEVICE_PIN_SECONDS=4 * 3600, DEVICE_KEEP_SECONDS=7 * 86400)
+    body = login(client, "konselor.a")
+    assert (body["pin_window_seconds"], body["keep_answered_seconds"]) == (4 * 3600, 7 * 86400)
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": body["refresh_token"]})
+    assert refreshed.get_json()["pin_window_seconds"] == 4 * 3600
 
 
 def test_login_with_wrong_password_is_401_problem(client, world):

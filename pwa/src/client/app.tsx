@@ -84,6 +84,7 @@ export function App({
       undefined,
       session.key,
       (entries) => void sealed.add(entries.map(toWire)).catch(() => undefined),
+      session.keepAnsweredMs,
     );
     const hlc = new Hlc(deviceId, Date.now, await store.getMeta<HlcState>('hlc'));
     // The device's audit chain: the wrong PINs typed while it was locked, then this unlock.

@@ -20,6 +20,8 @@ export interface Session {
   accessExpiresAt: number;
   /** the server's auto-lock window, kept in the vault for offline unlocks */
   lockAfterMs?: number;
+  /** the server's keep period of answered changes, kept in the vault for offline unlocks */
+  keepAnsweredMs?: number;
   /** true when opened without the server (password offline, or PIN) */
   offline: boolean;
   /** the data key of the user's vault, in memory only while the session is open */
@@ -134,6 +136,7 @@ export class AuthService {
       key = (await this.keyring.create(pair.user.id, pair.user.username, password, secrets)).key;
       await sealClearRows(pair.user.id, key);
     }
+    await this.keyring.setPinWindow(pair.user.id, millis(pair.pin_window_seconds));
     await this.db.settings.delete('revoked_notice');
     await this.db.settings.put({ key: 'active_user', value: pair.user.id });
     return this.sessionFrom(secrets, key, false);
@@ -206,6 +209,7 @@ export class AuthService {
     if (!session.refreshToken) throw new AuthLostError();
     const pair = await this.api.refresh(session.refreshToken);
     const secrets = this.secretsFrom(pair);
+    await this.keyring.setPinWindow(session.user.id, millis(pair.pin_window_seconds));
     Object.assign(session, this.sessionFrom(secrets, session.key, session.offline));
     await this.keyring.saveSecrets(session.user.id, session.key, secrets);
   }
@@ -224,6 +228,7 @@ export class AuthService {
       refresh_token: null,
       access_expires_at: 0,
       lock_after_ms: session.lockAfterMs,
+      keep_answered_ms: session.keepAnsweredMs,
     });
     await this.keyring.dropPin(session.user.id);
     await this.db.settings.delete('active_user');
@@ -257,8 +262,8 @@ export class AuthService {
       access_token: pair.access_token,
       refresh_token: pair.refresh_token,
       access_expires_at: this.now() + pair.expires_in * 1000,
-      lock_after_ms:
-        typeof pair.lock_after_seconds === 'number' ? pair.lock_after_seconds * 1000 : undefined,
+      lock_after_ms: millis(pair.lock_after_seconds),
+      keep_answered_ms: millis(pair.keep_answered_seconds),
     };
   }
 
@@ -269,10 +274,16 @@ export class AuthService {
       refreshToken: s.refresh_token,
       accessExpiresAt: s.access_expires_at,
       lockAfterMs: s.lock_after_ms,
+      keepAnsweredMs: s.keep_answered_ms,
       offline,
       key,
     };
   }
+}
+
+/** Seconds the server sent (an extension older servers leave out) as milliseconds. */
+function millis(seconds: number | undefined): number | undefined {
+  return typeof seconds === 'number' ? seconds * 1000 : undefined;
 }
 
 /** The server's answer to a login, as a LoginError that keeps its meaning. */

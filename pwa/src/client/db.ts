@@ -83,6 +83,8 @@ export interface SessionSecrets {
   access_expires_at: number;
   /** the server's auto-lock window (PULIH_DEVICE_LOCK_MINUTES), for offline unlocks too */
   lock_after_ms?: number;
+  /** how long answered changes are kept for a restored server (PULIH_DEVICE_KEEP_DAYS) */
+  keep_answered_ms?: number;
 }
 
 export interface AccountRow {
@@ -98,6 +100,8 @@ export interface AccountRow {
   password_tries: number;
   /** when the password was last typed: the PIN works for a window after it */
   password_at: number;
+  /** the server's PIN window (PULIH_DEVICE_PIN_HOURS), read before the vault is open */
+  pin_window_ms?: number;
   /** when wrong PINs were typed since the last unlock (times only): they go into the audit
    * chain, which only an open vault can write, at the next unlock */
   pin_failures?: number[];

@@ -46,6 +46,10 @@ export interface TokenPair {
   expires_in: number;
   /** how long the app stays unlocked without a touch (an extension: absent from older servers) */
   lock_after_seconds?: number;
+  /** how long after the password the PIN reopens the vault (an extension) */
+  pin_window_seconds?: number;
+  /** how long answered changes are kept for a restored server (an extension) */
+  keep_answered_seconds?: number;
   user: User;
 }
 

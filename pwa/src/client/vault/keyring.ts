@@ -116,7 +116,7 @@ export class Keyring {
 
   /** True when this account may be reopened with its PIN now. */
   pinUsable(row: AccountRow): boolean {
-    const window = this.opts.pinWindowMs ?? PIN_WINDOW_MS;
+    const window = this.opts.pinWindowMs ?? row.pin_window_ms ?? PIN_WINDOW_MS;
     return row.pin_wrap !== null && this.now() - row.password_at < window;
   }
 
@@ -124,6 +124,11 @@ export class Keyring {
     if (!validPin(pin)) throw new Error('invalid PIN');
     const pin_wrap = await wrapDataKey(key, pin, 'pin', this.iterations);
     await this.db.accounts.update(userId, { pin_wrap, pin_tries: 0 });
+  }
+
+  /** The server's PIN window, kept in the clear: it is needed before the vault opens. */
+  async setPinWindow(userId: string, ms: number | undefined): Promise<void> {
+    if (ms !== undefined) await this.db.accounts.update(userId, { pin_window_ms: ms });
   }
 
   async dropPin(userId: string): Promise<void> {
