@@ -8,16 +8,12 @@ province in the same run.
 - a push of sessions through `pulih run`'s server, against the demo's rate (goal >= 0.8)
 
 Run: `make bench-national` or `python -m bench.national_bench [--scale 1.0]`; it takes several
-minutes (the dataset is generated first). `--url postgresql+psycopg://.../pulih_national` keeps
-the dataset in that database: generated there the first time, reused (migrated to head) after,
-so re-measuring takes a minute. `--only-figures` measures just the figures (no demo, no sync).
-Each full run pushes 10,000 more sessions into a kept database.
+minutes (the dataset is generated first).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import tempfile
 import time
 import uuid
@@ -71,18 +67,11 @@ def _in_process(url: str, facility_scope: list[str]) -> dict[str, float]:
         from server.models import Facility
 
         everywhere = list(db.session.scalars(db.select(Facility.id)))
-        kanwil = list(
-            db.session.scalars(db.select(Facility.id).where(Facility.region == "Kanwil 01"))
-        )
-        summaries, regional = [], []
+        summaries = []
         for _ in range(5):
             started = time.perf_counter()
             figures: Any = summary(2023, everywhere)
             summaries.append(time.perf_counter() - started)
-            db.session.rollback()
-            started = time.perf_counter()
-            summary(2023, kanwil)
-            regional.append(time.perf_counter() - started)
             db.session.rollback()
         pull_page_json(facility_scope, Cursor(0, None), 1)  # warm the statement cache
         state = db.session.execute(db.text("SELECT seq, epoch FROM sync_counter")).one()
@@ -95,7 +84,6 @@ def _in_process(url: str, facility_scope: list[str]) -> dict[str, float]:
         db.engine.dispose()
     return {
         "summary": median(summaries),
-        "kanwil": median(regional),
         "rehabilitated": figures["rehabilitated"]["total"],
         "empty": median(empties),
     }
@@ -105,34 +93,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--url", help="a PostgreSQL database to keep the dataset in and reuse")
-    parser.add_argument("--only-figures", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.only_figures:
-            print("\n== baseline: the demo province through `pulih run`, PostgreSQL ==", flush=True)
-            with scratch_database("postgresql", tmp) as url, served(url) as base:
-                demo = _field_work(base, "konselor.plg1", None)
-            figure(
-                f"demo: first sync of LP-PLG ({demo['records']:,.0f} records)",
-                demo["sync"],
-                "records/s",
-            )
-            figure("demo: push through `pulih run`", demo["push"], "sessions/s")
+        print("\n== baseline: the demo province through `pulih run`, PostgreSQL ==", flush=True)
+        with scratch_database("postgresql", tmp) as url, served(url) as base:
+            demo = _field_work(base, "konselor.plg1", None)
+        figure(
+            f"demo: first sync of LP-PLG ({demo['records']:,.0f} records)",
+            demo["sync"],
+            "records/s",
+        )
+        figure("demo: push through `pulih run`", demo["push"], "sessions/s")
 
         print(f"\n== national dataset (scale {args.scale}), PostgreSQL ==", flush=True)
-        kept = contextlib.nullcontext(args.url) if args.url else None
-        with kept or scratch_database("postgresql", tmp) as url:
-            generate(url, args.seed, args.scale, reuse=bool(args.url))
+        with scratch_database("postgresql", tmp) as url:
+            generate(url, args.seed, args.scale)
+            with served(url) as base:
+                national = _field_work(base, COUNSELOR, PASSWORD)
             inside = _in_process(url, national_scope(url))
-            if not args.only_figures:
-                with served(url) as base:
-                    national = _field_work(base, COUNSELOR, PASSWORD)
         figure("figures summary of 2023, all 530 facilities, p50", inside["summary"], "s", "<= 1 s")
         figure("  WBP in rehabilitation in 2023, nationally", inside["rehabilitated"], "")
-        figure("figures summary of 2023, one Kanwil (16 facilities), p50", inside["kanwil"], "s")
-        if args.only_figures:
-            return
         figure(
             f"first sync of one facility ({national['records']:,.0f} records)",
             national["sync"],

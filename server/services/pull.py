@@ -11,9 +11,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
+    Boolean,
     Select,
+    Text,
     bindparam,
+    cast,
     func,
+    literal_column,
+    null,
     select,
     union_all,
 )
@@ -22,7 +27,7 @@ from ..extensions import db
 from ..models import ENTITY_MODELS, ScopeExit
 from .errors import BadRequest
 from .feed import feed_state
-from .record_json import entry_json, left_entry_json
+from .record_json import record_json
 
 
 class Cursor(NamedTuple):
@@ -113,28 +118,35 @@ def _page_statement(dialect: str) -> Select[Any]:
     # Referenced by every table's part: both databases compute it once (a materialized CTE).
     end = select(func.max(page.c.seq).label("seq")).cte("page_end")
     last = select(end.c.seq).scalar_subquery()
-    entries = union_all(
+    bodies = union_all(
         *(
-            select(model.seq.label("seq"), entry_json(entity, dialect).label("entry")).where(
-                model.seq > after, model.seq <= last, model.facility_id.in_(scope)
-            )
+            select(
+                literal_column(f"'{entity}'").label("entity"),
+                model.id.label("id"),
+                model.seq.label("seq"),
+                model.version.label("version"),
+                model.deleted.label("deleted"),
+                record_json(entity, dialect).label("record"),
+            ).where(model.seq > after, model.seq <= last, model.facility_id.in_(scope))
             for entity, model in ENTITY_MODELS.items()
         ),
-        # A record that left the scope: no body, docs/protocol.md "Scope loss".
+        # A record that left the scope: no body (`record` null), docs/protocol.md "Scope loss".
         select(
+            ScopeExit.entity.label("entity"),
+            ScopeExit.record_id.label("id"),
             ScopeExit.seq.label("seq"),
-            left_entry_json(
-                ScopeExit.entity, ScopeExit.record_id, ScopeExit.version, dialect
-            ).label("entry"),
+            ScopeExit.version.label("version"),
+            cast(null(), Boolean).label("deleted"),
+            cast(null(), Text).label("record"),
         ).where(_exits(after, scope), ScopeExit.seq <= last),
     ).subquery()
-    return select(entries).order_by(entries.c.seq)
+    return select(bodies).order_by(bodies.c.seq)
 
 
 def _page_rows(
     facility_ids: Iterable[str], after: int, limit: int, last_seq: int
 ) -> tuple[list[Any], bool]:
-    """L2–L3: (seq, entry JSON) of each change of the next page, in one statement.
+    """L2–L3: (entity, id, seq, version, deleted, record JSON) of the next page, in one statement.
 
     One statement sees one snapshot, so a later-committed row can never be seen while an earlier
     one is missed; with the feed's serialized seqs (P1) that makes `seq > cursor` complete.
@@ -150,21 +162,6 @@ def _page_rows(
     return list(rows[:limit]), len(rows) > limit
 
 
-@cache
-def _remaining_statement() -> Select[Any]:
-    """The count of _remaining, built once; `after` and `scope` are bound."""
-    after: BindParameter[int] = bindparam("after")
-    scope: BindParameter[list[str]] = bindparam("scope", expanding=True)
-    counts = union_all(
-        *(
-            select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
-            for model in ENTITY_MODELS.values()
-        ),
-        select(func.count().label("n")).where(_exits(after, scope)),
-    ).subquery()
-    return select(func.coalesce(func.sum(counts.c.n), 0))
-
-
 def _remaining(facility_ids: Iterable[str], after: int) -> int:
     """How many records in scope changed after `after`: what the next pages will bring, at most.
 
@@ -172,8 +169,31 @@ def _remaining(facility_ids: Iterable[str], after: int) -> int:
     (facility_id, seq) index as the page.
     """
     scope = list(facility_ids)
-    params = {"after": after, "scope": scope, "scope_out": scope}
-    return int(db.session.connection().execute(_remaining_statement(), params).scalar_one())
+    counts = union_all(
+        *(
+            select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
+            for model in ENTITY_MODELS.values()
+        ),
+        select(func.count().label("n")).where(
+            ScopeExit.seq > after,
+            ScopeExit.facility_id.in_(scope),
+            ScopeExit.to_facility_id.not_in(scope),
+        ),
+    ).subquery()
+    return int(db.session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
+
+
+def _entry(entity: str, record_id: str, version: int, deleted: Any, record: Any) -> str:
+    """One change of the page; a record that left the scope comes without a body (L3)."""
+    if record is None:
+        return (
+            f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
+            '"scope":"left"}'
+        )
+    return (
+        f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
+        f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
+    )
 
 
 class EncodedPage(NamedTuple):
@@ -201,14 +221,17 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         return EncodedPage(text, 0, True, reset=True)
     after = cursor.seq
     rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
-    changes = ",".join([entry for _seq, entry in rows])
+    changes = ",".join(
+        _entry(entity, record_id, version, deleted, record)
+        for entity, record_id, _seq, version, deleted, record in rows
+    )
     remaining = 0
     if has_more:
         # Counted on the first page of a sync; after that the last estimate less this page,
         # until it runs out while pages still come (records changed meanwhile): count again.
         left = cursor.remaining - len(rows) if cursor.remaining is not None else 0
-        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][0])
-    last = rows[-1][0] if rows else after
+        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][2])
+    last = rows[-1][2] if rows else after
     next_cursor = encode_cursor(last, state.epoch, remaining if has_more else None)
     more = "true" if has_more else "false"
     text = (
