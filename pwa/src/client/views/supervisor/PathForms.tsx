@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { label, phaseLabel, t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
+import { todayIn } from '../../../shared/time';
 import { EXIT_STATUSES, TC_GRADES, type BaseRecord, type Change } from '../../../shared/types';
 import { useApp } from '../../context';
 import { currentPhase, phasesOf } from '../../path';
@@ -31,7 +32,9 @@ export function PathForms({ path, onSaved }: { path: ClientPath; onSaved: () => 
   const { typed, set } = useTyped();
   const [messages, setMessages] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<unknown>(null);
-  const today = new Date().toISOString().slice(0, 10);
+  // The day in the facilities' zone, as the phones date these records: the UTC date is still
+  // yesterday in the first seven hours of a WIB morning, and a phase would precede its enrollment.
+  const today = todayIn('WIB');
   const active = path.enrollments.filter((e) => (e['status'] ?? 'active') === 'active');
   const enrollment: BaseRecord | undefined =
     active.find((e) => e.id === typed['enrollment']) ?? active[0];

@@ -10,6 +10,7 @@ import { RegisterHistory, ReleaseForm, ReleaseList } from '../aftercare/Release'
 import { useFacilities } from '../staff/facilities';
 import { useStaffApi } from '../staff/remote';
 import { errorMessage } from '../staff/errors';
+import { todayIn } from '../../../shared/time';
 
 export function StaffAftercare({ path, onSaved }: { path: ClientPath; onSaved: () => void }) {
   const api = useStaffApi();
@@ -33,7 +34,7 @@ export function StaffAftercare({ path, onSaved }: { path: ClientPath; onSaved: (
         <ReleaseForm
           facilityId={client.facility_id}
           clientId={client.id}
-          today={new Date().toISOString().slice(0, 10)}
+          today={todayIn('WIB')}
           onSave={async (fields) => {
             const change = {
               change_id: uuid4(),
