@@ -163,3 +163,29 @@ def test_a_sync_that_lands_while_typing_never_resets_the_form(
     page.get_by_test_id("client-save").click()
     expect(page.get_by_test_id("client-name")).to_have_text("Citra Lestari Putri")
     context.close()
+
+
+# Records the full-name input's value the moment it first appears on the page.
+WATCH_FIRST_VALUE = """() => {
+  window.__firstValue = undefined;
+  const seen = () => {
+    const input = document.querySelector('[data-testid="client-full_name"]');
+    if (input && window.__firstValue === undefined) window.__firstValue = input.value;
+  };
+  new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });
+}"""
+
+
+def test_the_edit_form_shows_its_fields_only_with_the_stored_values_in_them(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    # An empty field that the record fills a moment later takes the first keystrokes and then
+    # overwrites them (a counselor's rename was lost that way in a browser test).
+    context, page, _ = open_tablet(browser, base_url, e2e_world.counselor)
+    client = ui_register_client(page, "REG-2024-402", "Eka Saputra")
+    page.goto("/#/")
+    page.evaluate(WATCH_FIRST_VALUE)
+    page.evaluate(f"() => {{ location.hash = '#/clients/{client}/edit'; }}")
+    expect(page.get_by_test_id("client-full_name")).to_have_value("Eka Saputra")
+    assert page.evaluate("() => window.__firstValue") == "Eka Saputra"
+    context.close()

@@ -46,17 +46,32 @@ export function clientFields(form: Form): Record<string, unknown> {
 }
 
 export function ClientForm({ params }: RouteProps) {
-  const app = useApp();
   const editId = params['id'];
-  const [id] = useState(() => editId ?? uuid4());
-  const facilities = useQuery((s) => s.list('facility'), []);
+  // null: an edit of a client this device does not hold; undefined: still being read.
   const existing = useQuery(
-    (s) => (editId ? s.get('client', editId) : Promise.resolve(undefined)),
+    (s) => (editId ? s.get('client', editId).then((r) => r ?? null) : Promise.resolve(null)),
     [editId],
   );
+  // An edit shows its fields only with the stored values in them: an empty field that the
+  // record fills a moment later would take the first keystrokes and then overwrite them.
+  if (editId && existing === undefined) return <p>{t('common.loading')}</p>;
+  if (editId && !existing) return <p>{t('client.not_found')}</p>;
+  return <ClientFields key={editId ?? 'new'} editId={editId} existing={existing ?? null} />;
+}
+
+function ClientFields({
+  editId,
+  existing,
+}: {
+  editId: string | undefined;
+  existing: Record<string, unknown> | null;
+}) {
+  const app = useApp();
+  const [id] = useState(() => editId ?? uuid4());
+  const facilities = useQuery((s) => s.list('facility'), []);
   const others = useQuery((s) => s.list('client'), []);
   const blank = (): Form => ({ ...EMPTY, facility_id: app.user.facility_ids[0] ?? '' });
-  const [form, setForm] = useState<Form>(blank);
+  const [form, setForm] = useState<Form>(() => (existing ? fromRecord(existing) : blank()));
   const [errors, setErrors] = useState<Errors>({});
   const [confirmed, setConfirmed] = useState(false);
   // Every keystroke is kept as a draft, like the session form's: a reload loses nothing.
@@ -64,21 +79,15 @@ export function ClientForm({ params }: RouteProps) {
   const drafts = useDraftWriter(draftKey);
   const [restored, setRestored] = useState(false);
 
-  // The form takes the stored record once: a sync that lands while the counselor types must
-  // never reset what was typed (the save sends only what changed, and merges on the server).
-  // A draft of an earlier visit wins over the record; typing wins over both.
-  const filled = useRef(false);
+  // The form takes the stored record once, as it was when the form opened: a sync that lands
+  // while the counselor types must never reset what was typed (the save sends only what
+  // changed, and merges on the server). A draft of an earlier visit wins over the record;
+  // typing wins over both.
   const typed = useRef(false);
-  useEffect(() => {
-    if (!existing || filled.current) return;
-    filled.current = true;
-    setForm(fromRecord(existing));
-  }, [existing]);
   useEffect(() => {
     let alive = true;
     void app.store.getDraft<Form>(draftKey).then((saved) => {
       if (!alive || !saved || typed.current) return;
-      filled.current = true;
       setForm({ ...EMPTY, ...saved });
       setRestored(true);
     });
