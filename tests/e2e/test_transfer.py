@@ -4,7 +4,7 @@ source phone (IndexedDB too) and arrives on a destination counselor's phone with
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import Browser, expect
@@ -188,4 +188,24 @@ def test_a_supervisor_records_a_transfer_from_the_client_page(
     assert status == 200, body
     clients = [c for c in body["changes"] if c["entity"] == "client"]
     assert [(c["id"], c["record"]["facility_id"]) for c in clients] == [(client_id, to_id)]
+    office.close()
+
+
+def test_the_staff_transfer_form_is_dated_in_the_facilitys_own_zone(
+    browser: Browser, base_url: str, live_server: Any, e2e_world: Any
+) -> None:
+    # At 16:00 UTC it is 23:00 in a WIB facility and already tomorrow in WIT: the form dated a
+    # transfer by the WIT day, a day the WIB facility has not reached.
+    client_id = new_id()
+    tablet = ApiDevice(live_server, e2e_world.counselor2)
+    tablet.push(change("client", client_id, client_fields(e2e_world.facility_id)))
+    yesterday = date.today() - timedelta(days=1)
+    office = browser.new_context(base_url=base_url)
+    desk = office.new_page()
+    desk.clock.set_fixed_time(
+        datetime(yesterday.year, yesterday.month, yesterday.day, 16, tzinfo=UTC)
+    )
+    ui_login(desk, e2e_world.supervisor)
+    desk.goto(f"/#/supervisor/clients/{client_id}")
+    expect(desk.get_by_test_id("staff-transfer-on")).to_have_value(yesterday.isoformat())
     office.close()

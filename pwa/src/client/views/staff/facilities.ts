@@ -1,4 +1,5 @@
 // The facilities a staff user oversees, and reading every page of a paged list.
+import { todayIn, zoneOf } from '../../../shared/time';
 import { useApp } from '../../context';
 import type { Facility, Page } from '../../staff-api';
 import { useRemote, useStaffApi } from './remote';
@@ -22,4 +23,12 @@ export function useFacilities(): Facility[] | undefined {
   const api = useStaffApi();
   const { user } = useApp();
   return useRemote(() => allPages((q) => api.myFacilities(q)), [user.id]).data;
+}
+
+/** Today's date where a facility is (WIB, WITA or WIT), as its phones date their records: a
+ * staff form dated in UTC, or in another zone, could put a phase before its enrollment or a
+ * transfer in the future. WIB until the facilities have loaded. */
+export function useFacilityToday(facilityId: string): string {
+  const facility = useFacilities()?.find((f) => f.id === facilityId);
+  return todayIn(zoneOf(facility?.timezone));
 }

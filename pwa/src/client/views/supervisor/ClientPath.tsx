@@ -2,12 +2,13 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
-import { formatDate, todayIn } from '../../../shared/time';
+import { formatDate } from '../../../shared/time';
 import { useApp } from '../../context';
 import { navigate, type RouteProps } from '../../router';
 import type { ClientPath as Path } from '../../staff-api';
 import { PathView } from '../path/PathView';
 import { TransferFieldset, useDestinations, type TransferFields } from '../path/TransferForm';
+import { useFacilityToday } from '../staff/facilities';
 import { Loaded, useRemote, useStaffApi } from '../staff/remote';
 import { PathForms } from './PathForms';
 import { SupervisorTabs } from './tabs';
@@ -55,6 +56,7 @@ function StaffTransfer({ path }: { path: Path }) {
   const [messages, setMessages] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<string | null>(null);
   const client = path.client;
+  const today = useFacilityToday(client.facility_id);
   const name = (fid: unknown) =>
     (destinations ?? []).find((f) => f.id === fid)?.name ?? String(fid ?? '');
 
@@ -106,7 +108,7 @@ function StaffTransfer({ path }: { path: Path }) {
         prefix="staff-transfer"
         fromFacilityId={client.facility_id}
         destinations={destinations}
-        today={todayIn('WIT')}
+        today={today}
         messages={messages}
         onSubmit={(fields) => void save(fields)}
       />

@@ -4,7 +4,6 @@
 import { useState } from 'preact/hooks';
 import { label, phaseLabel, t } from '../../../shared/i18n';
 import { uuid4 } from '../../../shared/ids';
-import { todayIn } from '../../../shared/time';
 import { EXIT_STATUSES, TC_GRADES, type BaseRecord, type Change } from '../../../shared/types';
 import { useApp } from '../../context';
 import { currentPhase, phasesOf } from '../../path';
@@ -12,6 +11,7 @@ import type { ClientPath } from '../../staff-api';
 import { CodeOptions } from '../common';
 import { InputField, SelectField, useTyped } from '../path/controls';
 import { ErrorBox, useRemote, useStaffApi } from '../staff/remote';
+import { useFacilityToday } from '../staff/facilities';
 
 type StaffChange = Omit<Change, 'hlc'>;
 
@@ -32,9 +32,7 @@ export function PathForms({ path, onSaved }: { path: ClientPath; onSaved: () => 
   const { typed, set } = useTyped();
   const [messages, setMessages] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<unknown>(null);
-  // The day in the facilities' zone, as the phones date these records: the UTC date is still
-  // yesterday in the first seven hours of a WIB morning, and a phase would precede its enrollment.
-  const today = todayIn('WIB');
+  const today = useFacilityToday(client.facility_id);
   const active = path.enrollments.filter((e) => (e['status'] ?? 'active') === 'active');
   const enrollment: BaseRecord | undefined =
     active.find((e) => e.id === typed['enrollment']) ?? active[0];

@@ -7,16 +7,16 @@ import { uuid4 } from '../../../shared/ids';
 import { useApp } from '../../context';
 import type { ClientPath } from '../../staff-api';
 import { RegisterHistory, ReleaseForm, ReleaseList } from '../aftercare/Release';
-import { useFacilities } from '../staff/facilities';
+import { useFacilities, useFacilityToday } from '../staff/facilities';
 import { useStaffApi } from '../staff/remote';
 import { errorMessage } from '../staff/errors';
-import { todayIn } from '../../../shared/time';
 
 export function StaffAftercare({ path, onSaved }: { path: ClientPath; onSaved: () => void }) {
   const api = useStaffApi();
   const { lang, notify } = useApp();
   const facilities = useFacilities();
   const client = path.client;
+  const today = useFacilityToday(client.facility_id);
   const [open, setOpen] = useState(false);
   const nameOf = (id: string) => facilities?.find((f) => f.id === id)?.name ?? id.slice(0, 8);
   return (
@@ -34,7 +34,7 @@ export function StaffAftercare({ path, onSaved }: { path: ClientPath; onSaved: (
         <ReleaseForm
           facilityId={client.facility_id}
           clientId={client.id}
-          today={todayIn('WIB')}
+          today={today}
           onSave={async (fields) => {
             const change = {
               change_id: uuid4(),
