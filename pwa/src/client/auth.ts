@@ -222,14 +222,8 @@ export class AuthService {
     const token = session.accessToken;
     session.accessToken = null;
     session.refreshToken = null;
-    await this.keyring.saveSecrets(session.user.id, session.key, {
-      user: session.user,
-      access_token: null,
-      refresh_token: null,
-      access_expires_at: 0,
-      lock_after_ms: session.lockAfterMs,
-      keep_answered_ms: session.keepAnsweredMs,
-    });
+    session.accessExpiresAt = 0;
+    await this.keyring.saveSecrets(session.user.id, session.key, secretsOf(session));
     await this.keyring.dropPin(session.user.id);
     await this.db.settings.delete('active_user');
     if (token) void this.api.logout(token).catch(() => undefined);
@@ -279,6 +273,18 @@ export class AuthService {
       key,
     };
   }
+}
+
+/** What a session keeps sealed in the vault: the inverse of `sessionFrom`. */
+function secretsOf(session: Session): SessionSecrets {
+  return {
+    user: session.user,
+    access_token: session.accessToken,
+    refresh_token: session.refreshToken,
+    access_expires_at: session.accessExpiresAt,
+    lock_after_ms: session.lockAfterMs,
+    keep_answered_ms: session.keepAnsweredMs,
+  };
 }
 
 /** Seconds the server sent (an extension older servers leave out) as milliseconds. */

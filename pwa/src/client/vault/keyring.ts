@@ -127,8 +127,11 @@ export class Keyring {
   }
 
   /** The server's PIN window, kept in the clear: it is needed before the vault opens. */
+  /** Keep the server's PIN window for offline unlocks; written only when it changed (every
+   * token refresh passes it). */
   async setPinWindow(userId: string, ms: number | undefined): Promise<void> {
-    if (ms !== undefined) await this.db.accounts.update(userId, { pin_window_ms: ms });
+    if (ms === undefined || (await this.get(userId))?.pin_window_ms === ms) return;
+    await this.db.accounts.update(userId, { pin_window_ms: ms });
   }
 
   async dropPin(userId: string): Promise<void> {
