@@ -11,6 +11,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,19 @@ class PushLog:
 
     def rejected(self) -> list[dict[str, Any]]:
         return [r for r in self.results if r["status"] == "rejected"]
+
+
+@contextmanager
+def server_setting(live_server: LiveServer, key: str, value: Any) -> Iterator[None]:
+    """The live server runs with one setting changed (a deployment's own window, say) until the
+    block ends; the shared server then gets its value back for the next test."""
+    config = live_server.app.config
+    saved = config[key]
+    config[key] = value
+    try:
+        yield
+    finally:
+        config[key] = saved
 
 
 def open_profile(

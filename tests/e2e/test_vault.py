@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     log_in_synced,
     open_profile,
     open_tablet,
+    server_setting,
     ui_log_in,
     ui_log_out,
     ui_register_client,
@@ -395,15 +396,10 @@ def test_the_app_locks_itself_after_the_servers_window_without_a_touch(
     """PULIH_DEVICE_LOCK_MINUTES without a tap or a key: the vault closes and the PIN reopens
     it; a touch starts the window again. The window is the server's (here 2 minutes, not the
     app's own 15), kept in the vault for unlocks offline."""
-    config = live_server.app.config
-    saved = config["DEVICE_LOCK_SECONDS"]
-    config["DEVICE_LOCK_SECONDS"] = 120
-    try:
+    with server_setting(live_server, "DEVICE_LOCK_SECONDS", 120):
         context = open_profile(browser_type, browser_type_launch_args, tmp_path / "t", base_url)
         page = first_page(context)
         log_in_synced(page, e2e_world.counselor)
-    finally:
-        config["DEVICE_LOCK_SECONDS"] = saved
     page.clock.install()
     page.reload()  # the app's timers now run on the test's clock
     ui_unlock_with_pin(page)
@@ -427,16 +423,11 @@ def test_the_pin_reopens_the_app_only_for_the_servers_window_after_the_password(
 ) -> None:
     """PULIH_DEVICE_PIN_HOURS (here 1 hour, not the app's own 12): a reload within it asks for
     the PIN, a reload after it asks for the password, also offline."""
-    config = live_server.app.config
-    saved = config["DEVICE_PIN_SECONDS"]
-    config["DEVICE_PIN_SECONDS"] = 3600
-    try:
+    with server_setting(live_server, "DEVICE_PIN_SECONDS", 3600):
         context = open_profile(browser_type, browser_type_launch_args, tmp_path / "w", base_url)
         page = first_page(context)
         page.clock.install()
         log_in_synced(page, e2e_world.counselor)
-    finally:
-        config["DEVICE_PIN_SECONDS"] = saved
     context.set_offline(True)
     page.clock.fast_forward("50:00")
     page.reload()
