@@ -31,7 +31,7 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
-    # Unique per device (uq_change_log_device_change): idempotency never crosses devices.
+    # Unique per device (uq_change_log_change_device): idempotency never crosses devices.
     change_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     entity: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -56,7 +56,8 @@ class ChangeLog(db.Model):  # type: ignore[name-defined,misc]
 
     __table_args__ = (
         db.Index("ix_change_log_record_version", "entity", "record_id", "version"),
-        db.Index("uq_change_log_device_change", "device_id", "change_id", unique=True),
+        # The change id first: the push looks up a batch's ids with `change_id IN (...)`.
+        db.Index("uq_change_log_change_device", "change_id", "device_id", unique=True),
     )
 
 

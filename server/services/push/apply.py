@@ -119,7 +119,7 @@ def _create(batch: Batch, model: type[SyncedMixin], checked: Checked) -> Outcome
         moved_by = transfer_id or left_from(batch, "client", values["client_id"], {origin})
         note_exit(batch, record, origin, str(moved_by))
     duplicate = _holder_of_number(batch, record)
-    db.session.add(record)
+    batch.add(record)
     if duplicate is None:
         batch.flush()
         return Outcome(record, Status.APPLIED, list(values))

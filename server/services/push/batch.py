@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 
 from ...extensions import db
 from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client, ScopeExit
@@ -41,6 +41,8 @@ class Batch:
     # (entity, id) -> the scope exits this batch wrote for the record (transfer.py).
     exits: dict[tuple[str, str], list[ScopeExit]] = field(default_factory=dict)
     log_rows: list[dict[str, Any]] = field(default_factory=list)
+    # Records this fast batch creates: written by one multi-row INSERT per table at the end.
+    created: list[SyncedMixin] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
     _epoch_log_id: int | None = None
@@ -100,6 +102,21 @@ class Batch:
             for client in db.session.scalars(holding_numbers(facilities, wanted_numbers)):
                 self.holders[(client.facility_id, client.registration_number)] = client
 
+    def add(self, record: SyncedMixin) -> None:
+        """A record this push creates. Careful mode hands it to the ORM (flushed in the change's
+        savepoint); fast mode keeps it and inserts it with the batch's other new rows at the end:
+        nothing reads a new row from the database before then (the batch finds it in `records`)."""
+        if self.careful:
+            db.session.add(record)
+        else:
+            self.created.append(record)
+
+    def attach_created(self) -> None:
+        """Hand the records created so far to the ORM, for a step that queries them (a transfer
+        moves what the batch made for its client too); later ones still go in at the end."""
+        db.session.add_all(self.created)
+        self.created = []
+
     def queue(self, row: dict[str, Any]) -> None:
         """Queue a change-log row; written with one multi-row INSERT (at once in careful mode)."""
         self.log_rows.append(row)
@@ -131,9 +148,11 @@ class Batch:
     def flush(self) -> None:
         """Write what is queued: at the end in fast mode, after each change in careful mode."""
         if self.careful or self.finishing:
+            _insert_new(self.created)  # first: the ORM's rows (alerts, conflicts) may name them
+            self.created = []
             db.session.flush()
             if self.log_rows:
-                db.session.execute(insert(ChangeLog), self.log_rows)
+                db.session.execute(insert(ChangeLog.__table__), self.log_rows)
                 self.log_rows = []
 
     def forget(self) -> None:
@@ -147,3 +166,21 @@ class Batch:
         """Write everything the fast batch queued."""
         self.finishing = True
         self.flush()
+
+
+def _insert_new(records: list[SyncedMixin]) -> None:
+    """New records as Core multi-row INSERTs: one per table and set of columns, tables in the
+    order their foreign keys need, rows in the order the batch made them. Columns the records
+    never set are left out, so their defaults apply as they would through the ORM."""
+    rows: dict[Any, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
+    for record in records:
+        state = inspect(record)
+        row = {
+            prop.columns[0].key: state.dict[prop.key]
+            for prop in state.mapper.column_attrs
+            if prop.key in state.dict
+        }
+        rows.setdefault(state.mapper.local_table, {}).setdefault(tuple(row), []).append(row)
+    for table in db.metadata.sorted_tables:
+        for group in rows.get(table, {}).values():
+            db.session.execute(insert(table), group)

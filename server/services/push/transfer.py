@@ -170,6 +170,7 @@ def move_client(batch: Batch, transfer: Transfer) -> int:
     source, destination = transfer.from_facility_id, transfer.to_facility_id
     client = _client(batch, transfer.client_id)
     assert client is not None  # transfer_errors checked it
+    batch.attach_created()
     db.session.flush()  # what this batch changed so far is in the queries below
     records: list[SyncedMixin] = [client]
     for model in CLIENT_RECORDS:
