@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from .records import ENTITY_MODELS, SYNC_COLUMNS, SyncedMixin
@@ -25,6 +26,7 @@ def wire_value(value: Any) -> Any:
     return value
 
 
+@cache
 def wire_columns(entity: str) -> tuple[str, ...]:
     """Every column a pulled record of this entity carries, in a stable order."""
     model = ENTITY_MODELS[entity]
@@ -33,7 +35,13 @@ def wire_columns(entity: str) -> tuple[str, ...]:
 
 def record_to_wire(record: SyncedMixin) -> dict[str, Any]:
     """The whole record as the JSON a device pulls."""
-    return {name: wire_value(getattr(record, name)) for name in wire_columns(record.entity)}
+    # Loaded values straight from the instance (a push makes thousands of these); what is not
+    # loaded (expired after a commit) through the attribute, which loads it.
+    loaded = record.__dict__
+    return {
+        name: wire_value(loaded[name] if name in loaded else getattr(record, name))
+        for name in wire_columns(record.entity)
+    }
 
 
 def fields_to_wire(values: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import insert, inspect, select
@@ -168,6 +169,12 @@ class Batch:
         self.flush()
 
 
+@cache
+def _columns(mapper: Any) -> tuple[tuple[str, str], ...]:
+    """(attribute, column) names of a mapped record's columns."""
+    return tuple((prop.key, prop.columns[0].key) for prop in mapper.column_attrs)
+
+
 def _insert_new(records: list[SyncedMixin]) -> None:
     """New records as Core multi-row INSERTs: one per table and set of columns, tables in the
     order their foreign keys need, rows in the order the batch made them. Columns the records
@@ -175,11 +182,8 @@ def _insert_new(records: list[SyncedMixin]) -> None:
     rows: dict[Any, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
     for record in records:
         state = inspect(record)
-        row = {
-            prop.columns[0].key: state.dict[prop.key]
-            for prop in state.mapper.column_attrs
-            if prop.key in state.dict
-        }
+        values = state.dict
+        row = {column: values[key] for key, column in _columns(state.mapper) if key in values}
         rows.setdefault(state.mapper.local_table, {}).setdefault(tuple(row), []).append(row)
     for table in db.metadata.sorted_tables:
         for group in rows.get(table, {}).values():

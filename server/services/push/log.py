@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import orjson
+
 from sync import Change, Status
 
 from ...models.wire import record_to_wire
@@ -51,7 +53,7 @@ def logged(batch: Batch, change: Change, outcome: Outcome) -> dict[str, Any]:
             device_id=batch.device_id,
             user_id=batch.caller.user.id,
             hlc=change.hlc,
-            fields=_json_safe(dict(change.fields)),
+            fields=_storable_fields(change),
             changed=outcome.changed,
             snapshot=record_to_wire(record),
             conflict_id=outcome.conflict_id,
@@ -91,6 +93,20 @@ def rejected(
         )
     )
     return result
+
+
+def _storable_fields(change: Change) -> Any:
+    """The fields an applied change sent, as the log stores them. An upsert's passed the
+    schemas, which refuse non-finite numbers: when orjson encodes them (no lone surrogate) with
+    no NUL, they are storable as they are, without rebuilding every string."""
+    fields = dict(change.fields)
+    if change.op == "upsert":
+        try:
+            if b"\\u0000" not in orjson.dumps(fields):
+                return fields
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+    return _json_safe(fields)
 
 
 def _facility_of(batch: Batch, raw: Any) -> str | None:
