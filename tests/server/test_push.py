@@ -344,3 +344,31 @@ def test_push_records_what_the_device_reports(client, world):
     stored = db.session.get(Device, device.device_id)
     assert (stored.app_version, stored.pending_count) == ("1.2.3", 4)
     assert stored.last_sync_at is not None
+
+
+def test_records_made_in_one_push_are_stored_whole_with_what_hangs_off_them(client, world, caplog):
+    """A fast batch writes its new rows at its end, one INSERT per table: a client and the
+    session that names it, a second client with the first one's number (flagged as its
+    duplicate), and an edit of the new client in the same push all arrive whole, and the
+    database takes the batch as it is (no change-by-change retry)."""
+    device = DeviceSession(client, "konselor.a")
+    first, twin, session_id = new_id(), new_id(), new_id()
+    fields = client_fields(world.facility_a, registration_number="B.I-10/2026")
+    results = device.push(
+        change("client", first, fields),
+        change("session", session_id, session_fields(world.facility_a, first)),
+        change("client", twin, fields | {"full_name": "Budi Santosa"}),
+        change("client", first, {"full_name": "Budi S."}, base=1),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied", "conflict", "applied"]
+    stored = db.session.get(Client, first)
+    assert (stored.version, stored.full_name) == (2, "Budi S.")
+    assert stored.created_at is not None and stored.updated_at is not None
+    assert stored.seq is not None and not stored.deleted and not stored.conflict_open
+    session = db.session.get(CounselingSession, session_id)
+    assert session.client_id == first and session.version == 1 and session.created_at is not None
+    assert db.session.get(Client, twin).duplicate_of == first
+    assert db.session.get(Conflict, results[2]["conflict_id"]).record_id == twin
+    seqs = [db.session.get(Client, first).seq, session.seq, db.session.get(Client, twin).seq]
+    assert len(set(seqs)) == 3
+    assert "retrying change by change" not in caplog.text
