@@ -11,14 +11,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
-    Boolean,
     Select,
-    Text,
     bindparam,
-    cast,
     func,
-    literal_column,
-    null,
     select,
     union_all,
 )
@@ -27,7 +22,7 @@ from ..extensions import db
 from ..models import ENTITY_MODELS, ScopeExit
 from .errors import BadRequest
 from .feed import feed_state
-from .record_json import record_json
+from .record_json import entry_json, left_entry_json
 
 
 class Cursor(NamedTuple):
@@ -118,35 +113,28 @@ def _page_statement(dialect: str) -> Select[Any]:
     # Referenced by every table's part: both databases compute it once (a materialized CTE).
     end = select(func.max(page.c.seq).label("seq")).cte("page_end")
     last = select(end.c.seq).scalar_subquery()
-    bodies = union_all(
+    entries = union_all(
         *(
-            select(
-                literal_column(f"'{entity}'").label("entity"),
-                model.id.label("id"),
-                model.seq.label("seq"),
-                model.version.label("version"),
-                model.deleted.label("deleted"),
-                record_json(entity, dialect).label("record"),
-            ).where(model.seq > after, model.seq <= last, model.facility_id.in_(scope))
+            select(model.seq.label("seq"), entry_json(entity, dialect).label("entry")).where(
+                model.seq > after, model.seq <= last, model.facility_id.in_(scope)
+            )
             for entity, model in ENTITY_MODELS.items()
         ),
-        # A record that left the scope: no body (`record` null), docs/protocol.md "Scope loss".
+        # A record that left the scope: no body, docs/protocol.md "Scope loss".
         select(
-            ScopeExit.entity.label("entity"),
-            ScopeExit.record_id.label("id"),
             ScopeExit.seq.label("seq"),
-            ScopeExit.version.label("version"),
-            cast(null(), Boolean).label("deleted"),
-            cast(null(), Text).label("record"),
+            left_entry_json(
+                ScopeExit.entity, ScopeExit.record_id, ScopeExit.version, dialect
+            ).label("entry"),
         ).where(_exits(after, scope), ScopeExit.seq <= last),
     ).subquery()
-    return select(bodies).order_by(bodies.c.seq)
+    return select(entries).order_by(entries.c.seq)
 
 
 def _page_rows(
     facility_ids: Iterable[str], after: int, limit: int, last_seq: int
 ) -> tuple[list[Any], bool]:
-    """L2–L3: (entity, id, seq, version, deleted, record JSON) of the next page, in one statement.
+    """L2–L3: (seq, entry JSON) of each change of the next page, in one statement.
 
     One statement sees one snapshot, so a later-committed row can never be seen while an earlier
     one is missed; with the feed's serialized seqs (P1) that makes `seq > cursor` complete.
@@ -183,19 +171,6 @@ def _remaining(facility_ids: Iterable[str], after: int) -> int:
     return int(db.session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
 
 
-def _entry(entity: str, record_id: str, version: int, deleted: Any, record: Any) -> str:
-    """One change of the page; a record that left the scope comes without a body (L3)."""
-    if record is None:
-        return (
-            f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
-            '"scope":"left"}'
-        )
-    return (
-        f'{{"entity":"{entity}","id":{json.dumps(record_id)},"version":{version},'
-        f'"deleted":{"true" if deleted else "false"},"record":{record}}}'
-    )
-
-
 class EncodedPage(NamedTuple):
     """A pull page as the JSON text of the answer, with what the route needs to know of it."""
 
@@ -221,17 +196,14 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         return EncodedPage(text, 0, True, reset=True)
     after = cursor.seq
     rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
-    changes = ",".join(
-        _entry(entity, record_id, version, deleted, record)
-        for entity, record_id, _seq, version, deleted, record in rows
-    )
+    changes = ",".join([entry for _seq, entry in rows])
     remaining = 0
     if has_more:
         # Counted on the first page of a sync; after that the last estimate less this page,
         # until it runs out while pages still come (records changed meanwhile): count again.
         left = cursor.remaining - len(rows) if cursor.remaining is not None else 0
-        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][2])
-    last = rows[-1][2] if rows else after
+        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][0])
+    last = rows[-1][0] if rows else after
     next_cursor = encode_cursor(last, state.epoch, remaining if has_more else None)
     more = "true" if has_more else "false"
     text = (

@@ -1,9 +1,11 @@
-"""Each record as JSON text, built by the database in the pull's own statement (README L2–L3).
+"""Each change of a pull page as JSON text, built by the database in the pull's own statement
+(README L2–L3).
 
 Building the JSON in SQL (SQLite's json_object, PostgreSQL's json_build_object) lets one statement
 return a whole page from one snapshot, and spares Python from touching every value of every row:
-a page of 1,000 records is then joined as text. Instants come out as ISO 8601 in UTC with a Z,
-dates as ISO dates, flags as JSON booleans and JSON columns embedded as JSON.
+the database builds each change's whole entry (`entity`, `id`, `version`, `deleted`, `record`),
+and a page of 1,000 changes is then joined as text. Instants come out as ISO 8601 in UTC with a
+Z, dates as ISO dates, flags as JSON booleans and JSON columns embedded as JSON.
 """
 
 from __future__ import annotations
@@ -47,16 +49,65 @@ def _postgresql_value(column: Any) -> ColumnElement[Any]:
     return plain  # booleans, dates, jsonb: json_build_object renders them as JSON itself
 
 
+def _object(dialect: str, pairs: list[tuple[str, Any]]) -> ColumnElement[Any]:
+    """A JSON object of (key, SQL value) pairs, keys in the order given.
+
+    Keys are our own names: literal SQL, so PostgreSQL needs no parameter types.
+    """
+    args: list[Any] = []
+    for key, value in pairs:
+        args += [literal_column(f"'{key}'"), value]
+    if dialect == "postgresql":
+        built: ColumnElement[Any] = func.json_build_object(*args)
+        return built
+    return func.json_object(*args)
+
+
+def _text(dialect: str, document: ColumnElement[Any]) -> ColumnElement[Any]:
+    """As text: the driver would otherwise parse PostgreSQL's JSON only to encode it again."""
+    return cast(document, Text) if dialect == "postgresql" else document
+
+
+def _record_object(entity: str, dialect: str) -> ColumnElement[Any]:
+    table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+    value = _postgresql_value if dialect == "postgresql" else _sqlite_value
+    return _object(dialect, [(name, value(table.c[name])) for name in wire_columns(entity)])
+
+
 @cache
 def record_json(entity: str, dialect: str) -> ColumnElement[Any]:
     """An SQL expression giving the record of `entity` as the JSON text a device pulls."""
+    return _text(dialect, _record_object(entity, dialect))
+
+
+@cache
+def entry_json(entity: str, dialect: str) -> ColumnElement[Any]:
+    """An SQL expression giving one pull entry of a record of `entity` as JSON text.
+
+    `{"entity", "id", "version", "deleted", "record"}` (docs/protocol.md, "Pull"): the record
+    object goes into the entry as the database built it, never parsed again.
+    """
     table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
     value = _postgresql_value if dialect == "postgresql" else _sqlite_value
-    args: list[Any] = []
-    for name in wire_columns(entity):
-        # Keys are our own column names: literal SQL, so PostgreSQL needs no parameter types.
-        args += [literal_column(f"'{name}'"), value(table.c[name])]
-    if dialect == "postgresql":
-        # As text: the driver would otherwise parse the JSON only for it to be encoded again.
-        return cast(func.json_build_object(*args), Text)
-    return func.json_object(*args)
+    pairs = [
+        ("entity", literal_column(f"'{entity}'")),
+        ("id", table.c.id),
+        ("version", table.c.version),
+        ("deleted", value(table.c.deleted)),
+        ("record", _record_object(entity, dialect)),
+    ]
+    return _text(dialect, _object(dialect, pairs))
+
+
+def left_entry_json(entity: Any, record_id: Any, version: Any, dialect: str) -> ColumnElement[Any]:
+    """An SQL expression giving the entry of a record that left the caller's scope: no body.
+
+    `{"entity", "id", "version", "scope": "left"}` (docs/protocol.md, "Scope loss").
+    """
+    pairs = [
+        ("entity", entity),
+        ("id", record_id),
+        ("version", version),
+        ("scope", literal_column("'left'")),
+    ]
+    return _text(dialect, _object(dialect, pairs))
