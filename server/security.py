@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, wraps
 from typing import Any, TypeVar, cast
@@ -13,10 +13,12 @@ from typing import Any, TypeVar, cast
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import lazyload
 
 from .extensions import db
-from .models import Device, Token, User
+from .models import Device, Facility, Token, User
+from .models.auth import user_facilities
 from .models.common import new_id, utcnow
 from .services.errors import INVALID_TOKEN, DeviceRevoked, Forbidden, NotFound, Unauthorized
 
@@ -52,6 +54,8 @@ class Caller:
     user: User
     device_id: str
     token_id: str
+    # The facility ids as authenticate() read them with the token (None: read when asked).
+    scope: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def role(self) -> str:
@@ -60,9 +64,9 @@ class Caller:
     @cached_property
     def facility_ids(self) -> frozenset[str]:
         """Facilities this caller may read and write."""
+        if self.scope is not None:
+            return self.scope
         if self.user.role == "admin":
-            from .models import Facility
-
             return frozenset(db.session.scalars(select(Facility.id)))
         return frozenset(self.user.facility_ids)
 
@@ -129,21 +133,38 @@ def _unauthorized(detail: str) -> Unauthorized:
     return Unauthorized("unauthorized", detail, challenge=INVALID_TOKEN)
 
 
+def _scope_column() -> Any:
+    """The caller's facility ids, comma-separated: every facility for an admin, else assigned."""
+    every = select(func.aggregate_strings(Facility.id, ",")).scalar_subquery()
+    assigned = (
+        select(func.aggregate_strings(user_facilities.c.facility_id, ","))
+        .where(user_facilities.c.user_id == User.id)
+        .scalar_subquery()
+    )
+    return case((User.role == "admin", every), else_=assigned).label("scope")
+
+
 def authenticate() -> Caller:
-    """Resolve the bearer token of this request in one query; raise 401 problems otherwise."""
+    """Resolve the bearer token of this request in one query; raise 401 problems otherwise.
+
+    The token, its user, its device and the user's scope come in one statement, read anew on
+    every request (nothing cached across requests: a revocation or a deactivation holds at once).
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("unauthorized", "A bearer token is required.", challenge="Bearer")
     row = db.session.execute(
-        select(Token, User, Device)
+        select(Token, User, Device, _scope_column())
         .join(User, User.id == Token.user_id)
         .join(Device, Device.id == Token.device_id)
         .where(Token.token_hash == token_digest(value.strip()), Token.kind == "access")
+        # The scope comes with the row: no second statement for the user's facilities.
+        .options(lazyload(User.facilities))
     ).first()
     if row is None:
         raise _unauthorized("The token is not valid.")
-    token, user, device = row
+    token, user, device, scope = row
     # The device check comes first so a revoked device learns it must wipe, even with an old token.
     if device.revoked_at is not None:
         raise revoked_device_problem(device)
@@ -154,7 +175,8 @@ def authenticate() -> Caller:
     now = utcnow()
     if token.revoked_at is not None or token.expires_at <= now:
         raise _unauthorized("The token has expired or was revoked.")
-    return Caller(user=user, device_id=device.id, token_id=token.id)
+    facility_ids = frozenset(scope.split(",")) if scope else frozenset()
+    return Caller(user=user, device_id=device.id, token_id=token.id, scope=facility_ids)
 
 
 def current_caller() -> Caller:
