@@ -150,6 +150,21 @@ def _page_rows(
     return list(rows[:limit]), len(rows) > limit
 
 
+@cache
+def _remaining_statement() -> Select[Any]:
+    """The count of _remaining, built once; `after` and `scope` are bound."""
+    after: BindParameter[int] = bindparam("after")
+    scope: BindParameter[list[str]] = bindparam("scope", expanding=True)
+    counts = union_all(
+        *(
+            select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
+            for model in ENTITY_MODELS.values()
+        ),
+        select(func.count().label("n")).where(_exits(after, scope)),
+    ).subquery()
+    return select(func.coalesce(func.sum(counts.c.n), 0))
+
+
 def _remaining(facility_ids: Iterable[str], after: int) -> int:
     """How many records in scope changed after `after`: what the next pages will bring, at most.
 
@@ -157,18 +172,8 @@ def _remaining(facility_ids: Iterable[str], after: int) -> int:
     (facility_id, seq) index as the page.
     """
     scope = list(facility_ids)
-    counts = union_all(
-        *(
-            select(func.count().label("n")).where(model.seq > after, model.facility_id.in_(scope))
-            for model in ENTITY_MODELS.values()
-        ),
-        select(func.count().label("n")).where(
-            ScopeExit.seq > after,
-            ScopeExit.facility_id.in_(scope),
-            ScopeExit.to_facility_id.not_in(scope),
-        ),
-    ).subquery()
-    return int(db.session.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one())
+    params = {"after": after, "scope": scope, "scope_out": scope}
+    return int(db.session.connection().execute(_remaining_statement(), params).scalar_one())
 
 
 class EncodedPage(NamedTuple):
