@@ -1,6 +1,7 @@
 """Pulih's tables: people and devices, the synced records, and the change log."""
 
 from .auth import Device, LoginThrottle, SealKey, Token, User, user_facilities
+from .figures import SessionCount
 from .log import AuditEvent, ChangeLog, Conflict, DeviceAuditEntry, SyncCounter
 from .records import (
     ENTITY_MODELS,
@@ -32,6 +33,7 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "SealKey",
+    "SessionCount",
     "ChangeLog",
     "Client",
     "Conflict",

@@ -17,11 +17,19 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import distinct, func, or_, select
 
 from ..extensions import db
 from ..instruments.assist import SUBSTANCES
-from ..models import Assessment, Attendance, Client, CounselingSession, Enrollment, Facility
+from ..models import (
+    Assessment,
+    Attendance,
+    Client,
+    CounselingSession,
+    Enrollment,
+    Facility,
+    SessionCount,
+)
 from ..models.common import utcnow
 from ..schemas.rules import (
     ATTENDANCE,
@@ -145,26 +153,21 @@ def enrollments(year: int, scope: list[str]) -> dict[str, Any]:
     return {"total": sum(by_status.values()), "by_status": by_status, "by_program": by_program}
 
 
+def _session_counts(year: int, scope: list[str], *conditions: Any) -> list[Any]:
+    """Conditions on session_counts (live sessions, kept by triggers; migration 0015)."""
+    return [SessionCount.facility_id.in_(scope), SessionCount.year == year, *conditions]
+
+
 def sessions_by_kind_month(year: int, scope: list[str]) -> dict[str, Any]:
     """Sessions that took place in the year (WIB), per kind and month (index 0 is January)."""
-    bounds = [datetime(year, month, 1, tzinfo=WIB) for month in range(2, 13)]
-    month = case(
-        *[(CounselingSession.occurred_utc < bound, index) for index, bound in enumerate(bounds, 1)],
-        else_=12,
-    )
-    # Grouping over a subquery column: PostgreSQL would not match two copies of the CASE.
-    sessions = (
-        select(CounselingSession.kind.label("kind"), month.label("month"))
-        .where(*_live_sessions_in(year, scope))
-        .subquery()
-    )
     by_kind = {kind: [0] * 12 for kind in SESSION_KINDS}
     for kind, month_number, count in db.session.execute(
-        select(sessions.c.kind, sessions.c.month, func.count()).group_by(
-            sessions.c.kind, sessions.c.month
-        )
+        select(SessionCount.kind, SessionCount.month, func.sum(SessionCount.sessions))
+        .where(*_session_counts(year, scope))
+        .group_by(SessionCount.kind, SessionCount.month)
     ):
-        by_kind.setdefault(kind, [0] * 12)[int(month_number) - 1] = count
+        if count:
+            by_kind.setdefault(kind, [0] * 12)[int(month_number) - 1] = int(count)
     by_month = [sum(months[i] for months in by_kind.values()) for i in range(12)]
     return {"by_kind": by_kind, "by_month": by_month, "total": sum(by_month)}
 
@@ -177,17 +180,19 @@ def _rate(by_status: dict[str, int]) -> dict[str, Any]:
 
 def attendance(year: int, scope: list[str]) -> dict[str, Any]:
     """Attendance of one-client sessions (every kind but group ones), and of group participants."""
-    individual = _zeros(ATTENDANCE) | _counts(
-        db.session.execute(
-            select(CounselingSession.attendance, func.count())
+    individual = _zeros(ATTENDANCE) | {
+        str(status): int(count)
+        for status, count in db.session.execute(
+            select(SessionCount.attendance, func.sum(SessionCount.sessions))
             .where(
-                *_live_sessions_in(year, scope),
-                CounselingSession.attendance.is_not(None),
-                CounselingSession.kind.not_in(sorted(GROUP_KINDS)),
+                *_session_counts(year, scope),
+                SessionCount.attendance != "",
+                SessionCount.kind.not_in(sorted(GROUP_KINDS)),
             )
-            .group_by(CounselingSession.attendance)
-        ).all()
-    )
+            .group_by(SessionCount.attendance)
+        )
+        if count
+    }
     group = _zeros(ATTENDANCE) | _counts(
         db.session.execute(
             select(Attendance.status, func.count())
@@ -205,21 +210,37 @@ def _median_hours(deltas: list[timedelta]) -> float | None:
     return round(statistics.median(d.total_seconds() for d in deltas) / 3600, 1)
 
 
+def _overdue_drafts(year: int, scope: list[str], cutoff: datetime) -> int:
+    """Live drafts of the year that took place at or before cutoff: the months wholly before the
+    cutoff's WIB month from session_counts, the rest (at most a month) from the sessions."""
+    start, end = _instants(year)
+    local = cutoff.astimezone(WIB)
+    boundary = min(max(datetime(local.year, local.month, 1, tzinfo=WIB), start), end)
+    whole_months = 12 if boundary >= end else boundary.month - 1
+    counted = db.session.scalar(
+        select(func.sum(SessionCount.sessions)).where(
+            *_session_counts(year, scope),
+            SessionCount.status == "draft",
+            SessionCount.month <= whole_months,
+        )
+    )
+    rest = db.session.scalar(
+        select(func.count())
+        .select_from(CounselingSession)
+        .where(
+            *_live_sessions_in(year, scope),
+            CounselingSession.status == "draft",
+            CounselingSession.occurred_utc >= boundary,
+            CounselingSession.occurred_utc <= cutoff,
+        )
+    )
+    return int(counted or 0) + int(rest or 0)
+
+
 def pipeline(year: int, scope: list[str], now: datetime) -> dict[str, Any]:
     """Review backlog of the year's sessions as of now, and how long reviews took in the year."""
     where = _live_sessions_in(year, scope)
-    overdue_drafts = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(CounselingSession)
-            .where(
-                *where,
-                CounselingSession.status == "draft",
-                CounselingSession.occurred_utc <= now - DRAFT_OVERDUE,
-            )
-        )
-        or 0
-    )
+    overdue_drafts = _overdue_drafts(year, scope, now - DRAFT_OVERDUE)
     waiting = [
         now - submitted_at
         for submitted_at in db.session.scalars(
