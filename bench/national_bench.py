@@ -8,12 +8,16 @@ province in the same run.
 - a push of sessions through `pulih run`'s server, against the demo's rate (goal >= 0.8)
 
 Run: `make bench-national` or `python -m bench.national_bench [--scale 1.0]`; it takes several
-minutes (the dataset is generated first).
+minutes (the dataset is generated first). `--url postgresql+psycopg://.../pulih_national` keeps
+the dataset in that database: generated there the first time, reused (migrated to head) after,
+so re-measuring takes a minute. `--only-figures` measures just the figures (no demo, no sync).
+Each full run pushes 10,000 more sessions into a kept database.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 import time
 import uuid
@@ -67,11 +71,18 @@ def _in_process(url: str, facility_scope: list[str]) -> dict[str, float]:
         from server.models import Facility
 
         everywhere = list(db.session.scalars(db.select(Facility.id)))
-        summaries = []
+        kanwil = list(
+            db.session.scalars(db.select(Facility.id).where(Facility.region == "Kanwil 01"))
+        )
+        summaries, regional = [], []
         for _ in range(5):
             started = time.perf_counter()
             figures: Any = summary(2023, everywhere)
             summaries.append(time.perf_counter() - started)
+            db.session.rollback()
+            started = time.perf_counter()
+            summary(2023, kanwil)
+            regional.append(time.perf_counter() - started)
             db.session.rollback()
         pull_page_json(facility_scope, Cursor(0, None), 1)  # warm the statement cache
         state = db.session.execute(db.text("SELECT seq, epoch FROM sync_counter")).one()
@@ -84,6 +95,7 @@ def _in_process(url: str, facility_scope: list[str]) -> dict[str, float]:
         db.engine.dispose()
     return {
         "summary": median(summaries),
+        "kanwil": median(regional),
         "rehabilitated": figures["rehabilitated"]["total"],
         "empty": median(empties),
     }
@@ -93,26 +105,34 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--url", help="a PostgreSQL database to keep the dataset in and reuse")
+    parser.add_argument("--only-figures", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        print("\n== baseline: the demo province through `pulih run`, PostgreSQL ==", flush=True)
-        with scratch_database("postgresql", tmp) as url, served(url) as base:
-            demo = _field_work(base, "konselor.plg1", None)
-        figure(
-            f"demo: first sync of LP-PLG ({demo['records']:,.0f} records)",
-            demo["sync"],
-            "records/s",
-        )
-        figure("demo: push through `pulih run`", demo["push"], "sessions/s")
+        if not args.only_figures:
+            print("\n== baseline: the demo province through `pulih run`, PostgreSQL ==", flush=True)
+            with scratch_database("postgresql", tmp) as url, served(url) as base:
+                demo = _field_work(base, "konselor.plg1", None)
+            figure(
+                f"demo: first sync of LP-PLG ({demo['records']:,.0f} records)",
+                demo["sync"],
+                "records/s",
+            )
+            figure("demo: push through `pulih run`", demo["push"], "sessions/s")
 
         print(f"\n== national dataset (scale {args.scale}), PostgreSQL ==", flush=True)
-        with scratch_database("postgresql", tmp) as url:
-            generate(url, args.seed, args.scale)
-            with served(url) as base:
-                national = _field_work(base, COUNSELOR, PASSWORD)
+        kept = contextlib.nullcontext(args.url) if args.url else None
+        with kept or scratch_database("postgresql", tmp) as url:
+            generate(url, args.seed, args.scale, reuse=bool(args.url))
             inside = _in_process(url, national_scope(url))
+            if not args.only_figures:
+                with served(url) as base:
+                    national = _field_work(base, COUNSELOR, PASSWORD)
         figure("figures summary of 2023, all 530 facilities, p50", inside["summary"], "s", "<= 1 s")
         figure("  WBP in rehabilitation in 2023, nationally", inside["rehabilitated"], "")
+        figure("figures summary of 2023, one Kanwil (16 facilities), p50", inside["kanwil"], "s")
+        if args.only_figures:
+            return
         figure(
             f"first sync of one facility ({national['records']:,.0f} records)",
             national["sync"],
