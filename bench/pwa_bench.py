@@ -4,7 +4,9 @@
   its rate against a plain IndexedDB write of the same records in the same page, one transaction
   per 1,000 (goal >= 0.5 of the raw rate)
 - offline reload to first contentful paint, shell from the service worker (goal <= 500 ms)
-- gzip size of the precached app shell: html + js + css (goal <= 100 KB)
+- gzip size of the app shell that paints first: index.html and the js and css it loads (goal
+  <= 100 KB), beside everything the service worker precaches (the lazily loaded counselor
+  screens too) and the staff chunks it only caches on first use
 - the device vault, same run: the same plain records written to IndexedDB raw, and sealed as the
   vault seals them (JSON, AES-GCM with a fresh IV and entity/id as additional data) in the same
   transactions: vault on / off at the storage layer (goal: the app's first sync >= 0.6 of raw);
@@ -316,15 +318,30 @@ def bench_offline_reload(context: Any, page: Any, runs: int = 7) -> None:
     figure("offline reload to first contentful paint (max)", max(samples), "ms")
 
 
-def bench_shell_size(dist: Path = DIST) -> None:
-    """gzip -9 of every precached html, js and css file, as the service worker lists them."""
+def precache_list(dist: Path = DIST) -> list[str]:
+    """The files dist/sw.js precaches, as the minified worker lists them: an array of absolute
+    paths, or (a long list) one string the worker splits on commas."""
     sw = (dist / "sw.js").read_text()
-    # The precache list is the one array of absolute paths in the minified worker.
+    joined = re.search(r"[`\"'](/[^`\"']*)[`\"']\.split\([`\"'],[`\"']\)", sw)
+    if joined is not None:
+        return joined.group(1).split(",")
     found = re.search(r"\[((?:[`\"']/[^`\"']*[`\"'],?)+)\]", sw)
     if found is None:
         raise SystemExit("no precache list in dist/sw.js: build the PWA first")
-    files = re.findall(r"[`\"'](/[^`\"']*)[`\"']", found.group(1))
-    shell = [f for f in files if f.endswith((".html", ".js", ".css"))]
+    return re.findall(r"[`\"'](/[^`\"']*)[`\"']", found.group(1))
+
+
+def bench_shell_size(dist: Path = DIST) -> None:
+    """gzip -9 of the app shell that paints first (index.html and the js and css it loads:
+    the entry, its static imports, its css), beside everything the service worker precaches (the
+    counselor's lazily loaded screens too) and the staff chunks it caches on first use."""
+    files = precache_list(dist)
+    precached = [f for f in files if f.endswith((".html", ".js", ".css"))]
+    html = (dist / "index.html").read_text()
+    shell = ["/index.html"] + re.findall(r"(?:src|href)=\"(/assets/[^\"]+\.(?:js|css))\"", html)
+    missing = [f for f in shell if f not in files]
+    if missing:
+        raise SystemExit(f"the first-paint shell is not all precached: {missing}")
     lazy = sorted(
         f"/assets/{p.name}"
         for p in (dist / "assets").iterdir()
@@ -335,10 +352,16 @@ def bench_shell_size(dist: Path = DIST) -> None:
         return sum(len(gzip.compress((dist / f.lstrip("/")).read_bytes(), 9)) for f in names) / 1024
 
     raw = sum((dist / f.lstrip("/")).stat().st_size for f in shell) / 1024
-    print(f"  (precached: {', '.join(shell)}; plus icons and the manifest)", flush=True)
-    figure("app shell, uncompressed (precached html + js + css)", raw, "KB")
-    figure("app shell, gzip -9 (precached html + js + css)", packed(shell), "KB", "<= 100 KB")
-    figure("service worker itself, gzip -9", len(gzip.compress(sw.encode(), 9)) / 1024, "KB")
+    sw = (dist / "sw.js").read_bytes()
+    print(f"  (first paint: {', '.join(shell)})", flush=True)
+    figure("app shell, uncompressed (html + the js and css it loads)", raw, "KB")
+    figure("app shell, gzip -9 (html + the js and css it loads)", packed(shell), "KB", "<= 100 KB")
+    figure(
+        f"all precached html + js + css, gzip -9 ({len(precached)} files, lazy screens too)",
+        packed(precached),
+        "KB",
+    )
+    figure("service worker itself, gzip -9", len(gzip.compress(sw, 9)) / 1024, "KB")
     figure(f"lazy staff chunks, cached on first use ({len(lazy)} files), gzip", packed(lazy), "KB")
 
 

@@ -10,7 +10,14 @@ const API = 'http://127.0.0.1:5000';
 
 export default defineConfig({
   base: '/',
-  plugins: [preact(), serviceWorker({ entry: 'src/sw/sw.ts' })],
+  plugins: [
+    preact(),
+    // The staff areas' views and what only they import are cached on first use, not precached.
+    serviceWorker({
+      entry: 'src/sw/sw.ts',
+      staffOnly: /\/src\/client\/views\/(supervisor|admin)\//,
+    }),
+  ],
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
   },

@@ -1,10 +1,12 @@
 // Builds src/sw/sw.ts into dist/sw.js after the app bundle, with the list of files to precache and
 // a version derived from their content. Hashed asset names keep the precache fresh; a changed
 // list or index.html gives a new version, hence a new cache.
-// The precache is the app shell: index.html, the entry chunk and what it imports statically, its
-// CSS, the manifest and icons. Chunks loaded only through a dynamic import (the supervisor and
-// admin views, their charts) are left out: a counselor's tablet never downloads them, and the
-// service worker caches each one the first time it is fetched.
+// The precache is everything a counselor's tablet may open offline: index.html, the entry chunk
+// and what it imports, the counselor's screens it imports dynamically (lazy chunks: the first
+// paint does not wait for them, an offline tablet still opens every screen), their CSS, the
+// manifest and icons. Chunks reached only through a staff area (the supervisor and admin views,
+// their charts, the password scorer: `staffOnly`) are left out: a counselor's tablet never
+// downloads them, and the service worker caches each one the first time it is fetched.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -24,11 +26,18 @@ interface ChunkInfo {
   fileName: string;
   isEntry?: boolean;
   imports?: string[];
+  dynamicImports?: string[];
+  facadeModuleId?: string | null;
   viteMetadata?: { importedCss: Set<string> };
 }
 
-/** The JS and CSS files of a bundle that the entry does not import statically. */
-export function lazyFiles(bundle: Record<string, ChunkInfo>): Set<string> {
+/** The JS and CSS files of a bundle left out of the precache: those the entry reaches neither
+ * statically nor through a dynamic import, except dynamic imports of a module `staffOnly`
+ * matches (a staff view: what only it reaches stays out). */
+export function lazyFiles(
+  bundle: Record<string, ChunkInfo>,
+  staffOnly: RegExp = /^$/,
+): Set<string> {
   const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
   const shell = new Set<string>();
   const visit = (fileName: string) => {
@@ -37,6 +46,10 @@ export function lazyFiles(bundle: Record<string, ChunkInfo>): Set<string> {
     shell.add(fileName);
     for (const css of chunk.viteMetadata?.importedCss ?? []) shell.add(css);
     for (const imported of chunk.imports ?? []) visit(imported);
+    for (const imported of chunk.dynamicImports ?? []) {
+      const target = bundle[imported];
+      if (target && !staffOnly.test(target.facadeModuleId ?? '')) visit(imported);
+    }
   };
   for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
   const lazy = new Set<string>();
@@ -49,7 +62,7 @@ export function lazyFiles(bundle: Record<string, ChunkInfo>): Set<string> {
 }
 
 /** The Vite plugin that writes dist/sw.js. */
-export function serviceWorker(options: { entry: string }): Plugin {
+export function serviceWorker(options: { entry: string; staffOnly?: RegExp }): Plugin {
   let outDir = 'dist';
   let root = process.cwd();
   let lazy = new Set<string>();
@@ -61,7 +74,7 @@ export function serviceWorker(options: { entry: string }): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     generateBundle(_options, bundle) {
-      lazy = lazyFiles(bundle as unknown as Record<string, ChunkInfo>);
+      lazy = lazyFiles(bundle as unknown as Record<string, ChunkInfo>, options.staffOnly);
     },
     async closeBundle() {
       const files = walk(outDir)

@@ -33,4 +33,36 @@ describe('lazyFiles', () => {
       '/assets/staff.css',
     ]);
   });
+
+  it('precaches_the_counselor_screens_imported_dynamically_and_leaves_the_staff_areas_lazy', () => {
+    const bundle = {
+      'assets/index.js': chunk('assets/index.js', {
+        isEntry: true,
+        dynamicImports: ['assets/ClientPage.js', 'assets/ReviewQueue.js'],
+      }),
+      'assets/ClientPage.js': chunk('assets/ClientPage.js', {
+        facadeModuleId: '/app/src/client/views/ClientPage.tsx',
+        imports: ['assets/common.js'],
+        viteMetadata: { importedCss: new Set(['assets/client.css']) },
+      }),
+      'assets/common.js': chunk('assets/common.js'),
+      'assets/ReviewQueue.js': chunk('assets/ReviewQueue.js', {
+        facadeModuleId: '/app/src/client/views/supervisor/ReviewQueue.tsx',
+        imports: ['assets/common.js', 'assets/staff.js'],
+        dynamicImports: ['assets/charts.js'],
+      }),
+      'assets/staff.js': chunk('assets/staff.js'),
+      'assets/charts.js': chunk('assets/charts.js', {
+        facadeModuleId: '/app/src/client/views/supervisor/charts.ts',
+      }),
+      'assets/client.css': { type: 'asset' as const, fileName: 'assets/client.css' },
+    };
+    expect([...lazyFiles(bundle, /\/views\/supervisor\//)].sort()).toEqual([
+      '/assets/ReviewQueue.js',
+      '/assets/charts.js',
+      '/assets/staff.js',
+    ]);
+    // Without a staff rule every chunk the entry may load is precached.
+    expect([...lazyFiles(bundle)]).toEqual([]);
+  });
 });

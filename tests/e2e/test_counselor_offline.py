@@ -113,3 +113,56 @@ def test_offline_day_reaches_the_server_exactly_once(
     assert {r.change_id for r in rows} == {r["change_id"] for r in pushes.results}
     assert Counter(r.entity for r in rows) == Counter(client=1, session=SESSIONS)
     assert {r.record_id for r in rows} == {client_id} | {s["id"] for s in sessions}
+
+
+# The screens a counselor opens, each a chunk loaded on first use (pwa/src/client/routes.ts).
+LAZY_SCREENS = ("ClientPage", "ClientForm", "SessionForm", "Tasks", "Settings", "TakeInstrument")
+
+
+def test_every_counselor_screen_opens_offline_after_a_restart(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict[str, Any],
+    base_url: str,
+    e2e_world: Any,
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "tablet"
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url)
+    page = first_page(context)
+    page.goto("/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # Installed, before any screen was opened: the lazily loaded screens are precached already.
+    cached = page.evaluate(
+        """async () => {
+          const names = (await caches.keys()).filter((n) => n.startsWith('pulih-shell-'));
+          const cache = await caches.open(names[0]);
+          return (await cache.keys()).map((r) => new URL(r.url).pathname);
+        }"""
+    )
+    for screen in LAZY_SCREENS:
+        assert any(p.startswith(f"/assets/{screen}-") for p in cached), (screen, cached)
+    log_in_synced(page, e2e_world.counselor)
+    context.close()
+
+    # The browser starts again without a signal: no module is in memory, every chunk comes from
+    # the service worker's cache.
+    context = open_profile(browser_type, browser_type_launch_args, profile, base_url, offline=True)
+    page = first_page(context)
+    response = page.goto("/")
+    assert response is not None and response.from_service_worker
+    ui_unlock_with_pin(page)
+    client_id = ui_register_client(page, "REG-2024-077", "Siti Aminah")
+    expect(page.get_by_test_id("instruments")).to_be_visible()
+    page.locator("[data-testid^=instr-start-]").first.click()
+    expect(page.get_by_test_id("instrument")).to_be_visible()
+    for path, shown in (
+        (f"/clients/{client_id}/sessions/new", "[data-testid=session-note-plan]"),
+        (f"/clients/{client_id}/enroll", "#enroll-h"),
+        ("/group/new", "[data-testid=participants]"),
+        ("/tasks", "#tasks-h"),
+        ("/settings", "[data-testid=settings-user]"),
+    ):
+        page.evaluate("(path) => { location.hash = '#' + path; }", path)
+        expect(page.locator(shown)).to_be_visible()
+    expect(page.get_by_test_id("staff-error")).to_have_count(0)
+    context.close()

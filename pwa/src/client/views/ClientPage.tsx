@@ -6,7 +6,7 @@ import { useApp, useQuery } from '../context';
 import type { LocalRecord } from '../db';
 import type { RouteProps } from '../router';
 import { DetailRow, RecordNotices, StatusLabel, useRejectedKeys } from './common';
-import { Instruments } from './instruments';
+import { Instruments } from './instruments/Instruments';
 import { ConflictOnRecord, MissingClient } from './ConflictOnRecord';
 import { PathView } from './path/PathView';
 import { RegisterHistory, ReleaseList } from './aftercare/Release';

@@ -5,6 +5,7 @@ import { useApp } from '../context';
 import { homePath, matchRoute, navigate, parseHash, useLocation } from '../router';
 import { ROUTES } from '../routes';
 import { LangSwitch } from './common';
+import { preloadViews } from './lazy';
 import { StatusBar } from './StatusBar';
 
 /** Language, lock and logout: out of the main bar, one tap away. */
@@ -60,6 +61,10 @@ export function Shell(props: {
     // address) is where the user wants to go.
     if (atRoot && parseHash(location.hash).path === '/') navigate(homePath(ROUTES, role));
   }, [atRoot, role]);
+  useEffect(() => {
+    // The counselor's screens, precached: read in once the first one is up (views/lazy.tsx).
+    if (role === 'counselor') void preloadViews(ROUTES.filter((r) => r.roles.includes(role)));
+  }, [role]);
   const nav = ROUTES.filter((r) => r.nav && r.roles.includes(role));
   const View = found?.route.view;
   return (

@@ -1,7 +1,7 @@
 // Admin views: the conflict inbox and one conflict, rejected changes, users, devices, the audit
 // trail. Each view module loads on first use, so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
-import { lazyRoutes } from '../staff/lazy';
+import { lazyRoutes } from '../lazy';
 
 export const adminRoutes: RouteDef[] = lazyRoutes('admin', ['admin'], {
   '/admin': () => import('./ConflictInbox').then((m) => m.ConflictInbox),

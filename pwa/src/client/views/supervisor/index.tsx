@@ -1,7 +1,7 @@
 // Supervisor views: the review queue, one session's review, and the program figures. Each view
 // module loads on first use (lazyView), so the counselor's shell carries none of them.
 import type { RouteDef } from '../../router';
-import { lazyRoutes, lazyView } from '../staff/lazy';
+import { lazyRoutes, lazyView } from '../lazy';
 
 export const supervisorRoutes: RouteDef[] = lazyRoutes('supervisor', ['supervisor', 'admin'], {
   '/supervisor': () => import('./ReviewQueue').then((m) => m.ReviewQueue),
