@@ -165,4 +165,42 @@ describe('vault at rest', () => {
     expect((await again.get('client', 'c1'))?.['full_name']).toBe('A');
     again.close();
   });
+
+  it('a_pulled_page_sealed_ahead_is_written_sealed_once_each_with_its_own_iv', async () => {
+    const userId = `vault-${uuid4()}`;
+    const key = await newDataKey();
+    const store = new DexieStore(userId, Date.now, 0, key);
+    await store.getMeta('cursor'); // the database is open, as when a sync starts
+    const page = ['c1', 'c2', 'c3'].map((id) => ({
+      entity: 'client' as const,
+      id,
+      version: 1,
+      deleted: false,
+      record: { id, facility_id: 'f', full_name: `Nama Rahasia ${id}` },
+    }));
+    const encrypt = crypto.subtle.encrypt.bind(crypto.subtle);
+    let sealed = 0;
+    crypto.subtle.encrypt = ((...args: Parameters<typeof encrypt>) => {
+      sealed += 1;
+      return encrypt(...args);
+    }) as typeof encrypt;
+    try {
+      store.preparePulled(page);
+      const ahead = sealed;
+      await store.applyPulled(page, 'cur');
+      // The three records were sealed ahead; the write sealed only the cursor.
+      expect(ahead).toBe(3);
+      expect(sealed).toBe(4);
+    } finally {
+      crypto.subtle.encrypt = encrypt;
+    }
+    expect((await store.searchClients('rahasia')).map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
+    store.close();
+    const raw = new Dexie(userDbName(userId));
+    await raw.open();
+    const rows = (await raw.table('records').toArray()) as { iv: Uint8Array; ct: unknown }[];
+    raw.close();
+    expect(JSON.stringify(rows)).not.toContain('Rahasia');
+    expect(new Set(rows.map((r) => toHex(r.iv))).size).toBe(3);
+  });
 });

@@ -24,6 +24,11 @@ type Phase = 'boot' | 'login' | 'pin_setup' | 'locked' | 'ready';
 
 const sealedDb = new SealedDb();
 
+/** Run `fn` after the next frame has been painted. */
+function afterPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 /** How long the app stays open without a touch, or hidden, before it locks itself. */
 export const AUTO_LOCK_MS = 15 * 60_000;
 
@@ -95,8 +100,6 @@ export function App({
       void chain.append('pin_failed', null, null, at).catch(() => undefined);
     }
     record('unlock');
-    // The search index is built at unlock, while the first screen renders.
-    void store.searchClients('', 1).catch(() => undefined);
     let hasPin = await authService.hasPin(session.user.id);
     const close = async (to: 'login' | 'locked') => {
       sync.stop();
@@ -209,7 +212,14 @@ export function App({
     });
     setServerLockMs(session.lockAfterMs);
     setPhase('ready');
-    void sync.start();
+    // The first screen paints before the rest starts: the search index (every client
+    // decrypted: thousands of WebCrypto answers queued on the main thread) and the first sync
+    // would hold it back. The client list asks for the index by itself when it shows first.
+    afterPaint(() => {
+      if (teardown.current !== close) return; // locked or logged out meanwhile
+      void store.searchClients('', 1).catch(() => undefined);
+      void sync.start();
+    });
     if (navigator.storage?.persist) {
       const granted =
         (await navigator.storage.persisted?.()) || (await navigator.storage.persist());

@@ -10,7 +10,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { AuditEntryWire, BaseRecord, Change, Entity, User } from '../shared/types';
 import type { Sealed, WrappedKey } from './vault/crypto';
-import { vaultMiddleware, type VaultObserver } from './vault/middleware';
+import { vaultMiddleware, type Vault, type VaultObserver } from './vault/middleware';
 
 export const AUTH_DB_NAME = 'pulih-auth';
 
@@ -132,12 +132,15 @@ export class UserDb extends Dexie {
   drafts!: Table<DraftEntry, string>;
   kept!: Table<KeptEntry, number>;
   audit!: Table<AuditEntry, number>;
+  /** the vault around every table: values may be sealed ahead of their write */
+  readonly vault: Vault;
 
   /** With a data key every value is sealed; without one (an upgrade, the benchmark's "vault
    * off") values are stored as they are. The observer hears every write either way. */
   constructor(userId: string, key: CryptoKey | null = null, observer?: VaultObserver) {
     super(userDbName(userId));
-    this.use(vaultMiddleware(key, observer));
+    this.vault = vaultMiddleware(key, observer);
+    this.use(this.vault);
     this.version(1).stores(USER_DB_V1);
     // v2: every index costs each of tens of thousands of writes in a first sync, so only the
     // ones a query walks stay. An entity's records are a range of the primary key [entity+id];

@@ -77,6 +77,9 @@ export interface Store {
    * top. An entry that left the scope (`"scope": "left"`) purges its record and the drafts of it;
    * what is pending for it stays in the outbox, to be pushed (the server still takes it). */
   applyPulled(changes: PulledEntry[], cursor: string): Promise<void>;
+  /** Optional: start the work of writing a pulled page (sealing its records) before
+   * applyPulled gets that same page, so it overlaps the write of the page before. */
+  preparePulled?(changes: PulledEntry[]): void;
   rejections(entity?: Entity, id?: string): Promise<RejectedEntry[]>;
   /** Remove the records of every facility not in `facilityIds` (the user lost it); cheap when
    * the scope did not change. Pending changes stay: the server keeps what it refuses. */
@@ -137,6 +140,12 @@ export interface OwnValues {
 /** A client merged into another: its tombstone stays, so a link to it can lead to the kept one. */
 function mergedAway(rec: LocalRecord): boolean {
   return rec.deleted === true && rec.entity === 'client' && typeof rec['merged_into'] === 'string';
+}
+
+/** Whether a pulled record is stored: a deleted one goes, but a merged-away client's tombstone
+ * is kept (links to it lead to the kept client). */
+function stored(rec: LocalRecord): boolean {
+  return !rec.deleted || mergedAway(rec);
 }
 
 /** The longest a view waits to hear of pulled records. */
@@ -216,6 +225,10 @@ export class DexieStore implements Store {
   private listeners = new Set<() => void>();
   private pulledNotice: ReturnType<typeof setTimeout> | null = null;
   private readonly search = new SearchIndex();
+  /** pulled pages made ready (preparePulled): their records, to be written as they are */
+  private readonly prepared = new WeakMap<PulledEntry[], LocalRecord[]>();
+  /** the facilities the device holds, once read or written (keepFacilities runs every page) */
+  private scope: string[] | null = null;
 
   /** With a data key every value is sealed on disk (vault/middleware.ts). */
   constructor(
@@ -495,12 +508,13 @@ export class DexieStore implements Store {
       // after its exit (its seq is later), so the page's own copy of it wins.
       if (left.length) await this.purgeLeft(left);
       // A page is up to 1,000 records, sealed and written in one bulk put (the vault keeps the
-      // order of the operations of a transaction). A failed put aborts the whole transaction,
-      // page and cursor together.
-      const pulled = (changes as PulledChange[]).map(fromPulled);
+      // order of the operations of a transaction; preparePulled may have sealed them already).
+      // A failed put aborts the whole transaction, page and cursor together.
+      const ready = this.prepared.get(entries);
+      this.prepared.delete(entries);
+      const pulled = ready ?? (changes as PulledChange[]).map(fromPulled);
       const replayed: LocalRecord[] = [];
-      // A merged-away client's tombstone is kept: links to it lead to the kept client.
-      await db.records.bulkPut(pulled.filter((rec) => !rec.deleted || mergedAway(rec)));
+      await db.records.bulkPut(pulled.filter(stored));
       const pending = new Map<string, OutboxEntry[]>();
       for (const entry of await db.outbox.orderBy('seq').toArray()) {
         const k = `${entry.entity}/${entry.id}`;
@@ -524,6 +538,12 @@ export class DexieStore implements Store {
       await db.meta.put({ key: 'cursor', value: cursor });
     });
     this.emitPulled();
+  }
+
+  preparePulled(entries: PulledEntry[]): void {
+    const pulled = entries.filter((e): e is PulledChange => !leftScope(e)).map(fromPulled);
+    this.prepared.set(entries, pulled);
+    this.db.vault.sealAhead('records', pulled.filter(stored));
   }
 
   /** Purge what left the scope: the records, and every draft that names one of them (by its
@@ -554,7 +574,7 @@ export class DexieStore implements Store {
 
   async keepFacilities(facilityIds: readonly string[]): Promise<number> {
     const scope = [...facilityIds].sort();
-    const known = await this.getMeta<string[]>('scope');
+    const known = (this.scope ??= (await this.getMeta<string[]>('scope')) ?? null);
     if (known && known.length === scope.length && known.every((f, i) => f === scope[i])) return 0;
     const allowed = new Set(scope);
     const db = this.db;
@@ -566,6 +586,7 @@ export class DexieStore implements Store {
       await db.meta.put({ key: 'scope', value: scope });
       return lost.length;
     });
+    this.scope = scope;
     if (gone) this.emit();
     return gone;
   }

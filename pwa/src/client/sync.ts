@@ -7,8 +7,9 @@
 //     sends the same change_ids, which the server answers idempotently.
 //  2. Pull pages from the saved cursor (none: full first sync) until has_more is false; each page
 //     and its cursor are written in one transaction, pending local edits re-applied on top.
-//     The next page is fetched while the current one is written (its cursor is known), so the
-//     network and IndexedDB work side by side; one request is in flight at a time all the same.
+//     The next page is fetched (its cursor is known) and sealed while the current one is
+//     written, so the network, the encryption and IndexedDB work side by side; one request is
+//     in flight at a time all the same.
 //  3. Record the time of the last successful sync.
 //  Between 1 and 2 the device's audit chain goes (POST /sync/audit), for every role.
 //  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
@@ -219,10 +220,15 @@ export async function syncOnce(
   let pulled = 0;
   const pullFeed = async (): Promise<boolean> => {
     const left = await store.pendingCount();
+    // A page is made ready to write (sealed) as soon as it arrives, while the one before it is
+    // still being written.
     const fetchPage = (cursor: string | null) =>
       authorized(auth, (token) =>
         transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left),
-      );
+      ).then((page) => {
+        if (Array.isArray(page.changes)) store.preparePulled?.(page.changes);
+        return page;
+      });
     let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
     let reset = false;
     for (;;) {

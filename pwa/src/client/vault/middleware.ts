@@ -12,6 +12,9 @@
 //   and the operation continues from inside an IndexedDB callback (as Dexie.waitFor does). The
 //   operations of one transaction run one after another, in the order they were asked for, so a
 //   put that waits for its encryption is never overtaken by a later read or write.
+// - A value may be sealed ahead of its write (`sealAhead`: a pulled page while the one before is
+//   written): the write then takes that sealed row instead of sealing again. The value must not
+//   change between the two; the store hands over objects it made for that write alone.
 // - Cursors over values are refused: they are read synchronously, one row at a time. Read with
 //   toArray/get/bulkGet and filter in memory.
 import Dexie, {
@@ -100,12 +103,19 @@ function keepAlive<T>(trans: DBCoreTransaction, work: Promise<T>): Promise<T> {
   });
 }
 
+/** The vault middleware, and a way to seal values before they are written. */
+export interface Vault extends Middleware<DBCore> {
+  /** Start sealing values a later put or add of `table` will write (no-op without a key or
+   * before the database is open). Each must reach that write unchanged. */
+  sealAhead(table: string, values: readonly Record<string, unknown>[]): void;
+}
+
 /** The vault middleware around a data key; without a key it only tells the observer of writes
  * (a database being upgraded or checked for clear rows, the benchmark's "vault off"). */
-export function vaultMiddleware(
-  key: CryptoKey | null,
-  observer?: VaultObserver,
-): Middleware<DBCore> {
+export function vaultMiddleware(key: CryptoKey | null, observer?: VaultObserver): Vault {
+  // The sealer of each table, once the database is open; values sealed ahead, by identity.
+  const sealers = new Map<string, (value: Record<string, unknown>) => Promise<StoredRow>>();
+  const ahead = new WeakMap<object, Promise<StoredRow>>();
   // One queue per transaction: its operations run in the order asked.
   const queues = new WeakMap<object, Promise<unknown>>();
   const serial = <T>(trans: DBCoreTransaction, op: () => Promise<T>): Promise<T> => {
@@ -119,6 +129,17 @@ export function vaultMiddleware(
   };
 
   return {
+    sealAhead(table, values) {
+      const seal = sealers.get(table);
+      if (seal === undefined) return;
+      for (const value of values) {
+        if (ahead.has(value)) continue;
+        const row = seal(value);
+        // A failure is met again by the write that takes it.
+        row.catch(() => undefined);
+        ahead.set(value, row);
+      }
+    },
     stack: 'dbcore',
     name: 'PulihVault',
     // Below Dexie's hooks and virtual indexes (they see plain values), above its value caches.
@@ -165,6 +186,13 @@ export function vaultMiddleware(
             return plain;
           };
           const openAll = (rows: readonly unknown[]) => Promise.all(rows.map(open));
+          sealers.set(name, seal);
+          const sealOrTake = (value: Record<string, unknown>): Promise<StoredRow> => {
+            const early = ahead.get(value);
+            if (early === undefined) return seal(value);
+            ahead.delete(value);
+            return early;
+          };
 
           return {
             ...table,
@@ -172,7 +200,7 @@ export function vaultMiddleware(
               return serial(req.trans, async () => {
                 if (req.type === 'add' || req.type === 'put') {
                   const values = req.values as Record<string, unknown>[];
-                  const rows = await keepAlive(req.trans, Promise.all(values.map(seal)));
+                  const rows = await keepAlive(req.trans, Promise.all(values.map(sealOrTake)));
                   const res = await table.mutate({ ...req, values: rows });
                   observer?.put(name, values);
                   return res;
