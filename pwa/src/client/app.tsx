@@ -24,9 +24,17 @@ type Phase = 'boot' | 'login' | 'pin_setup' | 'locked' | 'ready';
 
 const sealedDb = new SealedDb();
 
-/** Run `fn` after the next frame has been painted. */
+/** Run `fn` once, after the next frame has been painted, or after half a second at the latest:
+ * a hidden page paints no frame, and the first sync must not wait for the tablet to show it. */
 function afterPaint(fn: () => void): void {
-  requestAnimationFrame(() => setTimeout(fn, 0));
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 500);
 }
 
 /** How long the app stays open without a touch, or hidden, before it locks itself. */
