@@ -14,9 +14,11 @@ function fakeApi(password = 'rahasia') {
     userId: uuid4(),
     extra: {} as Partial<TokenPair>,
   };
+  // Tokens no UUID or base64 text can contain: the "not stored in the clear" checks must not
+  // trip over a random user id ("…4baa-12ce…" holds "a-1").
   const pair = (): TokenPair => ({
-    access_token: `a-${state.calls.length}`,
-    refresh_token: `r-${state.calls.length}`,
+    access_token: `access-token-${state.calls.length}`,
+    refresh_token: `refresh-token-${state.calls.length}`,
     expires_in: 900,
     ...state.extra,
     user: {
