@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Assessment, Client, Cohort, CounselingSession, Enrollment, Facility
@@ -103,35 +103,37 @@ def _numbers(scores: Any) -> dict[str, float]:
     return {name: n for name, n in found.items() if n is not None}
 
 
-def _enrollments_starting(year: int, scope: list[str]) -> list[tuple[str, date]]:
+def _starting(year: int, scope: list[str]) -> Select[str, date]:
     """(client_id, start_date) of live enrollments of live clients that started in the year."""
-    return [
-        (client_id, start)
-        for client_id, start in db.session.execute(
-            select(Enrollment.client_id, Enrollment.start_date)
-            .join(Client, Client.id == Enrollment.client_id)
-            .where(
-                Enrollment.deleted.is_(False),
-                Client.deleted.is_(False),
-                Enrollment.figure_facility().in_(scope),
-                Enrollment.start_date >= date(year, 1, 1),
-                Enrollment.start_date <= date(year, 12, 31),
-            )
+    return (
+        select(Enrollment.client_id, Enrollment.start_date)
+        .join(Client, Client.id == Enrollment.client_id)
+        .where(
+            Enrollment.deleted.is_(False),
+            Client.deleted.is_(False),
+            Enrollment.figure_facility().in_(scope),
+            Enrollment.start_date >= date(year, 1, 1),
+            Enrollment.start_date <= date(year, 12, 31),
         )
-    ]
+    )
 
 
-def _taken(instrument: str, client_ids: list[str]) -> dict[str, list[tuple[date, Any]]]:
-    """Each client's assessments of one instrument, oldest first: (taken_on, scores)."""
+def _enrollments_starting(year: int, scope: list[str]) -> list[tuple[str, date]]:
+    return [(client_id, start) for client_id, start in db.session.execute(_starting(year, scope))]
+
+
+def _taken(instrument: str, year: int, scope: list[str]) -> dict[str, list[tuple[date, Any]]]:
+    """Each client's assessments of one instrument, oldest first: (taken_on, scores), for the
+    clients of the enrollments starting in the year (a subquery: a list of their ids was one
+    bound parameter per client, 10,000 nationally)."""
+    clients = _starting(year, scope).with_only_columns(Enrollment.client_id)
     by_client: dict[str, list[tuple[date, Any]]] = defaultdict(list)
-    if not client_ids:
-        return by_client
     for client_id, taken_on, scores in db.session.execute(
         select(Assessment.client_id, Assessment.taken_on, Assessment.scores)
         .where(
             Assessment.deleted.is_(False),
             Assessment.instrument == instrument,
-            Assessment.client_id.in_(client_ids),
+            Assessment.client_id.in_(clients),
         )
         .order_by(Assessment.client_id, Assessment.taken_on, Assessment.created_at)
     ):
@@ -170,7 +172,7 @@ def _domains_100(scores: Any) -> dict[str, float]:
 def whoqol_change(year: int, scope: list[str]) -> dict[str, Any]:
     """WHOQOL-BREF month 1 -> month 6 of the enrollments that started in the year, per domain."""
     enrollments = _enrollments_starting(year, scope)
-    taken = _taken("whoqol_bref", sorted({c for c, _ in enrollments}))
+    taken = _taken("whoqol_bref", year, scope)
     pairs = []
     for client_id, start in enrollments:
         window = taken.get(client_id, [])
@@ -185,7 +187,7 @@ def whoqol_change(year: int, scope: list[str]) -> dict[str, Any]:
 def urica_change(year: int, scope: list[str]) -> dict[str, Any]:
     """URICA readiness, first and last in each enrollment that started in the year."""
     enrollments = _enrollments_starting(year, scope)
-    taken = _taken("urica", sorted({c for c, _ in enrollments}))
+    taken = _taken("urica", year, scope)
     pairs = []
     for client_id, start in enrollments:
         window = [s for d, s in taken.get(client_id, []) if d >= start + MONTH_ONE[0]]

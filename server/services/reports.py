@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..instruments.assist import SUBSTANCES
@@ -85,31 +85,28 @@ def _counts(rows: Any) -> dict[str, int]:
 
 def rehabilitated(year: int, scope: list[str]) -> dict[str, Any]:
     """Distinct clients with an enrollment active in the year: total, per program, per facility."""
-    where = _live_enrollments_in(year, scope)
-    clients = distinct(Enrollment.client_id)
-    base = select().select_from(Enrollment).join(Client, Client.id == Enrollment.client_id)
-    total = db.session.scalar(base.add_columns(func.count(clients)).where(*where)) or 0
-    by_program = _zeros(PROGRAMS) | dict(
-        db.session.execute(
-            base.add_columns(Enrollment.program, func.count(clients))
-            .where(*where)
-            .group_by(Enrollment.program)
-        ).all()
-    )
-    facility_totals: dict[str, int] = dict(
-        db.session.execute(
-            base.add_columns(Enrollment.figure_facility(), func.count(clients))
-            .where(*where)
-            .group_by(Enrollment.figure_facility())
-        ).all()
-    )
+    # One read of the year's (facility, program, client) triples, counted here: four grouped
+    # COUNT(DISTINCT) queries each scanned the year's enrollments again (310 ms nationally).
+    triples = db.session.execute(
+        select(Enrollment.figure_facility(), Enrollment.program, Enrollment.client_id)
+        .distinct()
+        .join(Client, Client.id == Enrollment.client_id)
+        .where(*_live_enrollments_in(year, scope))
+    ).all()
+    everyone: set[str] = set()
+    per_program: dict[str, set[str]] = {}
+    per_facility: dict[str, set[str]] = {}
+    for facility_id, program, client_id in triples:
+        everyone.add(client_id)
+        per_program.setdefault(program, set()).add(client_id)
+        per_facility.setdefault(facility_id, set()).add(client_id)
+    total = len(everyone)
+    by_program = _zeros(PROGRAMS) | {p: len(c) for p, c in per_program.items()}
+    facility_totals = {f: len(c) for f, c in per_facility.items()}
     facility_programs: dict[str, dict[str, int]] = {}
-    for facility_id, program, count in db.session.execute(
-        base.add_columns(Enrollment.figure_facility(), Enrollment.program, func.count(clients))
-        .where(*where)
-        .group_by(Enrollment.figure_facility(), Enrollment.program)
-    ):
-        facility_programs.setdefault(facility_id, _zeros(PROGRAMS))[program] = count
+    for facility_id, program, _ in triples:
+        counts = facility_programs.setdefault(facility_id, _zeros(PROGRAMS))
+        counts[program] = counts.get(program, 0) + 1
     facilities = db.session.scalars(
         select(Facility)
         .where(
