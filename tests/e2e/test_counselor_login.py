@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from tests.e2e.conftest import api_login, api_post, finish_login, ui_log_in, wait_for_controller
+from tests.e2e.conftest import (
+    api_login,
+    api_post,
+    finish_login,
+    ui_log_in,
+    wait_for_controller,
+    wait_for_sync,
+)
 from tests.e2e.staff_support import browser_device_id
 
 
@@ -94,8 +101,33 @@ def test_a_revoked_phone_offers_no_offline_login(
 ) -> None:
     ui_log_in_at_home(page, e2e_world.counselor)
     device_id = browser_device_id(page)
+    # The first sync starts by itself after login: revoked while it ran, the phone would learn
+    # it there and not from the click below (the next test covers that).
+    wait_for_sync(page)
     admin = api_login(live_server, e2e_world.admin)
     api_post(live_server, f"/api/v1/admin/devices/{device_id}/revoke", {"reason": None}, admin)
     page.get_by_test_id("sync-now").click()
     expect(page.get_by_test_id("revoked-message")).to_be_visible()
+    expect(page.get_by_text("Anda tetap bisa masuk")).to_have_count(0)
+
+
+def test_a_phone_revoked_during_its_first_sync_shows_why(
+    page: Page, live_server: Any, e2e_world: Any
+) -> None:
+    held: list[Route] = []
+    page.route("**/api/v1/sync/pull*", lambda route: held.append(route))
+    ui_log_in_at_home(page, e2e_world.counselor)
+    device_id = browser_device_id(page)
+    # The first sync's pull waits at the door while the admin revokes the phone.
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the first sync never pulled"
+    admin = api_login(live_server, e2e_world.admin)
+    api_post(live_server, f"/api/v1/admin/devices/{device_id}/revoke", {"reason": "Hilang"}, admin)
+    held[0].continue_()
+    page.unroute("**/api/v1/sync/pull*")
+    expect(page.get_by_test_id("revoked-message")).to_be_visible()
+    expect(page.get_by_test_id("revoked-message")).to_contain_text("Hilang")
     expect(page.get_by_text("Anda tetap bisa masuk")).to_have_count(0)

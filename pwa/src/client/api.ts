@@ -29,7 +29,6 @@ export class NetworkError extends Error {
   }
 }
 
-/** True for the server's answer to a request from a revoked device. */
 /** True for an answer that tells the device to erase this user's data: the device was revoked,
  * or the account was deactivated (docs/protocol.md, "Scope loss"). */
 export function isDeviceRevoked(e: unknown): boolean {
@@ -65,7 +64,13 @@ export async function fetchOk(
   return res;
 }
 
-/** Send JSON, get JSON back; throws HttpError or NetworkError. */
+/** How long a request may wait for its whole answer before it counts as no answer at all: a
+ * link that connected and then went silent (the edge of a cell block) would otherwise hold the
+ * sync in "syncing" for good. Long enough for a page of 1,000 changes over 2G. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
+/** Send JSON, get JSON back; throws HttpError or NetworkError (no whole answer in
+ * REQUEST_TIMEOUT_MS is one too). */
 export async function requestJson<T>(
   fetchFn: FetchLike,
   method: string,
@@ -76,14 +81,29 @@ export async function requestJson<T>(
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers['Authorization'] = `Bearer ${token}`;
-  const res = await fetchOk(fetchFn, url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    cache: 'no-store',
-  });
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const res = await fetchOk(fetchFn, url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      signal: abort.signal,
+    });
+    if (res.status === 204) return undefined as T;
+    try {
+      return (await res.json()) as T;
+    } catch (e) {
+      // The body stopped coming (or was cut short): no answer, as a failed fetch is.
+      if (abort.signal.aborted || !(e instanceof SyntaxError)) {
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
+      throw e;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What the sync loop needs from the network. */

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { httpTransport, NetworkError, REQUEST_TIMEOUT_MS, type FetchLike } from '../src/client/api';
+
+/** A link that connected and then went silent: no answer until the request is aborted. */
+function silentFetch(calls: RequestInit[]): FetchLike {
+  return (_url, init) =>
+    new Promise<Response>((_resolve, reject) => {
+      calls.push(init ?? {});
+      init?.signal?.addEventListener('abort', () =>
+        reject(new DOMException('The operation was aborted.', 'AbortError')),
+      );
+    });
+}
+
+/** An answer whose headers came and whose body never ends. */
+function stalledBodyFetch(): FetchLike {
+  return (_url, init) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"changes": ['));
+        init?.signal?.addEventListener('abort', () =>
+          controller.error(new DOMException('The operation was aborted.', 'AbortError')),
+        );
+      },
+    });
+    return Promise.resolve(
+      new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    );
+  };
+}
+
+describe('the sync transport on a link that goes silent', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('gives up on a request with no answer, as no answer, and not before its time', async () => {
+    vi.useFakeTimers();
+    const calls: RequestInit[] = [];
+    const pull = httpTransport(silentFetch(calls)).pull(null, 1000, 'token');
+    const outcome = pull.then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1000);
+    expect(calls).toHaveLength(1);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await outcome).toBeInstanceOf(NetworkError);
+  });
+
+  it('gives up on an answer whose body stops coming, as no answer', async () => {
+    vi.useFakeTimers();
+    const push = httpTransport(stalledBodyFetch()).push(
+      { device_id: 'd', changes: [] } as never,
+      'token',
+    );
+    const outcome = push.then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    expect(await outcome).toBeInstanceOf(NetworkError);
+  });
+
+  it('leaves no timer behind once the answer is in', async () => {
+    vi.useFakeTimers();
+    const ok: FetchLike = () => Promise.resolve(Response.json({ changes: [] }));
+    await httpTransport(ok).pull(null, 10, 'token');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
