@@ -1,5 +1,7 @@
-"""idempotency lookup by change id first: the push's answered-before query probes the index
-by each change id, whatever the planner believes about the device's history
+"""idempotency lookup by change id first
+
+The push's answered-before query probes the index by each change id, whatever the planner
+believes about the device's history.
 
 Revision ID: 0014
 Revises: 0009

@@ -1,5 +1,7 @@
-"""session counts for the figures: live sessions per figure facility, WIB month, kind, status and
-attendance, kept by triggers on sessions and backfilled; partial indexes for the rest
+"""session counts for the figures
+
+Live sessions per figure facility, WIB month, kind, status and attendance, kept by triggers on
+sessions and backfilled; partial indexes for the rest.
 
 Revision ID: 0015
 Revises: 0014
