@@ -7,13 +7,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property, wraps
+from functools import cache, cached_property, wraps
 from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import lazyload
 
 from .extensions import db
@@ -144,6 +144,20 @@ def _scope_column() -> Any:
     return case((User.role == "admin", every), else_=assigned).label("scope")
 
 
+@cache
+def _token_statement() -> Select[Any]:
+    """The token, its user, its device and the user's scope: built once, the digest bound
+    (every request of every device starts with it)."""
+    return (
+        select(Token, User, Device, _scope_column())
+        .join(User, User.id == Token.user_id)
+        .join(Device, Device.id == Token.device_id)
+        .where(Token.token_hash == bindparam("digest"), Token.kind == "access")
+        # The scope comes with the row: no second statement for the user's facilities.
+        .options(lazyload(User.facilities))
+    )
+
+
 def authenticate() -> Caller:
     """Resolve the bearer token of this request in one query; raise 401 problems otherwise.
 
@@ -154,14 +168,7 @@ def authenticate() -> Caller:
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("unauthorized", "A bearer token is required.", challenge="Bearer")
-    row = db.session.execute(
-        select(Token, User, Device, _scope_column())
-        .join(User, User.id == Token.user_id)
-        .join(Device, Device.id == Token.device_id)
-        .where(Token.token_hash == token_digest(value.strip()), Token.kind == "access")
-        # The scope comes with the row: no second statement for the user's facilities.
-        .options(lazyload(User.facilities))
-    ).first()
+    row = db.session.execute(_token_statement(), {"digest": token_digest(value.strip())}).first()
     if row is None:
         raise _unauthorized("The token is not valid.")
     token, user, device, scope = row
