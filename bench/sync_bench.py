@@ -5,6 +5,8 @@
 - 1,000-change pull page latency (goal p50 <= 10 ms)
 - an empty pull at 10k and at 1M stored records (goal <= 2 ms, and flat)
 - JSON encoding of a 1,000-change pull page, against the page's query time
+- authenticating a request (token, user, device and scope in one statement), against a plain
+  lookup of the token row
 
 Run: `make bench` or `python -m bench.sync_bench [--backend sqlite|postgresql] [--big 1000000]`.
 """
@@ -20,14 +22,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 from werkzeug.serving import make_server
 
 from bench.common import figure, median, percentile, scratch_database, synced_row, timed
 from server import create_app
 from server.extensions import db
-from server.models import ChangeLog, Client, Device, User
-from server.security import Caller
+from server.models import ChangeLog, Client, Device, Token, User
+from server.security import Caller, authenticate, token_digest
 from server.services.facilities import add_facility
 from server.services.feed import allocate
 from server.services.pull import Cursor, pull_page, pull_page_json
@@ -225,6 +227,7 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
         figure("pull page of 1,000 changes over HTTP, p95", percentile(samples, 95) * 1000, "ms")
     finally:
         server.shutdown()
+    bench_authenticate(app, token)
     with app.app_context():
         scope = [facility_id]
         page_text = [timed(lambda: pull_page_json(scope, Cursor(0, None), 1000)) for _ in range(30)]
@@ -243,6 +246,31 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
         )
         figure("ratio whole page / Python encoding alone", median(page_text) / median(encode), "")
         db.session.rollback()
+
+
+def bench_authenticate(app: Any, token: str) -> None:
+    """What every request starts with: its token, user, device and scope in one statement,
+    beside a plain lookup of the token row by its digest."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with app.test_request_context("/", headers=headers):
+        digest = token_digest(token)
+
+        def lookup() -> None:
+            db.session.scalars(select(Token).where(Token.token_hash == digest)).one()
+            db.session.rollback()
+
+        def whole() -> None:
+            authenticate()
+            db.session.rollback()
+
+        for _ in range(50):
+            lookup()
+            whole()
+        plain = median([timed(lookup) for _ in range(300)])
+        auth = median([timed(whole) for _ in range(300)])
+    figure("authenticating a request (token, user, device, scope), p50", auth * 1000, "ms")
+    figure("baseline: the token row alone by its digest, p50", plain * 1000, "ms")
+    figure("ratio authentication / token row alone", auth / plain, "")
 
 
 def _fill(facility_id: str, n: int) -> None:
