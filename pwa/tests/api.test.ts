@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { httpTransport, NetworkError, REQUEST_TIMEOUT_MS, type FetchLike } from '../src/client/api';
+import {
+  httpTransport,
+  NetworkError,
+  REQUEST_TIMEOUT_MS,
+  UPLINK_BYTES_PER_SECOND,
+  type FetchLike,
+} from '../src/client/api';
 
 /** A link that connected and then went silent: no answer until the request is aborted. */
 function silentFetch(calls: RequestInit[]): FetchLike {
@@ -60,7 +66,32 @@ describe('the sync transport on a link that goes silent', () => {
       () => 'answered',
       (e: unknown) => e,
     );
-    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS + 1000); // its small body: a few ms more
+    expect(await outcome).toBeInstanceOf(NetworkError);
+  });
+
+  it('gives a big push the time a slow uplink needs to send it', async () => {
+    vi.useFakeTimers();
+    const calls: RequestInit[] = [];
+    // 500 sessions with their notes: about 450 KB to send before any answer can come.
+    const note = 'Klien hadir, motivasi baik. '.repeat(32);
+    const changes = Array.from({ length: 500 }, (_, i) => ({ change_id: `c${i}`, note }));
+    const push = httpTransport(silentFetch(calls)).push(
+      { device_id: 'd', changes } as never,
+      'token',
+    );
+    const outcome = push.then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    const bytes = String(calls[0]?.body ?? '').length;
+    expect(bytes).toBeGreaterThan(400_000);
+    const sending = Math.ceil((bytes / UPLINK_BYTES_PER_SECOND) * 1000);
+    let settled = false;
+    void outcome.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS + sending - 1000);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(await outcome).toBeInstanceOf(NetworkError);
   });
 

@@ -43,3 +43,31 @@ describe('DexieStore notices', () => {
     store.close();
   });
 });
+
+describe('DexieStore facilities on a device with two windows of the app', () => {
+  const client = (id: string, facility: string) => ({
+    entity: 'client' as const,
+    id,
+    version: 1,
+    deleted: false,
+    record: { id, facility_id: facility, full_name: `Klien ${id}` },
+  });
+
+  it('a_facility_taken_away_is_purged_even_after_another_window_saved_a_wider_scope', async () => {
+    const user = `two-${uuid4()}`;
+    const key = await newDataKey();
+    const a = new DexieStore(user, Date.now, undefined, key);
+    const b = new DexieStore(user, Date.now, undefined, key);
+    // Window A syncs with one facility.
+    await a.keepFacilities(['f1']);
+    await a.applyPulled([client('c1', 'f1')], 'x1');
+    // The admin adds f2; window B syncs it in.
+    await b.keepFacilities(['f1', 'f2']);
+    await b.applyPulled([client('c2', 'f2')], 'x2');
+    // The admin takes f2 away again; window A's next sync hears of it first.
+    expect(await a.keepFacilities(['f1'])).toBe(1);
+    expect((await a.list('client')).map((c) => c.id)).toEqual(['c1']);
+    a.close();
+    b.close();
+  });
+});

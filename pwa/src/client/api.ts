@@ -69,8 +69,18 @@ export async function fetchOk(
  * sync in "syncing" for good. Long enough for a page of 1,000 changes over 2G. */
 export const REQUEST_TIMEOUT_MS = 120_000;
 
-/** Send JSON, get JSON back; throws HttpError or NetworkError (no whole answer in
- * REQUEST_TIMEOUT_MS is one too). */
+/** The slowest uplink a request body is given time for (GPRS, 16 kbit/s): a push of 500
+ * sessions is about 450 KB to send before its answer can start. */
+export const UPLINK_BYTES_PER_SECOND = 2_000;
+
+/** The time a request gets for its whole answer: REQUEST_TIMEOUT_MS, and the time its body
+ * takes to send on the slowest uplink. */
+export function requestTimeoutMs(bodyBytes: number): number {
+  return REQUEST_TIMEOUT_MS + Math.ceil((bodyBytes / UPLINK_BYTES_PER_SECOND) * 1000);
+}
+
+/** Send JSON, get JSON back; throws HttpError or NetworkError (no whole answer in its
+ * requestTimeoutMs is one too). */
 export async function requestJson<T>(
   fetchFn: FetchLike,
   method: string,
@@ -81,13 +91,15 @@ export async function requestJson<T>(
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers['Authorization'] = `Bearer ${token}`;
+  const text = body === undefined ? undefined : JSON.stringify(body);
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
+  // Characters, not bytes: a little short for non-ASCII text, which a note holds little of.
+  const timer = setTimeout(() => abort.abort(), requestTimeoutMs(text?.length ?? 0));
   try {
     const res = await fetchOk(fetchFn, url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: text,
       cache: 'no-store',
       signal: abort.signal,
     });

@@ -109,7 +109,9 @@ export function App({
     }
     record('unlock');
     let hasPin = await authService.hasPin(session.user.id);
+    let closing = false; // set before the first await of close: nothing may start after it
     const close = async (to: 'login' | 'locked') => {
+      closing = true;
       sync.stop();
       removeEventListener('online', onOnline);
       // Locked or logged out: the last entry of the chain before the key leaves memory.
@@ -224,7 +226,7 @@ export function App({
     // decrypted: thousands of WebCrypto answers queued on the main thread) and the first sync
     // would hold it back. The client list asks for the index by itself when it shows first.
     afterPaint(() => {
-      if (teardown.current !== close) return; // locked or logged out meanwhile
+      if (closing || teardown.current !== close) return; // locked or logged out meanwhile
       void store.searchClients('', 1).catch(() => undefined);
       void sync.start();
     });

@@ -227,8 +227,6 @@ export class DexieStore implements Store {
   private readonly search = new SearchIndex();
   /** pulled pages made ready (preparePulled): their records, to be written as they are */
   private readonly prepared = new WeakMap<PulledEntry[], LocalRecord[]>();
-  /** the facilities the device holds, once read or written (keepFacilities runs every page) */
-  private scope: string[] | null = null;
 
   /** With a data key every value is sealed on disk (vault/middleware.ts). */
   constructor(
@@ -574,8 +572,9 @@ export class DexieStore implements Store {
 
   async keepFacilities(facilityIds: readonly string[]): Promise<number> {
     const scope = [...facilityIds].sort();
-    const known = (this.scope ??= (await this.getMeta<string[]>('scope')) ?? null);
-    if (known && known.length === scope.length && known.every((f, i) => f === scope[i])) return 0;
+    // Read from disk, not remembered: another window of the app may have saved a wider scope.
+    const known = (await this.getMeta<string[]>('scope')) ?? null;
+    if (known && sameList(known, scope)) return 0;
     const allowed = new Set(scope);
     const db = this.db;
     const gone = await db.transaction('rw', [db.records, db.meta], async () => {
@@ -586,7 +585,6 @@ export class DexieStore implements Store {
       await db.meta.put({ key: 'scope', value: scope });
       return lost.length;
     });
-    this.scope = scope;
     if (gone) this.emit();
     return gone;
   }
@@ -624,6 +622,11 @@ export class DexieStore implements Store {
     this.listeners.clear();
     await this.db.delete();
   }
+}
+
+/** True when two sorted lists hold the same strings. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Outbox entries as sent on the wire. */

@@ -33,7 +33,7 @@ import {
   type Revocation,
 } from './authorized';
 import { PUSH_BATCH_LIMIT, toWire } from './outbox';
-import { wireChanges, type Store } from './store';
+import { sameList, wireChanges, type Store } from './store';
 import type { SealKey } from './vault/sealed';
 
 // The loop's auth port and the errors it ends a run with are the request wrapper's.
@@ -231,6 +231,7 @@ export async function syncOnce(
       });
     let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
     let reset = false;
+    let applied: string[] | null = null; // the facilities kept by this run so far
     for (;;) {
       const page = await next;
       if (page.has_more) {
@@ -244,8 +245,13 @@ export async function syncOnce(
         reset = true;
         await store.resetFeed();
       }
-      // Scope loss: a facility taken away takes its records off the device.
-      if (Array.isArray(page.facility_ids)) await store.keepFacilities(page.facility_ids);
+      // Scope loss: a facility taken away takes its records off the device. Every page names
+      // the facilities; the device's saved list is read again only when they change in a run.
+      if (Array.isArray(page.facility_ids)) {
+        const scope = [...page.facility_ids].sort();
+        if (!applied || !sameList(applied, scope)) await store.keepFacilities(scope);
+        applied = scope;
+      }
       await store.applyPulled(page.changes, page.cursor);
       pulled += page.changes.length;
       onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
