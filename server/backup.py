@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -69,20 +70,58 @@ def restore_database(database_url: str, path: Path) -> None:
             target.close()
             source.close()
         return
-    _run_pg(
-        "pg_restore",
-        [
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            str(path),
-        ],
-        database_url,
-        database_flag=True,
-    )
+    # `pg_restore --clean` drops only what the backup holds: a table, a function or a trigger
+    # that a newer release added would outlive a restore from an older backup, and the upgrade
+    # that follows would fail on it (or, worse, read it). So the backup becomes a script that
+    # runs after every object of the schema is dropped, all in one transaction: a restore that
+    # fails anywhere leaves the database as it was.
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "restore.sql"
+        _run_pg(
+            "pg_restore",
+            ["--no-owner", "--no-privileges", "--exit-on-error", f"--file={script}", str(path)],
+            None,
+        )
+        prelude = Path(tmp) / "empty.sql"
+        prelude.write_text(EMPTY_PUBLIC_SCHEMA)
+        _run_pg(
+            "psql",
+            [
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                f"--file={prelude}",
+                f"--file={script}",
+            ],
+            database_url,
+            database_flag=True,
+        )
+
+
+# Every object a Pulih database keeps in the public schema, dropped before a restore.
+EMPTY_PUBLIC_SCHEMA = """
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') LOOP
+    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', item.relname);
+  END LOOP;
+  FOR item IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'public' AND c.relkind = 'S' LOOP
+    EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', item.relname);
+  END LOOP;
+  FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
+              JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
+    EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.signature);
+  END LOOP;
+  FOR item IN SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+              WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') LOOP
+    EXECUTE format('DROP TYPE IF EXISTS public.%I CASCADE', item.typname);
+  END LOOP;
+END $$;
+"""
 
 
 def _backup_kind(path: Path) -> str:
@@ -107,17 +146,22 @@ def _sqlite_connect(database_url: str, *, must_exist: bool) -> sqlite3.Connectio
     return sqlite3.connect(database, timeout=30)
 
 
-def _run_pg(tool: str, args: list[str], database_url: str, *, database_flag: bool = False) -> None:
+def _run_pg(
+    tool: str, args: list[str], database_url: str | None, *, database_flag: bool = False
+) -> None:
+    """Run a PostgreSQL client tool on database_url (None: a tool that reads only files)."""
     executable = shutil.which(tool)
     if executable is None:
         raise BackupError(f"{tool} is not installed (apt-get install postgresql-client)")
-    # libpq reads the plain URL form; a password goes in the environment, never on argv.
-    url = make_url(database_url).set(drivername="postgresql")
     env = dict(os.environ)
-    if url.password is not None:
-        env["PGPASSWORD"] = str(url.password)
-    conninfo = url.set(password=None).render_as_string(hide_password=False)
-    target = [f"--dbname={conninfo}"] if database_flag else [conninfo]
+    target: list[str] = []
+    if database_url is not None:
+        # libpq reads the plain URL form; a password goes in the environment, never on argv.
+        url = make_url(database_url).set(drivername="postgresql")
+        if url.password is not None:
+            env["PGPASSWORD"] = str(url.password)
+        conninfo = url.set(password=None).render_as_string(hide_password=False)
+        target = [f"--dbname={conninfo}"] if database_flag else [conninfo]
     completed = subprocess.run(  # noqa: S603 - a fixed tool with arguments we built
         [executable, *args, *target], capture_output=True, text=True, check=False, env=env
     )
