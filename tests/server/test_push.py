@@ -372,3 +372,30 @@ def test_records_made_in_one_push_are_stored_whole_with_what_hangs_off_them(clie
     seqs = [db.session.get(Client, first).seq, session.seq, db.session.get(Client, twin).seq]
     assert len(set(seqs)) == 3
     assert "retrying change by change" not in caplog.text
+
+
+def test_a_number_handed_over_within_one_push_stays_on_the_fast_path(client, world, caplog):
+    """A client gives up its registration number (renumbered, or deleted) and a new client takes
+    it in the same push: the existing row is written before the new one, as the ORM always did,
+    so the live-number index never sees the number twice and the batch is not retried change by
+    change."""
+    device = DeviceSession(client, "konselor.a")
+    renumbered, deleted = new_id(), new_id()
+    for record, number in ((renumbered, "B.I-77/2026"), (deleted, "B.I-79/2026")):
+        fields = client_fields(world.facility_a, registration_number=number)
+        assert device.push(change("client", record, fields))[0]["status"] == "applied"
+    takers = new_id(), new_id()
+    results = device.push(
+        change("client", renumbered, {"registration_number": "B.I-78/2026"}, base=1),
+        change(
+            "client", takers[0], client_fields(world.facility_a, registration_number="B.I-77/2026")
+        ),
+        change("client", deleted, {}, base=1, op="delete"),
+        change(
+            "client", takers[1], client_fields(world.facility_a, registration_number="B.I-79/2026")
+        ),
+    )
+    assert [r["status"] for r in results] == ["applied"] * 4
+    assert db.session.get(Client, takers[0]).registration_number == "B.I-77/2026"
+    assert db.session.get(Client, takers[1]).duplicate_of is None
+    assert "retrying change by change" not in caplog.text

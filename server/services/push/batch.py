@@ -149,9 +149,12 @@ class Batch:
     def flush(self) -> None:
         """Write what is queued: at the end in fast mode, after each change in careful mode."""
         if self.careful or self.finishing:
-            _insert_new(self.created)  # first: the ORM's rows (alerts, conflicts) may name them
-            self.created = []
+            # The ORM's writes first, as its own flush orders them (a table's updates before its
+            # inserts): a number a client gives up in this push is free before a new client
+            # takes it. Nothing the ORM writes has a foreign key to a record the batch made.
             db.session.flush()
+            _insert_new(self.created)
+            self.created = []
             if self.log_rows:
                 db.session.execute(insert(ChangeLog.__table__), self.log_rows)
                 self.log_rows = []
