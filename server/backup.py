@@ -99,26 +99,42 @@ def restore_database(database_url: str, path: Path) -> None:
         )
 
 
-# Every object a Pulih database keeps in the public schema, dropped before a restore.
+# Every object of the public schema, dropped before a restore; what an extension installed
+# there (pg_stat_statements, pg_trgm) stays with its extension.
 EMPTY_PUBLIC_SCHEMA = """
 DO $$
 DECLARE item record;
 BEGIN
-  FOR item IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') LOOP
-    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', item.relname);
+  FOR item IN
+    SELECT format('%I.%I', n.nspname, c.relname) AS name,
+           CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                          WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')
+    ORDER BY c.relkind = 'v' DESC  -- views before the tables they read
+  LOOP
+    EXECUTE format('DROP %s IF EXISTS %s CASCADE', item.kind, item.name);
   END LOOP;
-  FOR item IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = 'public' AND c.relkind = 'S' LOOP
-    EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', item.relname);
-  END LOOP;
-  FOR item IN SELECT p.oid::regprocedure AS signature FROM pg_proc p
-              JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
+  FOR item IN
+    SELECT format('%I.%I(%s)', n.nspname, p.proname,
+                  pg_get_function_identity_arguments(p.oid)) AS signature
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                      AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
     EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.signature);
   END LOOP;
-  FOR item IN SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-              WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') LOOP
-    EXECUTE format('DROP TYPE IF EXISTS public.%I CASCADE', item.typname);
+  FOR item IN
+    SELECT format('%I.%I', n.nspname, t.typname) AS name
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                      AND d.objid = t.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('DROP TYPE IF EXISTS %s CASCADE', item.name);
   END LOOP;
 END $$;
 """
