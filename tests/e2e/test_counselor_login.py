@@ -114,27 +114,28 @@ def test_a_revoked_phone_offers_no_offline_login(
 def test_a_phone_revoked_during_its_first_sync_shows_why(
     page: Page, live_server: Any, e2e_world: Any
 ) -> None:
-    held: list[Route] = []
-
-    def hold_the_first(route: Route) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/api/v1/sync/pull*", hold_the_first)
-    ui_log_in_at_home(page, e2e_world.counselor)
-    device_id = browser_device_id(page)
-    # The first sync's pull waits at the door while the admin revokes the phone.
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the first sync never pulled"
     admin = api_login(live_server, e2e_world.admin)
-    api_post(live_server, f"/api/v1/admin/devices/{device_id}/revoke", {"reason": "Hilang"}, admin)
-    held[0].continue_()
-    page.unroute_all(behavior="ignoreErrors")
+    device: dict[str, str] = {}
+    page.on(
+        "request",
+        lambda r: (
+            device.setdefault("id", r.post_data_json["device_id"])
+            if r.url.endswith("/api/v1/auth/login")
+            else None
+        ),
+    )
+    revoked: list[bool] = []
+
+    def revoke_then_pull(route: Route) -> None:
+        # The first sync's pull is on its way when the admin revokes the phone.
+        if not revoked:
+            path = f"/api/v1/admin/devices/{device['id']}/revoke"
+            api_post(live_server, path, {"reason": "Hilang"}, admin)
+            revoked.append(True)
+        route.continue_()
+
+    page.route("**/api/v1/sync/pull*", revoke_then_pull)
+    ui_log_in_at_home(page, e2e_world.counselor)
     expect(page.get_by_test_id("revoked-message")).to_be_visible()
     expect(page.get_by_test_id("revoked-message")).to_contain_text("Hilang")
     expect(page.get_by_text("Anda tetap bisa masuk")).to_have_count(0)

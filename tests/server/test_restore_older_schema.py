@@ -80,32 +80,31 @@ def test_an_older_backup_restored_over_a_newer_database_upgrades_again(
     assert _revision(scratch_url) == head
 
 
-def test_a_restore_keeps_what_an_operator_added_to_the_database(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
+def test_a_restore_keeps_what_an_operator_added_to_the_database(
+    scratch_url: str, tmp_path: Path
+) -> None:
     """An extension an operator installed (pg_trgm: functions and types in `public`) survives
     the emptying a restore begins with; a view of their own over Pulih's tables goes with the
     tables it reads (as `pg_restore --clean` would have needed). Neither makes it fail."""
-    if "postgresql" not in BACKENDS:
-        pytest.skip("PostgreSQL only")
-    name, url = _create_pg_database()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "restore-test"})
+    dump = tmp_path / "now.backup"
+    with app.app_context():
+        upgrade()
+        backup_database(scratch_url, dump)
+        db.session.remove()
+        db.engine.dispose()
+    engine = create_engine(scratch_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION pg_trgm"))
+        conn.execute(text("CREATE VIEW operator_counts AS SELECT count(*) AS n FROM clients"))
+    engine.dispose()
+    restore_database(scratch_url, dump)
+    engine = create_engine(scratch_url)
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "restore-test"})
-        dump = tmp_path / "now.backup"
-        with app.app_context():
-            upgrade()
-            backup_database(url, dump)
-            db.session.remove()
-            db.engine.dispose()
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("CREATE EXTENSION pg_trgm"))
-            conn.execute(text("CREATE VIEW operator_counts AS SELECT count(*) AS n FROM clients"))
-        engine.dispose()
-        restore_database(url, dump)
-        engine = create_engine(url)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT similarity('budi', 'budi')")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM clients")).scalar() == 0
             assert conn.execute(text("SELECT to_regclass('operator_counts')")).scalar() is None
-        engine.dispose()
     finally:
-        _drop_pg_database(name)
+        engine.dispose()
