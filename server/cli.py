@@ -45,10 +45,15 @@ def register_cli(app: Flask) -> None:
 
 
 def upgrade_database() -> None:
-    """Run every Alembic migration up to head."""
+    """Run every Alembic migration up to head, then bring the pull-entry triggers to the code."""
     from flask_migrate import upgrade
 
+    from .extensions import db
+    from .services import pull_entries
+
     upgrade()
+    with db.engine.begin() as connection:
+        pull_entries.install(connection)
 
 
 @click.command("init-db")

@@ -56,6 +56,9 @@ class SyncedMixin:
     # client's records to another facility; null while it never moved. Figures count a record
     # at its origin (`figure_facility`), scope follows `facility_id` (docs/design.md "Transfers").
     origin_facility_id: Mapped[str | None] = mapped_column(UUID, nullable=True)
+    # The record's pull entry as JSON text, kept by the database's own triggers at every write
+    # (services/pull_entries.py): the ORM never writes it and never loads it with the record.
+    pull_entry: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
 
     @declared_attr
     def seq(cls) -> Mapped[int]:

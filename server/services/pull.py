@@ -82,6 +82,11 @@ def _exits(after: BindParameter[int], scope: BindParameter[list[str]]) -> Any:
     return (ScopeExit.seq > after) & ScopeExit.facility_id.in_(scope) & outside
 
 
+def _stored_entry(entity: str, dialect: str) -> Any:
+    """A record's stored entry (services/pull_entries.py), built here only when it is missing."""
+    return func.coalesce(ENTITY_MODELS[entity].pull_entry, entry_json(entity, dialect))
+
+
 @cache
 def _page_statement(dialect: str) -> Select[Any]:
     """The L2 statement, built once per dialect; `after`, `scope` and `limit` are bound.
@@ -115,7 +120,7 @@ def _page_statement(dialect: str) -> Select[Any]:
     last = select(end.c.seq).scalar_subquery()
     entries = union_all(
         *(
-            select(model.seq.label("seq"), entry_json(entity, dialect).label("entry")).where(
+            select(model.seq.label("seq"), _stored_entry(entity, dialect).label("entry")).where(
                 model.seq > after, model.seq <= last, model.facility_id.in_(scope)
             )
             for entity, model in ENTITY_MODELS.items()

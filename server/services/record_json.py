@@ -68,8 +68,11 @@ def _text(dialect: str, document: ColumnElement[Any]) -> ColumnElement[Any]:
     return cast(document, Text) if dialect == "postgresql" else document
 
 
-def _record_object(entity: str, dialect: str) -> ColumnElement[Any]:
-    table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+def _table(entity: str) -> Any:
+    return ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+
+
+def _record_object(entity: str, dialect: str, table: Any) -> ColumnElement[Any]:
     value = _postgresql_value if dialect == "postgresql" else _sqlite_value
     return _object(dialect, [(name, value(table.c[name])) for name in wire_columns(entity)])
 
@@ -77,7 +80,7 @@ def _record_object(entity: str, dialect: str) -> ColumnElement[Any]:
 @cache
 def record_json(entity: str, dialect: str) -> ColumnElement[Any]:
     """An SQL expression giving the record of `entity` as the JSON text a device pulls."""
-    return _text(dialect, _record_object(entity, dialect))
+    return _text(dialect, _record_object(entity, dialect, _table(entity)))
 
 
 @cache
@@ -87,14 +90,18 @@ def entry_json(entity: str, dialect: str) -> ColumnElement[Any]:
     `{"entity", "id", "version", "deleted", "record"}` (docs/protocol.md, "Pull"): the record
     object goes into the entry as the database built it, never parsed again.
     """
-    table = ENTITY_MODELS[entity].__table__  # type: ignore[attr-defined]
+    return entry_json_of(entity, dialect, _table(entity))
+
+
+def entry_json_of(entity: str, dialect: str, table: Any) -> ColumnElement[Any]:
+    """entry_json over `table`: the entity's table or an alias of it (a trigger's `new`)."""
     value = _postgresql_value if dialect == "postgresql" else _sqlite_value
     pairs = [
         ("entity", literal_column(f"'{entity}'")),
         ("id", table.c.id),
         ("version", table.c.version),
         ("deleted", value(table.c.deleted)),
-        ("record", _record_object(entity, dialect)),
+        ("record", _record_object(entity, dialect, table)),
     ]
     return _text(dialect, _object(dialect, pairs))
 
