@@ -75,6 +75,23 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks (Linux /proc/stat).
+
+    Two readings around a run give how busy all cores were: busy / total of the differences.
+    """
+    with open("/proc/stat") as stat:
+        ticks = [float(value) for value in stat.readline().split()[1:9]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def busy_since(start: tuple[float, float]) -> float:
+    """The share of the machine's CPU time that was busy since `start` (from cpu_times)."""
+    busy, total = cpu_times()
+    return (busy - start[0]) / max(total - start[1], 1.0)
+
+
 def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile (0–100) of samples."""
     ordered = sorted(samples)

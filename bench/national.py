@@ -36,6 +36,8 @@ SESSIONS = 5_000_000
 PASSWORD = "kata-sandi-nasional-1"
 COUNSELOR = "nasional.konselor"  # a counselor of facility N-0001, the one measured
 ADMIN = "nasional.admin"
+# A counselor's day of sessions, pushed at once: what lands side by side in the feed and on disk.
+PUSH_RUN = 20
 KINDS = ("individual", "group", "family", "relapse_prevention", "morning_meeting")
 
 
@@ -131,7 +133,14 @@ def _fill(seed: int, facility_ids: list[str], clients: int, sessions: int) -> No
         params,
     )
     head += enrolled
-    # Session n: client (n % clients) + 1, spread over four years, a DAP note of a real length.
+    # Sessions come as the feed gets them, in pushes: runs of PUSH_RUN consecutive sessions (and
+    # seqs) of one facility, the facilities taking turns; within its facility, run after run
+    # goes through the clients there. Session n: facility b % nf of its run b = n / PUSH_RUN,
+    # client nf * (1 + j % per) + that facility's index, spread over four years, a DAP note of a
+    # real length.
+    per = clients // len(facility_ids) - 1  # clients of a facility its sessions go through
+    if per < 1:
+        raise ValueError("too small a scale: every facility needs two clients or more")
     conn.execute(
         text(
             f"""
@@ -148,7 +157,8 @@ def _fill(seed: int, facility_ids: list[str], clients: int, sessions: int) -> No
                 'Lanjutkan sesi mingguan.' || chr(10), '[]'::jsonb,
                 (ARRAY['approved', 'approved', 'submitted', 'draft'])[n % 4 + 1]
             FROM (
-                SELECT n, (n % {clients}) + 1 AS c,
+                SELECT n, :nf * (1 + ((n / {PUSH_RUN}) / :nf * {PUSH_RUN} + n % {PUSH_RUN})
+                        % {per}) + (n / {PUSH_RUN}) % :nf AS c,
                     timestamptz '2021-01-04 02:00:00+00'
                         + (n * 7919 % 126000000) * interval '1 second' AS t
                 FROM generate_series(1::bigint, {sessions}) AS n

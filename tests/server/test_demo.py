@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from server import create_app
+from server.cli import upgrade_database
 from server.demo import DEMO_PASSWORD, FACILITIES, load_demo
 from server.extensions import db
 from server.instruments.assist import score_assist
@@ -20,11 +22,11 @@ from server.models import (
     ChangeLog,
     CounselingSession,
     Facility,
-    SyncCounter,
     User,
 )
 from server.models.wire import record_to_wire
 from server.security import verify_password
+from server.services.record_json import entry_json
 
 SYNCED_TABLES = (
     "facilities",
@@ -45,14 +47,11 @@ PUSHED = ("enrollment", "phase_change", "transfer")
 
 
 def make_app(path: Path) -> Flask:
-    """A bare app over an empty SQLite database holding the schema and the counter row."""
-    app = Flask(__name__)
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    db.init_app(app)
+    """The app over a new SQLite database, migrated as `pulih init-db` migrates it (the schema,
+    the counter row and the triggers)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "demo"})
     with app.app_context():
-        db.create_all()
-        db.session.add(SyncCounter(id=1, seq=0))
-        db.session.commit()
+        upgrade_database()
     return app
 
 
@@ -195,6 +194,14 @@ def test_every_record_has_a_unique_seq_within_the_allocated_block(loaded: Any) -
 
 
 TABLES = dict(zip(ENTITY_MODELS, SYNCED_TABLES, strict=True))
+
+
+def test_every_record_of_the_demo_has_its_stored_pull_entry(loaded: Any) -> None:
+    # Loaded in bulk and pushed through the pipeline: the triggers wrote every entry.
+    dialect = db.engine.dialect.name
+    for entity, model in ENTITY_MODELS.items():
+        wrong = model.pull_entry.is_(None) | (model.pull_entry != entry_json(entity, dialect))
+        assert db.session.scalar(select(func.count()).select_from(model).where(wrong)) == 0
 
 
 @pytest.mark.parametrize(("entity", "table"), [(e, TABLES[e]) for e in (*BULK, "cohort")])
