@@ -234,7 +234,7 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
         page = pull_page(scope, 0, 1000)
         encode = [timed(lambda: app.json.dumps(page)) for _ in range(30)]
         figure(
-            "pull page of 1,000 in process: query + JSON built by the database, p50",
+            "pull page of 1,000 in process: statement (stored entries) + page text, p50",
             median(page_text) * 1000,
             "ms",
             "p50 <= 10 ms",
