@@ -44,6 +44,35 @@ def test_migrations_from_empty_match_the_models(empty_database_url):
         db.engine.dispose()
 
 
+def _triggers(connection) -> set[str]:
+    if connection.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pull_entry_%'"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'pull_entry_%'"
+    return set(connection.execute(text(query)).scalars())
+
+
+def test_the_pull_entries_go_with_a_downgrade_and_come_back_with_the_upgrade(empty_database_url):
+    from flask_migrate import downgrade
+
+    from server.cli import upgrade_database
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "t"})
+    with app.app_context():
+        upgrade_database()
+        with db.engine.connect() as conn:
+            installed = _triggers(conn)
+        assert len(installed) == (11 if db.engine.dialect.name == "postgresql" else 22)
+        downgrade(revision="0015")
+        with db.engine.connect() as conn:
+            assert _triggers(conn) == set()
+            assert "pull_entry" not in {c["name"] for c in inspect(conn).get_columns("sessions")}
+        upgrade_database()
+        with db.engine.connect() as conn:
+            assert _triggers(conn) == installed
+        db.engine.dispose()
+
+
 def test_cli_creates_facilities_and_users(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-facility", "LP-X", "Lapas X", "--kind", "lapas"])
