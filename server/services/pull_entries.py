@@ -74,8 +74,11 @@ def _install_postgresql(connection: Connection, entity: str, table: Any) -> bool
     wanted = _postgresql(entity, table, connection)
     installed = connection.execute(
         text(
+            # A trigger switched off (ALTER TABLE ... DISABLE TRIGGER) counts as missing: rows
+            # written meanwhile kept stale entries, and the refresh rewrites them.
             "SELECT p.prosrc FROM pg_proc p JOIN pg_trigger t ON t.tgfoid = p.oid "
-            "WHERE t.tgname = :name AND t.tgrelid = CAST(:table AS regclass)"
+            "WHERE t.tgname = :name AND t.tgrelid = CAST(:table AS regclass) "
+            "AND t.tgenabled <> 'D'"
         ),
         {"name": f"{PREFIX}{table.name}", "table": table.name},
     ).scalar()

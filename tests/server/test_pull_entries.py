@@ -30,6 +30,7 @@ def _stale() -> dict[str, int]:
         count = db.session.scalar(select(func.count()).select_from(model).where(wrong))
         if count:
             stale[entity] = count
+    db.session.rollback()  # holds no lock on the tables a refresh replaces triggers on
     return stale
 
 
@@ -111,3 +112,22 @@ def test_a_record_without_its_stored_entry_is_pulled_the_same(client, world, rei
     db.session.commit()
     assert _stale() == {"session": 2}
     assert device.get("/api/v1/sync/pull?limit=1000").get_data() == stored
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_install_turns_a_disabled_trigger_back_on_and_rewrites_what_it_missed(
+    client, world, reinstalled
+):
+    # PostgreSQL can switch a trigger off (SQLite cannot); a row written meanwhile keeps a
+    # stale entry, which the pull would serve as it is.
+    field = Field(client, world)
+    field.step(("new", "2024-01-01T00:10:00+07:00", "family", "absent", True))
+    db.session.execute(text("ALTER TABLE sessions DISABLE TRIGGER pull_entry_sessions"))
+    db.session.execute(text("UPDATE sessions SET note_plan = 'Rencana baru'"))
+    db.session.commit()
+    assert _stale() == {"session": 1}
+    with db.engine.begin() as connection:
+        assert pull_entries.install(connection) == ["session"]
+    assert _stale() == {}
+    field.step(("note", 0))
+    assert _stale() == {}
