@@ -8,8 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from server.extensions import db
+from server.models import ENTITY_MODELS
 from server.services.facilities import add_facility
+from server.services.record_json import entry_json
 from server.services.unit import unit_of_work
 from server.services.users import add_user
 
@@ -259,3 +263,17 @@ def amphetamine_screening(
         "answers": answers,
     }
     return change("assessment", new_id(), fields)
+
+
+def stale_pull_entries() -> dict[str, int]:
+    """Per entity: the records whose stored pull entry is missing or not what their columns
+    build (services/pull_entries.py). Ends its transaction, so it holds no table lock."""
+    dialect = db.engine.dialect.name
+    stale = {}
+    for entity, model in ENTITY_MODELS.items():
+        wrong = model.pull_entry.is_(None) | (model.pull_entry != entry_json(entity, dialect))
+        count = db.session.scalar(select(func.count()).select_from(model).where(wrong))
+        if count:
+            stale[entity] = count
+    db.session.rollback()
+    return stale

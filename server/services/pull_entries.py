@@ -52,21 +52,25 @@ def _postgresql(entity: str, table: Any, connection: Connection) -> dict[str, An
     }
 
 
-def _sqlite_triggers(entity: str, table: Any, connection: Connection) -> dict[str, str]:
-    """The CREATE TRIGGER statements, by trigger name (SQLite keeps their text as given)."""
+def _sqlite(entity: str, table: Any, connection: Connection) -> dict[str, Any]:
+    """The CREATE TRIGGER statements by trigger name (SQLite keeps their text as given), and the
+    statement that fills the column."""
     entry = _sql(entry_json_of(entity, "sqlite", table), connection)
     written = ", ".join(column.name for column in table.c if column.name != "pull_entry")
     update = f"UPDATE {table.name} SET pull_entry = {entry} WHERE rowid = NEW.rowid;"
     insert_name, update_name = f"{PREFIX}{table.name}_insert", f"{PREFIX}{table.name}_update"
     return {
-        insert_name: (
-            f"CREATE TRIGGER {insert_name} AFTER INSERT ON {table.name} BEGIN {update} END"
-        ),
-        # Not `OF pull_entry`: the trigger's own update must not fire it again.
-        update_name: (
-            f"CREATE TRIGGER {update_name} AFTER UPDATE OF {written} ON {table.name} "
-            f"BEGIN {update} END"
-        ),
+        "triggers": {
+            insert_name: (
+                f"CREATE TRIGGER {insert_name} AFTER INSERT ON {table.name} BEGIN {update} END"
+            ),
+            # Not `OF pull_entry`: the trigger's own update must not fire it again.
+            update_name: (
+                f"CREATE TRIGGER {update_name} AFTER UPDATE OF {written} ON {table.name} "
+                f"BEGIN {update} END"
+            ),
+        },
+        "fill": f"UPDATE {table.name} SET pull_entry = {entry}",
     }
 
 
@@ -91,20 +95,19 @@ def _install_postgresql(connection: Connection, entity: str, table: Any) -> bool
 
 
 def _install_sqlite(connection: Connection, entity: str, table: Any) -> bool:
-    wanted = _sqlite_triggers(entity, table, connection)
+    wanted = _sqlite(entity, table, connection)
     installed: dict[str, str] = dict(
         connection.execute(
             text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
             {"t": table.name},
         ).all()
     )
-    if all(installed.get(name) == sql for name, sql in wanted.items()):
+    if all(installed.get(name) == sql for name, sql in wanted["triggers"].items()):
         return False
-    for name, sql in wanted.items():
+    for name, sql in wanted["triggers"].items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(sql)
-    entry = _sql(entry_json_of(entity, "sqlite", table), connection)
-    connection.exec_driver_sql(f"UPDATE {table.name} SET pull_entry = {entry}")
+    connection.exec_driver_sql(wanted["fill"])
     return True
 
 

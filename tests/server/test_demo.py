@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from server import create_app
 from server.cli import upgrade_database
@@ -26,7 +26,7 @@ from server.models import (
 )
 from server.models.wire import record_to_wire
 from server.security import verify_password
-from server.services.record_json import entry_json
+from tests.helpers import stale_pull_entries
 
 SYNCED_TABLES = (
     "facilities",
@@ -198,10 +198,7 @@ TABLES = dict(zip(ENTITY_MODELS, SYNCED_TABLES, strict=True))
 
 def test_every_record_of_the_demo_has_its_stored_pull_entry(loaded: Any) -> None:
     # Loaded in bulk and pushed through the pipeline: the triggers wrote every entry.
-    dialect = db.engine.dialect.name
-    for entity, model in ENTITY_MODELS.items():
-        wrong = model.pull_entry.is_(None) | (model.pull_entry != entry_json(entity, dialect))
-        assert db.session.scalar(select(func.count()).select_from(model).where(wrong)) == 0
+    assert stale_pull_entries() == {}
 
 
 @pytest.mark.parametrize(("entity", "table"), [(e, TABLES[e]) for e in (*BULK, "cohort")])

@@ -16,22 +16,8 @@ from sqlalchemy import func, select, text
 from server.extensions import db
 from server.models import ENTITY_MODELS
 from server.services import pull_entries
-from server.services.record_json import entry_json
-from tests.helpers import DeviceSession
+from tests.helpers import DeviceSession, stale_pull_entries
 from tests.server.test_session_counts import STEPS, Field
-
-
-def _stale() -> dict[str, int]:
-    """Per entity: the records whose stored entry is missing or not what their columns build."""
-    dialect = db.engine.dialect.name
-    stale = {}
-    for entity, model in ENTITY_MODELS.items():
-        wrong = model.pull_entry.is_(None) | (model.pull_entry != entry_json(entity, dialect))
-        count = db.session.scalar(select(func.count()).select_from(model).where(wrong))
-        if count:
-            stale[entity] = count
-    db.session.rollback()  # holds no lock on the tables a refresh replaces triggers on
-    return stale
 
 
 def _sessions() -> int:
@@ -57,7 +43,7 @@ def test_every_stored_entry_is_the_one_its_columns_build(client, world, steps):
     field = Field(client, world)
     for step in steps:
         field.step(step)
-        assert _stale() == {}, step
+        assert stale_pull_entries() == {}, step
         db.session.rollback()
 
 
@@ -69,7 +55,7 @@ def test_the_stored_entries_follow_a_session_through_its_life(client, world):
     field.step(("transfer", 0))
     field.step(("delete", 0))
     assert _sessions() == 1
-    assert _stale() == {}
+    assert stale_pull_entries() == {}
 
 
 def _drop_triggers() -> None:
@@ -93,12 +79,12 @@ def test_install_replaces_a_trigger_that_is_not_the_codes_and_rewrites_every_ent
     _drop_triggers()
     db.session.execute(text("UPDATE sessions SET pull_entry = 'an older format'"))
     db.session.commit()
-    assert _stale() == {"session": 1}
+    assert stale_pull_entries() == {"session": 1}
     with db.engine.begin() as connection:
         assert pull_entries.install(connection) == list(ENTITY_MODELS)
-    assert _stale() == {}
+    assert stale_pull_entries() == {}
     field.step(("note", 0))  # and the new triggers keep them
-    assert _stale() == {}
+    assert stale_pull_entries() == {}
 
 
 def test_a_record_without_its_stored_entry_is_pulled_the_same(client, world, reinstalled):
@@ -110,7 +96,7 @@ def test_a_record_without_its_stored_entry_is_pulled_the_same(client, world, rei
     _drop_triggers()
     db.session.execute(text("UPDATE sessions SET pull_entry = NULL"))
     db.session.commit()
-    assert _stale() == {"session": 2}
+    assert stale_pull_entries() == {"session": 2}
     assert device.get("/api/v1/sync/pull?limit=1000").get_data() == stored
 
 
@@ -125,9 +111,9 @@ def test_install_turns_a_disabled_trigger_back_on_and_rewrites_what_it_missed(
     db.session.execute(text("ALTER TABLE sessions DISABLE TRIGGER pull_entry_sessions"))
     db.session.execute(text("UPDATE sessions SET note_plan = 'Rencana baru'"))
     db.session.commit()
-    assert _stale() == {"session": 1}
+    assert stale_pull_entries() == {"session": 1}
     with db.engine.begin() as connection:
         assert pull_entries.install(connection) == ["session"]
-    assert _stale() == {}
+    assert stale_pull_entries() == {}
     field.step(("note", 0))
-    assert _stale() == {}
+    assert stale_pull_entries() == {}
