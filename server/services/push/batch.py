@@ -26,6 +26,10 @@ class Batch:
     Fast mode prefetches every record the batch names, writes nothing until one flush at the end,
     and takes seqs from one block. Careful mode (after the database refused the fast batch) runs
     each change in its own savepoint with its own flush, so one bad change spoils nothing else.
+
+    Ahead (a fast batch applied before the feed lock, pipeline.py): its versions get provisional
+    seqs, -1, -2, ... in the order they were made, until `take_seqs` swaps them for a block of
+    the feed's under the lock; a step that must write before the end raises `NotAhead`.
     """
 
     caller: Caller
@@ -46,6 +50,7 @@ class Batch:
     created: list[SyncedMixin] = field(default_factory=list)
     used: int = 0
     finishing: bool = False
+    ahead: bool = False
     _epoch_log_id: int | None = None
 
     def epoch_log_id(self) -> int:
@@ -55,7 +60,11 @@ class Batch:
         return self._epoch_log_id
 
     def next_seq(self) -> int:
-        """The next seq of the batch's block (allocated under the feed lock)."""
+        """The next seq of the batch's block (allocated under the feed lock); ahead of the lock, the
+        next provisional one."""
+        if self.ahead:
+            self.used += 1
+            return -self.used
         if self.used >= self.size:
             return allocate(db.session)
         self.used += 1
@@ -115,8 +124,24 @@ class Batch:
     def attach_created(self) -> None:
         """Hand the records created so far to the ORM, for a step that queries them (a transfer
         moves what the batch made for its client too); later ones still go in at the end."""
+        if self.ahead:
+            raise NotAhead("a step queries what the batch wrote")
         db.session.add_all(self.created)
         self.created = []
+
+    def take_seqs(self) -> None:
+        """Under the feed lock: the block of seqs for the versions this batch made ahead of it,
+        given in the order they were made (provisional -k becomes the block's k-th)."""
+        assert self.ahead
+        if self.used == 0:
+            return
+        first = allocate(db.session, self.used) - self.used + 1
+        session = db.session()
+        for item in (*session.identity_map.values(), *session.new, *self.created):
+            seq = getattr(item, "seq", None)
+            if isinstance(seq, int) and seq < 0:
+                item.seq = first - seq - 1
+        self.ahead = False
 
     def queue(self, row: dict[str, Any]) -> None:
         """Queue a change-log row; written with one multi-row INSERT (at once in careful mode)."""
@@ -170,6 +195,10 @@ class Batch:
         """Write everything the fast batch queued."""
         self.finishing = True
         self.flush()
+
+
+class NotAhead(Exception):
+    """An ahead batch met a step that cannot wait for the lock: apply it under the lock instead."""
 
 
 @cache

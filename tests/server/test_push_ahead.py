@@ -1,0 +1,211 @@
+"""A push applied ahead of the feed lock (PostgreSQL) decides what the lock would have decided.
+
+The batch reads and decides before it takes the lock; under it, anything committed meanwhile in
+a facility it read, of a record it looked up, or an answer to one of its change_ids, makes it
+apply again under the lock. Each test commits another push exactly in that window: after the
+ahead batch has decided, before it takes the lock (`_interleaved` runs it there, in a thread of
+its own with its own connection, as another gunicorn worker would).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from server.extensions import db
+from server.models import ENTITY_MODELS, ChangeLog, Client, Conflict, ScopeExit
+from server.services.push import pipeline
+from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+AGAIN = "push applied again under the feed lock"
+
+
+class Meanwhile:
+    """Pushes to commit while the next ahead batch stands between deciding and the feed lock."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.pending: list[tuple[Callable[[], Any], bool]] = []
+        self.threads: list[threading.Thread] = []
+        self.answers: list[Any] = []
+        self.failures: list[BaseException] = []
+
+    def __call__(self, push: Callable[[], Any], *, waits: bool = False) -> None:
+        """`push` runs in another thread and connection, as another worker's would; `waits`: it
+        is expected to wait on the ahead batch, so only until it does, not until it is done."""
+        self.pending.append((push, waits))
+
+    def run_pending(self) -> None:
+        push, waits = self.pending.pop()
+
+        def run() -> None:
+            try:
+                with self.app.app_context():
+                    self.answers.append(push())
+                    db.session.remove()
+            except BaseException as error:  # noqa: BLE001 - reported by join()
+                self.failures.append(error)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        self.threads.append(thread)
+        if waits:
+            _until_a_backend_waits_on_a_lock()
+        else:
+            self.join()
+
+    def join(self) -> list[Any]:
+        for thread in self.threads:
+            thread.join(timeout=60)
+            assert not thread.is_alive(), "the push meanwhile waited on the ahead batch"
+        assert not self.failures, self.failures
+        return self.answers
+
+
+def _until_a_backend_waits_on_a_lock() -> None:
+    """Poll PostgreSQL until another connection waits on a row lock (no fixed sleep)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    engine = db.engine
+    deadline = time.monotonic() + 30
+    with engine.connect() as connection:
+        while connection.execute(waiting).scalar_one() == 0:
+            assert time.monotonic() < deadline, "the push meanwhile never waited"
+            connection.rollback()
+
+
+@pytest.fixture
+def interleave(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Meanwhile]:
+    """interleave(push): the next push that takes the feed lock first lets `push` commit (or,
+    with waits=True, start and wait on it). Later lock takings are left alone."""
+    meanwhile = Meanwhile(app)
+    real = pipeline.lock_feed
+
+    def lock_feed(session: Any) -> None:
+        if meanwhile.pending:
+            meanwhile.run_pending()
+        real(session)
+
+    monkeypatch.setattr(pipeline, "lock_feed", lock_feed)
+    yield meanwhile
+    meanwhile.join()
+    assert not meanwhile.pending, "no push took the feed lock"
+
+
+def _new_client(device: DeviceSession, facility_id: str, **fields: Any) -> str:
+    client_id = new_id()
+    [result] = device.push(change("client", client_id, client_fields(facility_id, **fields)))
+    assert result["status"] == "applied", result
+    return client_id
+
+
+def _again(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(AGAIN)]
+
+
+def test_a_number_taken_meanwhile_in_the_same_facility_makes_the_new_client_a_duplicate(
+    client, world, interleave, caplog
+):
+    a, a2 = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.a2")
+    number = "B.I-2024-0007"
+    first = new_id()
+    fields = client_fields(world.facility_a, registration_number=number)
+    interleave(lambda: a2.push(change("client", first, fields)))
+    caplog.set_level(logging.INFO, logger=pipeline.__name__)
+    second = new_id()
+    [result] = a.push(
+        change("client", second, client_fields(world.facility_a, registration_number=number))
+    )
+    # Serially: the client committed first holds the number, the second is its duplicate.
+    assert result["status"] == "conflict", result
+    assert db.session.get(Client, second).duplicate_of == first
+    assert db.session.scalar(select(func.count()).select_from(Conflict)) == 1
+    assert _again(caplog) == [f"{AGAIN}: client changed meanwhile"]
+
+
+def test_an_edit_committed_meanwhile_is_merged_not_overwritten(client, world, interleave, caplog):
+    a, a2 = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.a2")
+    client_id = _new_client(a, world.facility_a)
+    interleave(lambda: a2.push(change("client", client_id, {"case_type": "courier"}, base=1)))
+    caplog.set_level(logging.INFO, logger=pipeline.__name__)
+    [result] = a.push(change("client", client_id, {"full_name": "Budi S."}, base=1))
+    assert (result["status"], result["version"]) == ("merged", 3)
+    db.session.expire_all()
+    record = db.session.get(Client, client_id)
+    assert (record.full_name, record.case_type, record.version) == ("Budi S.", "courier", 3)
+    assert _again(caplog) == [f"{AGAIN}: client changed meanwhile"]
+
+
+def test_the_same_changes_sent_twice_at_once_are_applied_once(client, world, interleave, caplog):
+    """The device sent its batch again before the first was answered: the second push waits for
+    the first, then answers what the first did."""
+    a = DeviceSession(client, "konselor.a")
+    refused = change("session", new_id(), {}, op="delete")  # nothing to delete: rejected
+    created = change("client", new_id(), client_fields(world.facility_a))
+    interleave(lambda: a.push(refused, created), waits=True)
+    caplog.set_level(logging.INFO, logger=pipeline.__name__)
+    first = a.push(refused, created)
+    [again] = interleave.join()
+    assert [r["status"] for r in first] == ["rejected", "applied"], first
+    assert again == first
+    for sent in (refused, created):
+        logged = select(func.count()).where(ChangeLog.change_id == sent["change_id"])
+        assert db.session.scalar(logged) == 1
+    assert _again(caplog) == []
+
+
+def test_another_facility_committing_meanwhile_leaves_the_batch_as_decided(
+    client, world, interleave, caplog
+):
+    a, b = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.b")
+    client_a = _new_client(a, world.facility_a)
+    client_b = _new_client(b, world.facility_b)
+    interleave(
+        lambda: b.push(change("session", new_id(), session_fields(world.facility_b, client_b)))
+    )
+    caplog.set_level(logging.INFO, logger=pipeline.__name__)
+    ids = [new_id() for _ in range(3)]
+    results = a.push(
+        *(change("session", i, session_fields(world.facility_a, client_a)) for i in ids)
+    )
+    assert [r["status"] for r in results] == ["applied"] * 3
+    assert _again(caplog) == []
+    # Its seqs come after the push that committed meanwhile, in the order it made its versions,
+    # and nothing is left with a provisional seq.
+    session_model = ENTITY_MODELS["session"]
+    seqs = {
+        row.id: row.seq for row in db.session.execute(select(session_model.id, session_model.seq))
+    }
+    other = next(seq for key, seq in seqs.items() if key not in ids)
+    assert other < seqs[ids[0]] < seqs[ids[1]] < seqs[ids[2]]
+    for model in (*ENTITY_MODELS.values(), ScopeExit):
+        assert db.session.scalar(select(func.count()).where(model.seq < 1)) == 0
+    changes, _ = a.pull_all()
+    assert {c["id"] for c in changes} >= set(ids)
+
+
+def test_a_transfer_is_applied_under_the_lock(client, world, caplog):
+    a = DeviceSession(client, "konselor.a")
+    client_id = _new_client(a, world.facility_a)
+    caplog.set_level(logging.INFO, logger=pipeline.__name__)
+    transfer = {
+        "facility_id": world.facility_a,
+        "client_id": client_id,
+        "to_facility_id": world.facility_b,
+        "transferred_on": "2024-01-02",
+        "reason": "Pindah lapas",
+    }
+    [result] = a.push(change("transfer", new_id(), transfer))
+    assert result["status"] == "applied", result
+    assert db.session.get(Client, client_id).facility_id == world.facility_b
+    assert _again(caplog) == [f"{AGAIN}: it met a transfer"]
