@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import inspect, select
 
 from ...extensions import db
 from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client, ScopeExit
@@ -14,6 +14,7 @@ from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import record_to_wire
 from ...schemas.common import is_key
 from ...security import Caller
+from ..bulk import insert_rows
 from ..feed import allocate, feed_state
 from ..records import REFERENCES
 from ..versions import change_log_row, next_version
@@ -181,7 +182,7 @@ class Batch:
             _insert_new(self.created)
             self.created = []
             if self.log_rows:
-                db.session.execute(insert(ChangeLog.__table__), self.log_rows)
+                insert_rows(ChangeLog.__table__, self.log_rows)
                 self.log_rows = []
 
     def forget(self) -> None:
@@ -208,7 +209,7 @@ def _columns(mapper: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _insert_new(records: list[SyncedMixin]) -> None:
-    """New records as Core multi-row INSERTs: one per table and set of columns, tables in the
+    """New records in bulk (services/bulk.py): one write per table and set of columns, tables in the
     order their foreign keys need, rows in the order the batch made them. Columns the records
     never set are left out, so their defaults apply as they would through the ORM."""
     rows: dict[Any, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
@@ -219,4 +220,4 @@ def _insert_new(records: list[SyncedMixin]) -> None:
         rows.setdefault(state.mapper.local_table, {}).setdefault(tuple(row), []).append(row)
     for table in db.metadata.sorted_tables:
         for group in rows.get(table, {}).values():
-            db.session.execute(insert(table), group)
+            insert_rows(table, group)
