@@ -189,6 +189,20 @@ def session_fields(facility_id: str, client_id: str, **overrides: Any) -> dict[s
     return fields | overrides
 
 
+def release_fields(facility_id: str, client: str, /, **overrides: Any) -> dict[str, Any]:
+    """All fields of a valid release (yesterday, on parole, referred to the Bapas)."""
+    fields = {
+        "facility_id": facility_id,
+        "client_id": client,
+        "released_on": (date.today() - timedelta(days=1)).isoformat(),
+        "kind": "pb",
+        "recipient_kind": "bapas",
+        "recipient_name": "Bapas Kelas I Palembang",
+        "consent_recipient": "Bapas Kelas I Palembang",
+    }
+    return fields | overrides
+
+
 class ReplicaDevice:
     """A sync.Replica bound to a logged-in DeviceSession: the reference device of the tests.
 

@@ -20,6 +20,7 @@ from tests.helpers import (
     change,
     client_fields,
     new_id,
+    release_fields,
     session_fields,
 )
 
@@ -98,19 +99,6 @@ def test_the_staff_path_shows_the_history(client: Any, world: Any) -> None:
 
 
 # --- release and aftercare ----------------------------------------------------------------
-
-
-def release_fields(facility_id: str, client: str, **overrides: Any) -> dict[str, Any]:
-    fields = {
-        "facility_id": facility_id,
-        "client_id": client,
-        "released_on": YESTERDAY,
-        "kind": "pb",
-        "recipient_kind": "bapas",
-        "recipient_name": "Bapas Kelas I Palembang",
-        "consent_recipient": "Bapas Kelas I Palembang",
-    }
-    return fields | overrides
 
 
 def _enrolled_client(device: DeviceSession, facility_id: str) -> tuple[str, str]:

@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Alert, Client, Conflict
-from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+from tests.helpers import (
+    DeviceSession,
+    change,
+    client_fields,
+    new_id,
+    release_fields,
+    session_fields,
+)
 
 ROLES = {
     "counselor": "konselor.a",
@@ -268,7 +275,11 @@ def _facility_data(client, facility_id: str, username: str) -> dict[str, str]:
     [result] = two.push(change("client", client_id, {"full_name": "Dua"}, base=1))
     assert result["status"] == "conflict"
     release_id = new_id()  # release and aftercare: a release with the client's consent
-    [released] = one.push(change("release", release_id, _release(facility_id, client_id)))
+    [released] = one.push(
+        change(
+            "release", release_id, release_fields(facility_id, client_id, released_on="2024-06-01")
+        )
+    )
     assert released["status"] == "applied", released
     return {
         "release": release_id,
@@ -296,18 +307,6 @@ def _read_entry(caller: DeviceSession, client_id: str) -> dict[str, object]:
         "prev": GENESIS,
     }
     return entry | {"hash": entry_hash(entry, caller.device_id)}
-
-
-def _release(facility_id: str, client_id: str) -> dict[str, str]:
-    return {
-        "facility_id": facility_id,
-        "client_id": client_id,
-        "released_on": "2024-06-01",
-        "kind": "bebas",
-        "recipient_kind": "bnn",
-        "recipient_name": "BNN Kota Palembang",
-        "consent_recipient": "BNN Kota Palembang",
-    }
 
 
 WBP_LIST = base64.b64encode(b"nama;no registrasi;jk;perkara\nAndi;R-1;L;pengguna\n").decode()
@@ -403,7 +402,15 @@ def _call(route: str, caller: DeviceSession, data: dict[str, str]):
         # --- release and aftercare, admission from a list ---
         "record_release": lambda: caller.post(
             f"/api/v1/clients/{data['client']}/path",
-            json={"changes": [change("release", new_id(), _release(f, data["client"]))]},
+            json={
+                "changes": [
+                    change(
+                        "release",
+                        new_id(),
+                        release_fields(f, data["client"], released_on="2024-06-01"),
+                    )
+                ]
+            },
         ),
         "summary_pdf": lambda: caller.get(f"/api/v1/releases/{data['release']}/summary.pdf"),
         "import_clients": lambda: caller.post(

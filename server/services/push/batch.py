@@ -139,7 +139,8 @@ class Batch:
         first = allocate(db.session, self.used) - self.used + 1
         session = db.session()
         for item in (*session.identity_map.values(), *session.new, *self.created):
-            seq = getattr(item, "seq", None)
+            # Loaded values only: an expired object was not versioned by this batch.
+            seq = inspect(item).dict.get("seq")
             if isinstance(seq, int) and seq < 0:
                 item.seq = first - seq - 1
         self.ahead = False

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import inspect, literal, select, union_all
 from sqlalchemy.exc import DataError, IntegrityError
 
 from sync import Change, Hlc
@@ -141,10 +141,12 @@ def _changed_since(batch: Batch, since: int) -> str:
     session = db.session()
     facilities = set(batch.caller.facility_ids)
     for item in (*session.identity_map.values(), *session.new, *batch.created):
-        if isinstance(item, SyncedMixin):
-            facilities.add(item.facility_id)
-        elif isinstance(item, ScopeExit):
-            facilities.update((item.facility_id, item.to_facility_id))
+        if isinstance(item, SyncedMixin | ScopeExit):
+            # What is loaded only: an object expired before this push and not read again was
+            # not read by it (and reading it now would load it).
+            loaded = inspect(item).dict
+            facilities.update(loaded.get(name) for name in ("facility_id", "to_facility_id"))
+    facilities.discard(None)
     tables: list[tuple[str, Any]] = [*ENTITY_MODELS.items(), ("scope_exit", ScopeExit)]
     checks = [
         select(literal(entity)).where(model.seq > since, model.facility_id.in_(facilities)).limit(1)
