@@ -5,7 +5,9 @@ Theory of operation: every change that makes a new version takes its `seq` from 
 transaction ends, so a second writer waits before it can allocate: no transaction can commit a
 smaller seq after a larger one became visible. A reader that saw seq N can therefore never later
 find a committed row with seq <= N it has not seen, and `seq > cursor` is a complete feed.
-The cost is that writers of the feed serialize, for the length of one push transaction.
+The cost is that writers of the feed serialize, from taking the lock to their commit; on
+PostgreSQL a push decides its batch before it takes the lock (push/pipeline.py, `_apply_ahead`),
+so it holds the lock only to check nothing changed meanwhile and to write.
 """
 
 from __future__ import annotations
