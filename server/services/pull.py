@@ -157,7 +157,7 @@ def _page_rows(
 
 @cache
 def _remaining_statement() -> Select[Any]:
-    """The count of _remaining, built once; `after` and `scope` are bound."""
+    """The count of changes_after, built once; `after` and `scope` are bound."""
     after: BindParameter[int] = bindparam("after")
     scope: BindParameter[list[str]] = bindparam("scope", expanding=True)
     counts = union_all(
@@ -170,11 +170,13 @@ def _remaining_statement() -> Select[Any]:
     return select(func.coalesce(func.sum(counts.c.n), 0))
 
 
-def _remaining(facility_ids: Iterable[str], after: int) -> int:
-    """How many records in scope changed after `after`: what the next pages will bring, at most.
+def changes_after(facility_ids: Iterable[str], after: int) -> int:
+    """How many records in these facilities changed after seq `after` (and exits out of them).
 
-    An estimate for a progress bar (records changing meanwhile make it grow), read on the same
-    (facility_id, seq) index as the page.
+    A pull page's `remaining`: an estimate for a progress bar (records changing meanwhile make
+    it grow). A push decided ahead of the feed lock asks it whether anything changed in its
+    facilities since it began (push/pipeline.py). Read on the same (facility_id, seq) index as
+    the page.
     """
     scope = list(facility_ids)
     params = {"after": after, "scope": scope, "scope_out": scope}
@@ -212,7 +214,7 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         # Counted on the first page of a sync; after that the last estimate less this page,
         # until it runs out while pages still come (records changed meanwhile): count again.
         left = cursor.remaining - len(rows) if cursor.remaining is not None else 0
-        remaining = left if left > 0 else _remaining(facility_ids, rows[-1][0])
+        remaining = left if left > 0 else changes_after(facility_ids, rows[-1][0])
     last = rows[-1][0] if rows else after
     next_cursor = encode_cursor(last, state.epoch, remaining if has_more else None)
     more = "true" if has_more else "false"

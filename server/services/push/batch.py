@@ -126,7 +126,7 @@ class Batch:
         """Hand the records created so far to the ORM, for a step that queries them (a transfer
         moves what the batch made for its client too); later ones still go in at the end."""
         if self.ahead:
-            raise NotAhead("a step queries what the batch wrote")
+            raise NotAhead("it met a transfer (it queries what the batch wrote)")
         db.session.add_all(self.created)
         self.created = []
 

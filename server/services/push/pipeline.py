@@ -5,8 +5,9 @@ The data flows one way through the steps; the numbers are the protocol's:
   -> P1-P2 here (the feed lock, answers already given)
   -> P4-P8 apply.apply_change (scope, create or merge, conflicts) -> an Outcome
   -> P9-P10 log.logged / log.rejected (the change-log row, the answer).
-The caller (the route) commits once. On PostgreSQL P2-P10 run first ahead of the lock
-(`_apply_ahead`) and are written under it only when nothing they read changed meanwhile.
+The caller (the route) commits once. On PostgreSQL P2 comes first, under the device's own row
+lock, and P4-P10 run ahead of the feed lock (`_apply_ahead`), written under it only when
+nothing they read changed meanwhile.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import inspect, literal, select, union_all
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from sync import Change, Hlc
@@ -26,6 +27,7 @@ from ...models.common import utcnow
 from ...models.records import SyncedMixin
 from ...security import Caller
 from ..feed import allocate, current_seq, lock_feed
+from ..pull import changes_after
 from . import log as change_log
 from .alerts import raise_alert
 from .apply import apply_change
@@ -42,13 +44,21 @@ def push(caller: Caller, device: Device, raw_changes: list[Any]) -> list[Result]
     """Apply a batch; returns one result per change, in order. The caller commits."""
     # P3 and the fields' checks first, before the lock: they read nothing another push writes.
     checked = check_all(raw_changes, _existing)
+    answered = None
     if db.session.get_bind().dialect.name == "postgresql":
-        results = _apply_ahead(caller, device, raw_changes, checked)
+        # One push of a device at a time: a second one (sent again before the first was
+        # answered) waits here, then finds the first's answers (P2), which therefore stay as
+        # read until this push ends. Then the feed lock, as the route's own update of the
+        # device row comes after it on every path.
+        db.session.execute(select(Device.id).where(Device.id == device.id).with_for_update())
+        answered = _answered(device.id, raw_changes)
+        results = _apply_ahead(caller, device, checked, answered)
         if results is not None:
             return results
     # P1: take the feed lock: versions commit in seq order, and SQLite never upgrades a lock.
     lock_feed(db.session)
-    answered = _answered(device.id, raw_changes)
+    if answered is None:
+        answered = _answered(device.id, raw_changes)
     size = max(1, len(raw_changes))
     first_seq = allocate(db.session, size) - size + 1
     try:
@@ -82,41 +92,39 @@ def _answered(device_id: str, raw_changes: list[Any]) -> dict[str, Any]:
 
 
 def _apply_ahead(
-    caller: Caller, device: Device, raw_changes: list[Any], checked: list[Checked]
+    caller: Caller, device: Device, checked: list[Checked], answered: dict[str, Any]
 ) -> list[Result] | None:
-    """PostgreSQL: P2-P10 before the feed lock, so other pushes wait only for the writing.
+    """PostgreSQL: P4-P10 before the feed lock, so other pushes wait only for the writing.
 
     The batch reads and decides everything first, writing nothing (its versions get provisional
     seqs). Then it takes the lock and checks that nothing it read has changed since it began:
-    no version committed after `since` in a facility it read or wrote (`_changed_since`). Only
-    then does it take its seqs and write, so what it decided is what the lock would have decided.
-    Otherwise (or when a step must write before the end: a transfer) everything it did is
-    dropped and None returned: the caller applies the batch again under the lock, as SQLite
+    no version committed after `since` in a facility it read or wrote. Every rule reads inside
+    the facilities of the records it looked at (a client's number, its enrollments, the session
+    an alert belongs to), so then it decided what the lock would have decided; a record it
+    looked at that moved away meanwhile left a scope exit in its old facility, and one made
+    meanwhile under an id it thought free fails its insert. Only then does it take its seqs and
+    write. Otherwise (or when a step must write before the end: a transfer) everything it did
+    is dropped and None returned: the caller applies the batch again under the lock, as SQLite
     always does (a SQLite transaction that has read cannot take the write lock after another
     writer).
     """
-    # One push of a device at a time: a second one (sent again before the first was answered)
-    # waits here, then finds the first's answers (P2). Then the feed lock, as the route's own
-    # update of the device row comes after it on every path.
-    db.session.execute(select(Device.id).where(Device.id == device.id).with_for_update())
     # Every version committed from here on has a larger seq: they commit in seq order.
     since = current_seq(db.session)
-    answered = _answered(device.id, raw_changes)
     savepoint = db.session.begin_nested()
-    reason = "it met a transfer"
     try:
         with db.session.no_autoflush:
             batch = Batch(caller, device.id, careful=False, first_seq=0, size=0, ahead=True)
             results = _apply_all(batch, checked, dict(answered))
             lock_feed(db.session)  # P1
-            reason = _changed_since(batch, since)
-            if not reason:
+            changed = changes_after(_facilities_read(batch), since)
+            if not changed:
                 batch.take_seqs()
                 batch.finish()
                 savepoint.commit()
                 return results
-    except NotAhead:
-        pass
+            reason = f"its facilities changed meanwhile ({changed} records)"
+    except NotAhead as step:
+        reason = str(step)
     except (IntegrityError, DataError) as error:
         reason = f"the database refused it ({type(error.orig).__name__})"
     # Nothing of the attempt may stay: its new objects leave the session, the records it changed
@@ -129,15 +137,8 @@ def _apply_ahead(
     return None
 
 
-def _changed_since(batch: Batch, since: int) -> str:
-    """Under the feed lock: why what an ahead batch read may be stale ("" when it is not).
-
-    Every rule reads inside the facilities of the records it looked at (a client's number, its
-    enrollments, the session an alert belongs to), so a version committed since `since` in none
-    of them cannot have changed a decision. A record it looked at that moved away meanwhile left a
-    scope exit in its old facility; one made meanwhile with an id it thought free fails the
-    batch's insert (its primary key), and the lock's run decides again.
-    """
+def _facilities_read(batch: Batch) -> set[str]:
+    """The facilities of everything an ahead batch looked at or made, and the caller's."""
     session = db.session()
     facilities = set(batch.caller.facility_ids)
     for item in (*session.identity_map.values(), *session.new, *batch.created):
@@ -147,13 +148,7 @@ def _changed_since(batch: Batch, since: int) -> str:
             loaded = inspect(item).dict
             facilities.update(loaded.get(name) for name in ("facility_id", "to_facility_id"))
     facilities.discard(None)
-    tables: list[tuple[str, Any]] = [*ENTITY_MODELS.items(), ("scope_exit", ScopeExit)]
-    checks = [
-        select(literal(entity)).where(model.seq > since, model.facility_id.in_(facilities)).limit(1)
-        for entity, model in tables
-    ]
-    changed = db.session.scalars(union_all(*(c.subquery().select() for c in checks))).first()
-    return f"{changed} changed meanwhile" if changed else ""
+    return facilities
 
 
 def _existing(changes: list[Change]) -> set[tuple[str, str]]:
