@@ -53,6 +53,22 @@ def scratch_database(backend: str, tmp_dir: str) -> Iterator[str]:
         admin.dispose()
 
 
+def as_autovacuum_would(url: str) -> str | None:
+    """PostgreSQL: VACUUM (ANALYZE) the database, as autovacuum does within a minute of a burst
+    of writes (migration 0017 sets when); returns this server's `autovacuum` setting, so a run on
+    a server with it off (this machine's CI configuration) says so. SQLite: nothing, None."""
+    if not url.startswith("postgresql"):
+        return None
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            setting = str(conn.execute(text("SHOW autovacuum")).scalar_one())
+            conn.execute(text("VACUUM (ANALYZE)"))
+    finally:
+        engine.dispose()
+    return setting
+
+
 def synced_row(facility_id: str, seq: int, now: Any, **fields: Any) -> dict[str, Any]:
     """A version-1 synced record for a bulk insert: the columns every entity has, then `fields`."""
     row = {

@@ -86,6 +86,7 @@ def seed_demo(seed: int, if_empty: bool) -> None:
     from .demo import load_demo
     from .extensions import db
     from .models import Facility
+    from .services.bulk import after_bulk_load
 
     if db.session.scalar(select(func.count()).select_from(Facility)):
         if if_empty:
@@ -94,6 +95,7 @@ def seed_demo(seed: int, if_empty: bool) -> None:
         raise click.ClickException("the database already holds facilities")
     started = time.perf_counter()
     summary = load_demo(seed=seed)
+    after_bulk_load()
     elapsed = time.perf_counter() - started
     click.echo(
         f"demo province loaded in {elapsed:.1f} s: "
@@ -184,6 +186,7 @@ def restore(file: Path, yes: bool) -> None:
     from .backup import BackupError, restore_database
     from .extensions import db
     from .services.audit import audit
+    from .services.bulk import after_bulk_load
     from .services.feed import start_epoch
 
     if not yes:
@@ -195,6 +198,7 @@ def restore(file: Path, yes: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     upgrade_database()  # a backup from an older release is brought to this one's schema
+    after_bulk_load()  # pg_restore leaves the planner without statistics
     with unit_of_work():
         epoch = start_epoch(db.session)
         audit("restore", epoch=epoch)

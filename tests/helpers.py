@@ -291,3 +291,40 @@ def stale_pull_entries() -> dict[str, int]:
             stale[entity] = count
     db.session.rollback()
     return stale
+
+
+def pull_count_plan(facility_ids: list[str], table: str) -> tuple[set[str], int]:
+    """PostgreSQL: how the pull's count of what is left from the start of the feed
+    (services/pull.py, as it runs) reads `table`: the scan's node types, and the heap pages its
+    index-only scans still read."""
+    from sqlalchemy import event
+
+    from server.services.pull import changes_after
+
+    seen: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((statement, params))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        changes_after(facility_ids, 0)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, params = seen[-1]
+    explained = db.session.connection().exec_driver_sql(
+        "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params
+    )
+    plan = explained.scalar_one()[0]["Plan"]
+    db.session.rollback()
+    kinds: set[str] = set()
+    fetches = 0
+    nodes = [plan]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Relation Name") == table:
+            kinds.add(node["Node Type"])
+            fetches += node.get("Heap Fetches", 0)
+    return kinds, fetches

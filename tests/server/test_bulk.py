@@ -14,8 +14,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from server.extensions import db
 from server.models import ChangeLog, CounselingSession, SessionCount
-from server.services.bulk import insert_rows
-from tests.helpers import new_id, stale_pull_entries
+from server.services.bulk import after_bulk_load, insert_rows
+from tests.helpers import new_id, pull_count_plan, stale_pull_entries
 
 # Text as a counselor's note may hold it: any printable character, tabs, newlines, backslashes
 # and quotes (COPY's own escapes), never NUL or a lone surrogate (the schemas refuse both).
@@ -35,7 +35,7 @@ def _session_row(world: Any, seq: int, **fields: Any) -> dict[str, Any]:
         "id": new_id(),
         "version": 1,
         "seq": seq,
-        "facility_id": world.facility_a,
+        "facility_id": world.facility_a if world else None,
         "created_at": now,
         "updated_at": now,
         "deleted": False,
@@ -110,3 +110,53 @@ def test_a_refused_row_raises_what_an_insert_raises(app, world, backend):
             insert_rows(CounselingSession.__table__, [_session_row(world, 3, note_plan="a\x00b")])
     # The transaction goes on after the refusals: only the first row is there.
     assert db.session.scalars(select(CounselingSession.id)).all() == [row["id"]]
+
+
+POSTGRESQL = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+
+def _fill(world: Any, n: int) -> None:
+    insert_rows(CounselingSession.__table__, [_session_row(world, 100 + i) for i in range(n)])
+    db.session.commit()
+
+
+@POSTGRESQL
+def test_after_a_bulk_load_the_pull_counts_from_the_index_alone(app, world):
+    _fill(world, 400)
+    kinds, fetches = pull_count_plan([world.facility_a], "sessions")
+    assert "Seq Scan" in kinds or fetches > 0  # no statistics, no page marked all-visible
+    after_bulk_load()
+    kinds, fetches = pull_count_plan([world.facility_a], "sessions")
+    assert kinds == {"Index Only Scan"} and fetches == 0
+
+
+def test_after_bulk_load_changes_nothing_on_sqlite_and_nothing_of_the_data(app, world, backend):
+    _fill(world, 3)
+    before = db.session.execute(select(CounselingSession.__table__)).all()
+    db.session.rollback()
+    after_bulk_load()
+    assert db.session.execute(select(CounselingSession.__table__)).all() == before
+
+
+@POSTGRESQL
+def test_seed_demo_vacuums_and_analyzes_what_it_loaded(app, monkeypatch):
+    import server.demo
+    from server.services.facilities import add_facility
+
+    loaded: list[Any] = []
+
+    def small_demo(seed: int) -> dict[str, Any]:  # the real one takes a minute
+        facility = add_facility(
+            code="LP-D", name="Lapas Demo", kind="lapas", region="Demo", timezone="WIB"
+        )
+        loaded.append(facility.id)
+        rows = [_session_row(None, 100 + i, facility_id=facility.id) for i in range(400)]
+        insert_rows(CounselingSession.__table__, rows)
+        db.session.commit()
+        return {"counts": {}, "logins": []}
+
+    monkeypatch.setattr(server.demo, "load_demo", small_demo)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    kinds, fetches = pull_count_plan(loaded, "sessions")
+    assert kinds == {"Index Only Scan"} and fetches == 0

@@ -163,3 +163,28 @@ def test_cli_rotates_the_seal_key_and_devices_get_the_new_one(app, client, world
     after = device.get("/api/v1/sync/key").get_json()["kid"]
     assert after != before
     assert after in result.output
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_autovacuum_keeps_up_with_the_newest_rows_of_every_synced_table(empty_database_url):
+    from server.models import ENTITY_MODELS, ScopeExit
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "t"})
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    synced = {model.__tablename__ for model in ENTITY_MODELS.values()} | {ScopeExit.__tablename__}
+    with app.app_context():
+        with db.engine.connect() as conn:
+            options = dict(
+                conn.execute(
+                    text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
+                    {"names": sorted(synced)},
+                ).all()
+            )
+        db.engine.dispose()
+    assert options.keys() == synced
+    for table, set_ in options.items():
+        assert {
+            "autovacuum_vacuum_insert_scale_factor=0.01",
+            "autovacuum_vacuum_scale_factor=0.02",
+            "autovacuum_analyze_scale_factor=0.02",
+        } <= set(set_), table

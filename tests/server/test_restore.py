@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -165,3 +166,20 @@ def test_replay_must_be_a_json_boolean(client, world):
     sent = change("client", new_id(), client_fields(world.facility_a)) | {"replay": 1}
     [result] = device.push(sent)
     assert result["status"] == "rejected" and "replay" in result["errors"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_restored_database_is_vacuumed_and_analyzed(app, client, world, tmp_path):
+    from tests.helpers import DeviceSession, change, new_id, pull_count_plan
+
+    device = DeviceSession(client, "konselor.a")
+    sent = [change("client", new_id(), client_fields(world.facility_a)) for _ in range(300)]
+    assert {r["status"] for r in device.push(*sent)} == {"applied"}
+    cli = app.test_cli_runner()
+    backup_file = tmp_path / "pulih.backup"
+    assert cli.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    result = cli.invoke(args=["restore", str(backup_file), "--yes"])
+    assert result.exit_code == 0, result.output
+    # pg_restore leaves no page marked all-visible: the count would read every client's row.
+    kinds, fetches = pull_count_plan([world.facility_a], "clients")
+    assert kinds == {"Index Only Scan"} and fetches == 0
