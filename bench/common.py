@@ -53,20 +53,24 @@ def scratch_database(backend: str, tmp_dir: str) -> Iterator[str]:
         admin.dispose()
 
 
-def as_autovacuum_would(url: str) -> str | None:
-    """PostgreSQL: VACUUM (ANALYZE) the database, as autovacuum does within a minute of a burst
-    of writes (migration 0017 sets when); returns this server's `autovacuum` setting, so a run on
-    a server with it off (this machine's CI configuration) says so. SQLite: nothing, None."""
+def as_autovacuum_would(url: str, page_ms: Callable[[], float]) -> None:
+    """PostgreSQL, after a benchmark's burst of writes: print `page_ms()` (a pull page's p50)
+    as it is right after the burst, then VACUUM (ANALYZE) the database, as autovacuum does within
+    a minute of it (migration 0017 sets when), saying whether this server runs autovacuum (this
+    machine's CI configuration turns it off). Until then the new rows' pages are not marked
+    all-visible and the pull's index-only scans read each of them from the heap. SQLite: nothing.
+    """
     if not url.startswith("postgresql"):
-        return None
+        return
+    figure("pull page of 1,000, plain, p50, right after the push", page_ms(), "ms")
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            setting = str(conn.execute(text("SHOW autovacuum")).scalar_one())
+            setting = conn.execute(text("SHOW autovacuum")).scalar_one()
             conn.execute(text("VACUUM (ANALYZE)"))
     finally:
         engine.dispose()
-    return setting
+    print(f"  (then VACUUM (ANALYZE), as autovacuum would; here autovacuum = {setting})")
 
 
 def synced_row(facility_id: str, seq: int, now: Any, **fields: Any) -> dict[str, Any]:

@@ -25,7 +25,15 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from werkzeug.serving import make_server
 
-from bench.common import figure, median, percentile, scratch_database, synced_row, timed
+from bench.common import (
+    as_autovacuum_would,
+    figure,
+    median,
+    percentile,
+    scratch_database,
+    synced_row,
+    timed,
+)
 from server import create_app
 from server.extensions import db
 from server.models import ChangeLog, Client, Device, Token, User
@@ -217,6 +225,11 @@ def bench_http(app: Any, facility_id: str, bulk_rate: float) -> None:
 
         page_url = base + "/api/v1/sync/pull?limit=1000"
         assert len(json.loads(_get_bytes(page_url, token))["changes"]) == 1000
+
+        def page_ms() -> float:
+            return median([timed(lambda: _get_bytes(page_url, token)) for _ in range(30)]) * 1000
+
+        as_autovacuum_would(app.config["SQLALCHEMY_DATABASE_URI"], page_ms)
         samples = [timed(lambda: _get_bytes(page_url, token)) for _ in range(30)]
         figure(
             "pull page of 1,000 changes over HTTP, p50",
