@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
-from .common import UUID, JSONType, UTCDateTime, utcnow
+from .common import UUID, JSONType, UTCDateTime, any_of, utcnow
 
 SYNC_COLUMNS = (
     "id",
@@ -397,8 +397,8 @@ def holding_numbers(
     The one query of the duplicate rule; uq_clients_live_registration is its index.
     """
     statement = select(Client).where(
-        Client.facility_id.in_(list(facility_ids)),
-        Client.registration_number.in_(list(numbers)),
+        any_of(Client.facility_id, facility_ids),
+        any_of(Client.registration_number, numbers),
         Client.deleted.is_(False),
         Client.duplicate_of.is_(None),
     )

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select
 
 from ...extensions import db
 from ...models import ENTITY_MODELS, WRITABLE_ENTITIES, Alert, ChangeLog, Client, ScopeExit
+from ...models.common import any_of
 from ...models.records import SyncedMixin, holding_numbers
 from ...models.wire import record_to_wire
 from ...schemas.common import is_key
@@ -105,7 +106,7 @@ class Batch:
                 numbers.add((facility, number))
         for entity, ids in wanted.items():
             model = ENTITY_MODELS[entity]
-            for record in db.session.scalars(select(model).where(model.id.in_(ids))):
+            for record in db.session.scalars(select(model).where(any_of(model.id, ids))):
                 self.records[(entity, record.id)] = record
             self.fetched.update((entity, i) for i in ids)
         if numbers:

@@ -23,7 +23,7 @@ from sync import Change, Hlc
 
 from ...extensions import db
 from ...models import ENTITY_MODELS, ChangeLog, Device, ScopeExit
-from ...models.common import utcnow
+from ...models.common import any_of, utcnow
 from ...models.records import SyncedMixin
 from ...security import Caller
 from ..feed import allocate, current_seq, lock_feed
@@ -85,7 +85,7 @@ def _answered(device_id: str, raw_changes: list[Any]) -> dict[str, Any]:
         for row in db.session.execute(
             select(ChangeLog.change_id, ChangeLog.result).where(
                 ChangeLog.device_id == device_id,
-                ChangeLog.change_id.in_([i for i in ids if isinstance(i, str)]),
+                any_of(ChangeLog.change_id, [i for i in ids if isinstance(i, str)]),
             )
         )
     }
@@ -160,7 +160,7 @@ def _existing(changes: list[Change]) -> set[tuple[str, str]]:
     for entity, ids in wanted.items():
         model = ENTITY_MODELS[entity]
         found.update(
-            (entity, i) for i in db.session.scalars(select(model.id).where(model.id.in_(ids)))
+            (entity, i) for i in db.session.scalars(select(model.id).where(any_of(model.id, ids)))
         )
     return found
 
