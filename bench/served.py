@@ -16,7 +16,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -153,14 +154,37 @@ class Device:
         return answer
 
     def pull_all(self, cursor: str | None = None) -> tuple[list[dict[str, Any]], str]:
-        """Every page until has_more is false: what a fresh device's first sync fetches."""
+        """Every page until has_more is false, as the app's first sync fetches them: the next
+        page is asked for as soon as this answer's headers name its cursor (Pulih-Cursor), so
+        it is served while this one downloads and is parsed."""
         changes: list[dict[str, Any]] = []
-        while True:
-            page = self.pull_page(cursor).body
-            changes += page["changes"]
-            cursor = page["cursor"]
-            if not page["has_more"]:
-                return changes, cursor or ""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            current = pool.submit(self._pull_started, cursor)
+            while True:
+                ahead, body = current.result()
+                if ahead is not None:
+                    current = pool.submit(self._pull_started, ahead)
+                page = body()
+                changes += page["changes"]
+                if not page["has_more"]:
+                    return changes, page["cursor"] or ""
+                if ahead != page["cursor"]:  # no headers, or not the body's: the body decides
+                    current = pool.submit(self._pull_started, page["cursor"])
+
+    def _pull_started(self, cursor: str | None) -> tuple[str | None, Callable[[], Any]]:
+        """A pull page's next cursor from its headers (None when the last), and its body."""
+        query = "?limit=1000&pending_count=0" + (f"&cursor={cursor}" if cursor else "")
+        request = urllib.request.Request(self.base + "/api/v1/sync/pull" + query)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        response = urllib.request.urlopen(request, timeout=120)
+        more = response.headers.get("Pulih-Has-More") == "true"
+        ahead = response.headers.get("Pulih-Cursor") if more else None
+
+        def body() -> Any:
+            with response:
+                return json.loads(response.read())
+
+        return ahead, body
 
 
 def session_change(facility_id: str, client_id: str, n: int) -> dict[str, Any]:

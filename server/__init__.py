@@ -54,7 +54,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     api.init_app(app)
     if app.config["CORS_ORIGINS"]:
-        cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}})
+        # A pull page's next cursor comes in headers too (routes/sync.py): devices must see them.
+        exposed = ["Pulih-Cursor", "Pulih-Has-More"]
+        origins = app.config["CORS_ORIGINS"]
+        cors.init_app(app, resources={r"/api/*": {"origins": origins, "expose_headers": exposed}})
     register_error_handlers(app)
     install_security_headers(app)
     if app.config["PROXY_COUNT"]:

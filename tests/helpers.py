@@ -328,3 +328,16 @@ def pull_count_plan(facility_ids: list[str], table: str) -> tuple[set[str], int]
             kinds.add(node["Node Type"])
             fetches += node.get("Heap Fetches", 0)
     return kinds, fetches
+
+
+def push_client_with_sessions(device: DeviceSession, facility_id: str, sessions: int) -> str:
+    """A new client of the facility and `sessions` sessions of theirs, in two pushes; its id."""
+    client_id = new_id()
+    device.push(change("client", client_id, client_fields(facility_id)))
+    device.push(
+        *(
+            change("session", new_id(), session_fields(facility_id, client_id))
+            for _ in range(sessions)
+        )
+    )
+    return client_id

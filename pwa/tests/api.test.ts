@@ -102,3 +102,45 @@ describe('the sync transport on a link that goes silent', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('a pull answer names the next cursor in its headers', () => {
+  /** An answer with these headers whose body comes only when `finish` is called. */
+  function heldFetch(headers: Record<string, string>): { fetch: FetchLike; finish: () => void } {
+    let finish = () => {};
+    const fetch: FetchLike = () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          finish = () => {
+            controller.enqueue(new TextEncoder().encode('{"changes":[],"cursor":"c2"}'));
+            controller.close();
+          };
+        },
+      });
+      return Promise.resolve(new Response(body, { status: 200, headers }));
+    };
+    return { fetch, finish: () => finish() };
+  }
+
+  it('before_its_body_is_read', async () => {
+    const held = heldFetch({ 'Pulih-Cursor': 'c2', 'Pulih-Has-More': 'true' });
+    const started = await httpTransport(held.fetch).pullStart!(null, 10, 'token');
+    expect(started.ahead).toEqual({ cursor: 'c2', hasMore: true });
+    let read = false;
+    const page = started.page.then((p) => ((read = true), p));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(read).toBe(false);
+    held.finish();
+    expect((await page).cursor).toBe('c2');
+  });
+
+  it('or_not_at_all_when_they_are_missing_or_malformed', async () => {
+    const cases: Record<string, string>[] = [{}, { 'Pulih-Cursor': 'c2', 'Pulih-Has-More': 'yes' }];
+    for (const headers of cases) {
+      const held = heldFetch(headers);
+      const started = await httpTransport(held.fetch).pullStart!(null, 10, 'token');
+      expect(started.ahead).toBeNull();
+      held.finish();
+      expect((await started.page).cursor).toBe('c2');
+    }
+  });
+});

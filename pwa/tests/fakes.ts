@@ -156,6 +156,9 @@ export class FakeTransport implements Transport {
 
   constructor(readonly server: FakeServer) {}
 
+  /** Unset: the sync loop pulls with `pull`; a test sets it to answer with headers first. */
+  pullStart?: Transport['pullStart'];
+
   private gate(token: string | null): void {
     this.tokensSeen.push(token);
     const fault = this.faults.shift();

@@ -119,6 +119,42 @@ describe('syncOnce', () => {
     expect(await store.list('client')).toHaveLength(6);
   });
 
+  it('asks_for_the_next_page_as_soon_as_the_headers_of_this_one_name_it', async () => {
+    const { server, store, deps, transport } = setup({ pullLimit: 2 });
+    for (let i = 0; i < 5; i++)
+      server.seed('client', `c${i}`, { facility_id: 'fac-1', full_name: `N${i}` });
+    const log: string[] = [];
+    transport.pullStart = async (cursor, limit, token, pending) => {
+      log.push(`ask ${cursor}`);
+      const page = await transport.pull(cursor, limit, token, pending);
+      const body = new Promise<typeof page>((resolve) =>
+        setTimeout(() => (log.push(`read ${cursor}`), resolve(page)), 5),
+      );
+      return { ahead: { cursor: page.cursor, hasMore: page.has_more }, page: body };
+    };
+    const report = await syncOnce(deps);
+    expect(report.pulled).toBe(5);
+    expect(log.slice(0, 3)).toEqual(['ask null', 'ask 2', 'read null']);
+    expect(server.pullCursors).toEqual([null, '2', '4']);
+    expect(await store.list('client')).toHaveLength(5);
+    expect(await store.getMeta('cursor')).toBe('5');
+  });
+
+  it('follows_the_body_when_the_headers_say_otherwise', async () => {
+    const { server, store, deps, transport } = setup({ pullLimit: 2 });
+    for (let i = 0; i < 5; i++)
+      server.seed('client', `c${i}`, { facility_id: 'fac-1', full_name: `N${i}` });
+    transport.pullStart = async (cursor, limit, token, pending) => {
+      const page = await transport.pull(cursor, limit, token, pending);
+      return { ahead: { cursor: 'not-the-cursor', hasMore: true }, page: Promise.resolve(page) };
+    };
+    const report = await syncOnce(deps);
+    expect(report.pulled).toBe(5);
+    expect(server.pullCursors.filter((c) => c !== 'not-the-cursor')).toEqual([null, '2', '4']);
+    expect(await store.list('client')).toHaveLength(5);
+    expect(await store.getMeta('cursor')).toBe('5');
+  });
+
   it('a_failed_push_leaves_the_batch_at_the_front', async () => {
     const { transport, store, deps, edit } = setup();
     await edit('c1', { full_name: 'A' });

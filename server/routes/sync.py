@@ -131,7 +131,20 @@ def seal_key() -> dict[str, Any]:
 @blp.get("/pull")
 @login_required(*RECORD_READERS)
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
-@blp.response(200, PullOut)
+@blp.response(
+    200,
+    PullOut,
+    headers={
+        "Pulih-Cursor": {
+            "description": "The body's `cursor`, to ask for the next page before the body is read.",
+            "schema": {"type": "string"},
+        },
+        "Pulih-Has-More": {
+            "description": "The body's `has_more`: `true` or `false`.",
+            "schema": {"type": "string", "enum": ["true", "false"]},
+        },
+    },
+)
 def pull_changes(args: dict[str, Any]) -> Response:
     """The records in the caller's scope changed after the cursor, oldest change first."""
     caller = current_caller()
@@ -150,7 +163,12 @@ def pull_changes(args: dict[str, Any]) -> Response:
     # P-scope: every page names the facilities the caller may hold now; a device drops the
     # records of any other (docs/protocol.md, "Scope loss").
     scope = json.dumps(sorted(caller.facility_ids))
-    return compressed(f'{page.text[:-1]},"facility_ids":{scope}}}')
+    response = compressed(f'{page.text[:-1]},"facility_ids":{scope}}}')
+    # The body's cursor and has_more, readable before the body is (docs/protocol.md, "Pulling
+    # ahead"): a device asks for the next page while this one still downloads and is parsed.
+    response.headers["Pulih-Cursor"] = page.cursor
+    response.headers["Pulih-Has-More"] = "true" if page.has_more else "false"
+    return response
 
 
 # A device that polls while caught up would otherwise write its row on every pull.

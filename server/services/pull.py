@@ -189,6 +189,7 @@ class EncodedPage(NamedTuple):
     text: str
     size: int
     has_more: bool
+    cursor: str
     reset: bool = False
 
 
@@ -205,7 +206,7 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
     if (cursor.epoch is not None and cursor.epoch != state.epoch) or cursor.seq > state.seq:
         start = encode_cursor(0, state.epoch)
         text = f'{{"changes":[],"cursor":"{start}","has_more":true,"reset":true}}'
-        return EncodedPage(text, 0, True, reset=True)
+        return EncodedPage(text, 0, True, start, reset=True)
     after = cursor.seq
     rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
     changes = ",".join([entry for _seq, entry in rows])
@@ -222,7 +223,7 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         f'{{"changes":[{changes}],"cursor":"{next_cursor}","has_more":{more},'
         f'"remaining":{remaining}}}'
     )
-    return EncodedPage(text, len(rows), has_more)
+    return EncodedPage(text, len(rows), has_more, next_cursor)
 
 
 def pull_page(facility_ids: Iterable[str], after: int, limit: int) -> dict[str, Any]:

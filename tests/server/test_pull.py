@@ -5,7 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 
-from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+from tests.helpers import (
+    DeviceSession,
+    change,
+    client_fields,
+    new_id,
+    push_client_with_sessions,
+    session_fields,
+)
 
 
 def _ids(changes, entity=None):
@@ -70,12 +77,7 @@ def test_tombstones_are_pulled(client, world):
 
 def test_pages_respect_the_limit_and_cover_everything(client, world):
     device = DeviceSession(client, "konselor.a")
-    client_id = new_id()
-    device.push(change("client", client_id, client_fields(world.facility_a)))
-    sessions = [
-        change("session", new_id(), session_fields(world.facility_a, client_id)) for _ in range(23)
-    ]
-    device.push(*sessions)
+    push_client_with_sessions(device, world.facility_a, 23)
     seen, cursor, pages = [], None, 0
     while True:
         query = "?limit=5" + (f"&cursor={cursor}" if cursor else "")
@@ -91,14 +93,7 @@ def test_pages_respect_the_limit_and_cover_everything(client, world):
 
 def test_each_page_estimates_what_the_next_pages_hold(client, world):
     device = DeviceSession(client, "konselor.a")
-    client_id = new_id()
-    device.push(change("client", client_id, client_fields(world.facility_a)))
-    device.push(
-        *(
-            change("session", new_id(), session_fields(world.facility_a, client_id))
-            for _ in range(11)
-        )
-    )
+    push_client_with_sessions(device, world.facility_a, 11)
     # facility + client + 11 sessions = 13 records in scope
     remaining, received, cursor = [], 0, None
     while True:
@@ -117,14 +112,7 @@ def test_remaining_is_counted_again_when_records_changed_during_the_sync(client,
     """Later pages subtract instead of counting; when that runs out with pages still coming
     (records changed meanwhile), the page counts again, so the estimate never reads 0 early."""
     device = DeviceSession(client, "konselor.a")
-    client_id = new_id()
-    device.push(change("client", client_id, client_fields(world.facility_a)))
-    device.push(
-        *(
-            change("session", new_id(), session_fields(world.facility_a, client_id))
-            for _ in range(7)
-        )
-    )
+    push_client_with_sessions(device, world.facility_a, 7)
     first = device.get("/api/v1/sync/pull?limit=3").get_json()
     assert first["remaining"] == 6  # 9 records: facility, client, 7 sessions
     device.push(*(change("client", new_id(), client_fields(world.facility_a)) for _ in range(4)))

@@ -15,7 +15,14 @@ from sqlalchemy import event, update
 from server.extensions import db
 from server.models import Device, Token, User
 from server.models.common import utcnow
-from tests.helpers import DeviceSession, change, client_fields, new_id, session_fields
+from tests.helpers import (
+    DeviceSession,
+    change,
+    client_fields,
+    new_id,
+    push_client_with_sessions,
+    session_fields,
+)
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -146,16 +153,56 @@ def test_a_user_unassigned_from_a_facility_loses_it_on_the_next_pull(app, client
 def test_a_gzipped_page_is_a_standard_gzip_member(client, world):
     """ISA-L writes it; any gzip reader (every browser, Python's own) reads the same page."""
     device = DeviceSession(client, "konselor.a")
-    client_id = new_id()
-    device.push(change("client", client_id, client_fields(world.facility_a)))
-    device.push(
-        *(
-            change("session", new_id(), session_fields(world.facility_a, client_id))
-            for _ in range(5)
-        )
-    )
+    push_client_with_sessions(device, world.facility_a, 5)
     plain = device.get("/api/v1/sync/pull?limit=1000")
     zipped = device.get("/api/v1/sync/pull?limit=1000", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert zipped.data[:2] == b"\x1f\x8b"
     assert json.loads(gzip.decompress(zipped.data)) == json.loads(plain.data)
+
+
+def _headed(answer) -> tuple[str, str]:
+    return answer.headers["Pulih-Cursor"], answer.headers["Pulih-Has-More"]
+
+
+def test_every_page_names_its_cursor_and_has_more_in_headers_as_its_body_does(client, world):
+    """So a device asks for the next page before this one is read (docs/protocol.md)."""
+    from server.services.pull import encode_cursor
+
+    device = DeviceSession(client, "konselor.a")
+    push_client_with_sessions(device, world.facility_a, 7)
+    cursor, pages, zipped_pages = None, [], 0
+    while True:
+        query = "?limit=4" + (f"&cursor={cursor}" if cursor else "")
+        for gzip_ok in (False, True):
+            answer = device.get(
+                "/api/v1/sync/pull" + query, headers={"Accept-Encoding": "gzip"} if gzip_ok else {}
+            )
+            zipped = answer.headers.get("Content-Encoding") == "gzip"
+            zipped_pages += zipped
+            data = gzip.decompress(answer.data) if zipped else answer.data
+            body = json.loads(data)
+            assert _headed(answer) == (body["cursor"], "true" if body["has_more"] else "false")
+        pages.append(len(body["changes"]))
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            break
+    assert pages == [4, 4, 1] and zipped_pages >= 2  # the facility, the client, 7 sessions
+    past = device.get(f"/api/v1/sync/pull?cursor={encode_cursor(10_000, '')}")
+    assert past.get_json()["reset"] is True
+    assert _headed(past) == (past.get_json()["cursor"], "true")
+
+
+def test_a_browser_of_another_origin_may_read_the_cursor_headers(backend, database_urls):
+    from server import create_app
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_urls[backend],
+            "SECRET_KEY": "t",
+            "CORS_ORIGINS": ["https://pulih.example"],
+        }
+    )
+    answer = app.test_client().get("/api/v1/sync/pull", headers={"Origin": "https://pulih.example"})
+    exposed = {h.strip() for h in answer.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"Pulih-Cursor", "Pulih-Has-More"} <= exposed

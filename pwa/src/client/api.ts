@@ -79,6 +79,58 @@ export function requestTimeoutMs(bodyBytes: number): number {
   return REQUEST_TIMEOUT_MS + Math.ceil((bodyBytes / UPLINK_BYTES_PER_SECOND) * 1000);
 }
 
+/** An answer whose headers came, and its JSON body once read. */
+export interface Started<T> {
+  headers: Headers;
+  body: Promise<T>;
+}
+
+/** Send JSON; resolves when the answer's headers came, with its body still to read. Throws
+ * HttpError or NetworkError (no whole answer in its requestTimeoutMs is one too, from `body`). */
+export async function startJson<T>(
+  fetchFn: FetchLike,
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<Started<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const abort = new AbortController();
+  // Characters, not bytes: a little short for non-ASCII text, which a note holds little of.
+  const timer = setTimeout(() => abort.abort(), requestTimeoutMs(text?.length ?? 0));
+  let res: Response;
+  try {
+    res = await fetchOk(fetchFn, url, {
+      method,
+      headers,
+      body: text,
+      cache: 'no-store',
+      signal: abort.signal,
+    });
+  } catch (e) {
+    clearTimeout(timer);
+    throw e;
+  }
+  const read = async (): Promise<T> => {
+    try {
+      if (res.status === 204) return undefined as T;
+      return (await res.json()) as T;
+    } catch (e) {
+      // The body stopped coming (or was cut short): no answer, as a failed fetch is.
+      if (abort.signal.aborted || !(e instanceof SyntaxError)) {
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { headers: res.headers, body: read() };
+}
+
 /** Send JSON, get JSON back; throws HttpError or NetworkError (no whole answer in its
  * requestTimeoutMs is one too). */
 export async function requestJson<T>(
@@ -88,34 +140,22 @@ export async function requestJson<T>(
   body?: unknown,
   token?: string | null,
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers['Authorization'] = `Bearer ${token}`;
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const abort = new AbortController();
-  // Characters, not bytes: a little short for non-ASCII text, which a note holds little of.
-  const timer = setTimeout(() => abort.abort(), requestTimeoutMs(text?.length ?? 0));
-  try {
-    const res = await fetchOk(fetchFn, url, {
-      method,
-      headers,
-      body: text,
-      cache: 'no-store',
-      signal: abort.signal,
-    });
-    if (res.status === 204) return undefined as T;
-    try {
-      return (await res.json()) as T;
-    } catch (e) {
-      // The body stopped coming (or was cut short): no answer, as a failed fetch is.
-      if (abort.signal.aborted || !(e instanceof SyntaxError)) {
-        throw new NetworkError(e instanceof Error ? e.message : String(e));
-      }
-      throw e;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await startJson<T>(fetchFn, method, url, body, token)).body;
+}
+
+/** A pull answer whose headers came: the next page's cursor when the server named it there
+ * (`Pulih-Cursor`, `Pulih-Has-More`; null when it did not), and this page once read. */
+export interface PullStart {
+  ahead: { cursor: string; hasMore: boolean } | null;
+  page: Promise<PullResponse>;
+}
+
+/** The next cursor a pull answer's headers name, or null (docs/protocol.md, "Pulling ahead"). */
+export function aheadOf(headers: Headers): PullStart['ahead'] {
+  const cursor = headers.get('Pulih-Cursor');
+  const more = headers.get('Pulih-Has-More');
+  if (cursor === null || (more !== 'true' && more !== 'false')) return null;
+  return { cursor, hasMore: more === 'true' };
 }
 
 /** What the sync loop needs from the network. */
@@ -128,6 +168,14 @@ export interface Transport {
     token: string | null,
     pendingCount?: number,
   ): Promise<PullResponse>;
+  /** The same pull, resolved as soon as the answer's headers came (optional: the sync loop
+   * falls back to `pull`). */
+  pullStart?(
+    cursor: string | null,
+    limit: number,
+    token: string | null,
+    pendingCount?: number,
+  ): Promise<PullStart>;
   /** One light call that tells whether the server answers and the device is still allowed
    * (GET /auth/me): the sync of a user whose device mirrors nothing. */
   ping?(token: string | null): Promise<unknown>;
@@ -154,20 +202,25 @@ const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /** The sync transport over HTTP. */
 export function httpTransport(fetchFn: FetchLike = defaultFetch, base = ''): Transport {
+  const startPull = async (
+    cursor: string | null,
+    limit: number,
+    token: string | null,
+    pendingCount?: number,
+  ): Promise<PullStart> => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor) q.set('cursor', cursor);
+    if (pendingCount !== undefined) q.set('pending_count', String(pendingCount));
+    const url = `${base}${API}/sync/pull?${q.toString()}`;
+    const started = await startJson<PullResponse>(fetchFn, 'GET', url, undefined, token);
+    return { ahead: aheadOf(started.headers), page: started.body };
+  };
   return {
     push: (body, token) => requestJson(fetchFn, 'POST', `${base}${API}/sync/push`, body, token),
-    pull: (cursor, limit, token, pendingCount) => {
-      const q = new URLSearchParams({ limit: String(limit) });
-      if (cursor) q.set('cursor', cursor);
-      if (pendingCount !== undefined) q.set('pending_count', String(pendingCount));
-      return requestJson(
-        fetchFn,
-        'GET',
-        `${base}${API}/sync/pull?${q.toString()}`,
-        undefined,
-        token,
-      );
-    },
+    pull: (cursor, limit, token, pendingCount) =>
+      startPull(cursor, limit, token, pendingCount).then((started) => started.page),
+    pullStart: (cursor, limit, token, pendingCount) =>
+      startPull(cursor, limit, token, pendingCount),
     ping: (token) => requestJson(fetchFn, 'GET', `${base}${API}/auth/me`, undefined, token),
     sealKey: (token) => requestJson(fetchFn, 'GET', `${base}${API}/sync/key`, undefined, token),
     audit: (body, token) => requestJson(fetchFn, 'POST', `${base}${API}/sync/audit`, body, token),

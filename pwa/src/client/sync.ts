@@ -7,9 +7,9 @@
 //     sends the same change_ids, which the server answers idempotently.
 //  2. Pull pages from the saved cursor (none: full first sync) until has_more is false; each page
 //     and its cursor are written in one transaction, pending local edits re-applied on top.
-//     The next page is fetched (its cursor is known) and sealed while the current one is
-//     written, so the network, the encryption and IndexedDB work side by side; one request is
-//     in flight at a time all the same.
+//     The next page is asked for as soon as the current answer's headers name its cursor, and
+//     sealed as soon as it is read, while the current one is read and written: the network,
+//     parsing, the encryption and IndexedDB work side by side, two requests in flight at most.
 //  3. Record the time of the last successful sync.
 //  Between 1 and 2 the device's audit chain goes (POST /sync/audit), for every role.
 //  After a restore (docs/protocol.md): a pull page with `reset` makes the store forget the
@@ -24,7 +24,7 @@
 // exponentially with jitter.
 import { formatHlc, parseHlc } from '../shared/hlc';
 import type { AuditRequest, Change, PushResult, SealedItem } from '../shared/types';
-import { HttpError, NetworkError, type Transport } from './api';
+import { HttpError, NetworkError, type PullStart, type Transport } from './api';
 import {
   AuthLostError,
   authorized,
@@ -220,25 +220,45 @@ export async function syncOnce(
   let pulled = 0;
   const pullFeed = async (): Promise<boolean> => {
     const left = await store.pendingCount();
-    // A page is made ready to write (sealed) as soon as it arrives, while the one before it is
-    // still being written.
-    const fetchPage = (cursor: string | null) =>
+    const limit = deps.pullLimit ?? PULL_LIMIT;
+    // A page is asked for, and resolves once its answer's headers came; it is made ready to
+    // write (sealed) as soon as its body is read, while the one before it is still written.
+    const start = (cursor: string | null): Promise<PullStart> =>
       authorized(auth, (token) =>
-        transport.pull(cursor, deps.pullLimit ?? PULL_LIMIT, token, left),
-      ).then((page) => {
-        if (Array.isArray(page.changes)) store.preparePulled?.(page.changes);
-        return page;
-      });
-    let next = fetchPage((await store.getMeta<string>('cursor')) ?? null);
+        transport.pullStart
+          ? transport.pullStart(cursor, limit, token, left)
+          : transport.pull(cursor, limit, token, left).then((page) => ({
+              ahead: null,
+              page: Promise.resolve(page),
+            })),
+      ).then(({ ahead, page }) => ({
+        ahead,
+        page: page.then((p) => {
+          if (Array.isArray(p.changes)) store.preparePulled?.(p.changes);
+          return p;
+        }),
+      }));
+    // A request asked for ahead is awaited on the next turn, or dropped: its failure while this
+    // page is written must not go unhandled.
+    const ahead = (cursor: string | null): Promise<PullStart> => {
+      const started = start(cursor);
+      started.then((s) => s.page.catch(() => undefined)).catch(() => undefined);
+      return started;
+    };
+    let current = start((await store.getMeta<string>('cursor')) ?? null);
     let reset = false;
     let applied: string[] | null = null; // the facilities kept by this run so far
     for (;;) {
-      const page = await next;
-      if (page.has_more) {
-        next = fetchPage(page.cursor);
-        // Awaited on the next turn; a failure while this page is written must not go unhandled.
-        next.catch(() => undefined);
+      const head = await current;
+      // The next page is asked for as soon as this answer's headers name its cursor, so it
+      // comes down while this one is read, sealed and written (docs/protocol.md, "Pulling
+      // ahead"); a server that names none is asked once this page is read.
+      let next = head.ahead?.hasMore ? ahead(head.ahead.cursor) : null;
+      const page = await head.page;
+      if (head.ahead !== null && (head.ahead.cursor !== page.cursor || !page.has_more)) {
+        next = null; // headers that do not say what the body says: the body decides
       }
+      if (page.has_more && next === null) next = ahead(page.cursor);
       // After a restore: forget the server's state, queue again what it may have lost, and go
       // on from the cursor given (the start of the new feed).
       if (page.reset === true) {
@@ -255,7 +275,8 @@ export async function syncOnce(
       await store.applyPulled(page.changes, page.cursor);
       pulled += page.changes.length;
       onPulled(pulled, typeof page.remaining === 'number' ? pulled + page.remaining : null);
-      if (!page.has_more) return reset;
+      if (!page.has_more || next === null) return reset;
+      current = next;
     }
   };
   // 1a. A device with changes to send that synced before asks first whether the feed was reset
