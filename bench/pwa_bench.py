@@ -3,6 +3,8 @@
 - initial pull of 50,000 records into IndexedDB: login to first sync complete (goal <= 5 s), and
   its rate against a plain IndexedDB write of the same records in the same page, one transaction
   per 1,000 (goal >= 0.5 of the raw rate)
+- the same first sync on an emulated phone link (150 ms, 8 Mbit/s), the app asking for the next
+  page as soon as an answer's headers name it, against the same app without those headers
 - offline reload to first contentful paint, shell from the service worker (goal <= 500 ms)
 - gzip size of the app shell that paints first: index.html and the js and css it loads (goal
   <= 100 KB), beside everything the service worker precaches (the lazily loaded counselor
@@ -149,7 +151,7 @@ def _serving(url: str, records: int, dist: Path = DIST) -> Iterator[tuple[str, d
         )
         db.session.commit()
         counts = _seed(facility.id, user.id, records)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, _AheadSwitch(app.wsgi_app), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -158,6 +160,55 @@ def _serving(url: str, records: int, dist: Path = DIST) -> Iterator[tuple[str, d
         httpd.shutdown()
         with app.app_context():
             db.engine.dispose()
+
+
+class _AheadSwitch:
+    """WSGI middleware: with `on` false, pull answers lose the headers that name the next cursor
+    (Pulih-Cursor, Pulih-Has-More), so the app pulls as it did before it could ask ahead."""
+
+    on = True
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            if not _AheadSwitch.on:
+                headers = [(k, v) for k, v in headers if not k.lower().startswith("pulih-")]
+            return start_response(status, headers, *exc)
+
+        return self.app(environ, start)
+
+
+# A phone's link at the edge of a cell block: latency, then bandwidth (Chromium's emulation).
+PHONE_LATENCY_MS = 150
+PHONE_DOWNLOAD_MBIT = 8
+
+
+def bench_phone_link(browser: Any, base_url: str, total: int) -> None:
+    """The first sync on an emulated phone link, asking ahead against not (the same run)."""
+    seconds = {}
+    for ahead in (False, True):
+        _AheadSwitch.on = ahead
+        page = browser.new_context(base_url=base_url).new_page()
+        page.goto("/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        conditions = {
+            "offline": False,
+            "latency": PHONE_LATENCY_MS,
+            "downloadThroughput": PHONE_DOWNLOAD_MBIT * 125_000,
+            "uploadThroughput": 125_000,
+        }
+        cdp.send("Network.emulateNetworkConditions", conditions)
+        seconds[ahead] = _first_sync(page, total)[0]
+        page.context.close()
+    _AheadSwitch.on = True
+    link = f"{PHONE_LATENCY_MS} ms, {PHONE_DOWNLOAD_MBIT} Mbit/s"
+    figure(f"first sync on a phone link ({link}), asking ahead", seconds[True], "s")
+    figure("  the same, the next page asked once a page is read", seconds[False], "s")
+    figure("  asking ahead / not", seconds[True] / seconds[False], "x")
 
 
 # --- in the page -----------------------------------------------------------------------------
@@ -557,6 +608,7 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = bench_initial_pull(browser, base_url, counts, args.repeat)
+                bench_phone_link(browser, base_url, sum(counts.values()))
                 bench_offline_reload(page.context, page)
                 bench_vault(page, base_url, page.first_sync_seconds, counts["client"])
                 page.context.close()
