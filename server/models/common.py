@@ -60,5 +60,8 @@ def any_of(column: QueryableAttribute[Any], values: Iterable[Any]) -> ColumnElem
     """
     values = list(values)
     if db.engine.dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        # The elements as unbounded text: a cast to the column's varchar(64) would cut a longer
+        # value to 64 characters, and it would match what it only begins with.
+        element = String() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(None, values, type_=ARRAY(element)))
     return column.in_(values)

@@ -45,3 +45,15 @@ def test_a_push_sent_again_is_answered_from_its_change_ids(client, world):
     again = device.push(*reversed(sent))
     assert [r["status"] for r in first] == ["applied"] * 3
     assert list(reversed(again)) == first
+
+
+def test_a_value_longer_than_the_column_matches_nothing(app):
+    """An explicit cast to varchar(64) would cut it to a stored change id's 64 characters."""
+    stored = "x" * 64
+    row = {"entity": "client", "record_id": new_id(), "op": "upsert", "status": "applied"}
+    insert_rows(ChangeLog.__table__, [row | {"change_id": stored, "device_id": "d"}])
+    column = ChangeLog.change_id
+    for value in (stored + "y", stored + "x" * 6):
+        assert db.session.scalars(select(ChangeLog.id).where(any_of(column, [value]))).all() == []
+    assert len(db.session.scalars(select(ChangeLog.id).where(any_of(column, [stored]))).all()) == 1
+    db.session.rollback()
