@@ -63,11 +63,13 @@ def as_autovacuum_would(url: str, page_ms: Callable[[], float]) -> None:
     if not url.startswith("postgresql"):
         return
     figure("pull page of 1,000, plain, p50, right after the push", page_ms(), "ms")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    from server.services.bulk import vacuum_analyze
+
+    engine = create_engine(url)
     try:
         with engine.connect() as conn:
             setting = conn.execute(text("SHOW autovacuum")).scalar_one()
-            conn.execute(text("VACUUM (ANALYZE)"))
+        vacuum_analyze(engine)
     finally:
         engine.dispose()
     print(f"  (then VACUUM (ANALYZE), as autovacuum would; here autovacuum = {setting})")

@@ -147,8 +147,7 @@ class Device:
         return results
 
     def pull_page(self, cursor: str | None, limit: int = 1000, gzip_ok: bool = False) -> Answer:
-        query = f"?limit={limit}&pending_count=0" + (f"&cursor={cursor}" if cursor else "")
-        answer = call(self.base, "GET", "/api/v1/sync/pull" + query, None, self.token, gzip_ok)
+        answer = call(self.base, "GET", _pull_path(cursor, limit), None, self.token, gzip_ok)
         if answer.status != 200:
             raise RuntimeError(f"pull: {answer.status} {answer.body}")
         return answer
@@ -173,8 +172,7 @@ class Device:
 
     def _pull_started(self, cursor: str | None) -> tuple[str | None, Callable[[], Any]]:
         """A pull page's next cursor from its headers (None when the last), and its body."""
-        query = "?limit=1000&pending_count=0" + (f"&cursor={cursor}" if cursor else "")
-        request = urllib.request.Request(self.base + "/api/v1/sync/pull" + query)
+        request = urllib.request.Request(self.base + _pull_path(cursor))
         request.add_header("Authorization", f"Bearer {self.token}")
         response = urllib.request.urlopen(request, timeout=120)
         more = response.headers.get("Pulih-Has-More") == "true"
@@ -185,6 +183,12 @@ class Device:
                 return json.loads(response.read())
 
         return ahead, body
+
+
+def _pull_path(cursor: str | None, limit: int = 1000) -> str:
+    return f"/api/v1/sync/pull?limit={limit}&pending_count=0" + (
+        f"&cursor={cursor}" if cursor else ""
+    )
 
 
 def session_change(facility_id: str, client_id: str, n: int) -> dict[str, Any]:

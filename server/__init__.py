@@ -54,8 +54,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     api.init_app(app)
     if app.config["CORS_ORIGINS"]:
-        # A pull page's next cursor comes in headers too (routes/sync.py): devices must see them.
-        exposed = ["Pulih-Cursor", "Pulih-Has-More"]
+        # A pull page's next cursor comes in headers too: devices must see them.
+        from .routes.sync import CURSOR_HEADER, HAS_MORE_HEADER
+
+        exposed = [CURSOR_HEADER, HAS_MORE_HEADER]
         origins = app.config["CORS_ORIGINS"]
         cors.init_app(app, resources={r"/api/*": {"origins": origins, "expose_headers": exposed}})
     register_error_handlers(app)

@@ -128,6 +128,10 @@ def seal_key() -> dict[str, Any]:
     return {"kid": jwk["kid"], "jwk": jwk}
 
 
+# A pull answer's cursor and has_more, in headers too (docs/protocol.md, "Pulling ahead").
+CURSOR_HEADER, HAS_MORE_HEADER = "Pulih-Cursor", "Pulih-Has-More"
+
+
 @blp.get("/pull")
 @login_required(*RECORD_READERS)
 @blp.arguments(PullArgs, location="query", unknown=RAISE)
@@ -135,11 +139,11 @@ def seal_key() -> dict[str, Any]:
     200,
     PullOut,
     headers={
-        "Pulih-Cursor": {
+        CURSOR_HEADER: {
             "description": "The body's `cursor`, to ask for the next page before the body is read.",
             "schema": {"type": "string"},
         },
-        "Pulih-Has-More": {
+        HAS_MORE_HEADER: {
             "description": "The body's `has_more`: `true` or `false`.",
             "schema": {"type": "string", "enum": ["true", "false"]},
         },
@@ -166,8 +170,8 @@ def pull_changes(args: dict[str, Any]) -> Response:
     response = compressed(f'{page.text[:-1]},"facility_ids":{scope}}}')
     # The body's cursor and has_more, readable before the body is (docs/protocol.md, "Pulling
     # ahead"): a device asks for the next page while this one still downloads and is parsed.
-    response.headers["Pulih-Cursor"] = page.cursor
-    response.headers["Pulih-Has-More"] = "true" if page.has_more else "false"
+    response.headers[CURSOR_HEADER] = page.cursor
+    response.headers[HAS_MORE_HEADER] = "true" if page.has_more else "false"
     return response
 
 

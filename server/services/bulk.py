@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, Table, insert, text
+from sqlalchemy import Column, Engine, Table, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
@@ -77,8 +77,12 @@ def after_bulk_load() -> None:
     it runs; where an operator turned it off, nothing else would. SQLite: nothing to do (its
     planner takes these indexes without statistics).
     """
-    if db.engine.dialect.name != "postgresql":
-        return
-    # VACUUM cannot run inside a transaction block.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    if db.engine.dialect.name == "postgresql":
+        vacuum_analyze(db.engine)
+
+
+def vacuum_analyze(engine: Engine) -> None:
+    """`VACUUM (ANALYZE)` of a PostgreSQL database, on a connection of its own (VACUUM cannot
+    run inside a transaction block)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM (ANALYZE)"))

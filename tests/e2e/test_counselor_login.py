@@ -139,3 +139,26 @@ def test_a_phone_revoked_during_its_first_sync_shows_why(
     expect(page.get_by_test_id("revoked-message")).to_be_visible()
     expect(page.get_by_test_id("revoked-message")).to_contain_text("Hilang")
     expect(page.get_by_text("Anda tetap bisa masuk")).to_have_count(0)
+
+
+def test_the_first_sync_asks_for_the_next_page_by_the_answers_headers(
+    page: Page, e2e_world: Any
+) -> None:
+    """Pulling ahead in the browser (docs/protocol.md): the app reads the headers of a pull answer
+    through the real fetch, asks for the page they name, and when the body says otherwise (here
+    it is the last page) drops that request, its failure included, and the sync ends well."""
+    asked: list[str] = []
+
+    def promise_one_more(route: Route) -> None:
+        asked.append(route.request.url)
+        if "cursor=" in route.request.url:
+            route.continue_()
+            return
+        answer = route.fetch()
+        headers = {**answer.headers, "pulih-cursor": "ahead-marker", "pulih-has-more": "true"}
+        route.fulfill(response=answer, headers=headers)
+
+    page.route("**/api/v1/sync/pull*", promise_one_more)
+    ui_log_in_at_home(page, e2e_world.counselor)
+    wait_for_sync(page)
+    assert any("cursor=ahead-marker" in url for url in asked), asked
