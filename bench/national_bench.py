@@ -24,7 +24,7 @@ import time
 import uuid
 from typing import Any
 
-from bench.common import figure, machine_speed, median, scratch_database
+from bench.common import figure, median, print_machine_speed, scratch_database
 from bench.national import COUNSELOR, PASSWORD, generate
 from bench.served import Device, call, served, session_change
 from server import create_app
@@ -155,7 +155,7 @@ def main() -> None:
     parser.add_argument("--url", help="a PostgreSQL database to keep the dataset in and reuse")
     parser.add_argument("--only-figures", action="store_true")
     args = parser.parse_args()
-    figure("machine speed: 5,000,000 Python additions, best of 3", machine_speed(), "ms")
+    print_machine_speed()
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         print(f"\n== national dataset (scale {args.scale}), PostgreSQL ==", flush=True)
         kept = contextlib.nullcontext(args.url) if args.url else None
@@ -173,7 +173,7 @@ def main() -> None:
         demo_url = stack.enter_context(scratch_database("postgresql", tmp))
         demo_base = stack.enter_context(served(demo_url))
         _print_field_work(*_field_rounds(demo_base, national_base))
-    figure("machine speed: 5,000,000 Python additions, best of 3", machine_speed(), "ms")
+    print_machine_speed()
 
 
 def national_scope(url: str) -> list[str]:

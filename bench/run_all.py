@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from bench.common import figure, machine_speed
+from bench.common import print_machine_speed
 
 BENCHMARKS = (
     "bench.sync_bench",
@@ -20,12 +20,12 @@ def main() -> None:
     """Run each benchmark module's main() in turn."""
     for name in BENCHMARKS:
         print(f"\n### {name}", flush=True)
-        figure("machine speed: 5,000,000 Python additions, best of 3", machine_speed(), "ms")
+        print_machine_speed()
         module = importlib.import_module(name)
         sys.argv = [name]
         module.main()
     print("\n### after the benchmarks", flush=True)
-    figure("machine speed: 5,000,000 Python additions, best of 3", machine_speed(), "ms")
+    print_machine_speed()
 
 
 if __name__ == "__main__":

@@ -136,18 +136,12 @@ def _page_statement(dialect: str) -> Select[Any]:
     return select(entries).order_by(entries.c.seq)
 
 
-def _page_rows(
-    facility_ids: Iterable[str], after: int, limit: int, last_seq: int
-) -> tuple[list[Any], bool]:
+def _page_rows(facility_ids: list[str], after: int, limit: int) -> tuple[list[Any], bool]:
     """L2–L3: (seq, entry JSON) of each change of the next page, in one statement.
 
     One statement sees one snapshot, so a later-committed row can never be seen while an earlier
     one is missed; with the feed's serialized seqs (P1) that makes `seq > cursor` complete.
     """
-    # L2, fast path: at or past the last committed seq there is nothing new for anybody.
-    # (Allocation is serialized, so every seq up to the committed counter is committed.)
-    if after >= last_seq:
-        return [], False
     statement = _page_statement(db.engine.dialect.name)
     scope = list(facility_ids)
     params = {"after": after, "scope": scope, "scope_out": scope, "limit": limit + 1}
@@ -209,22 +203,26 @@ def pull_page_json(facility_ids: Iterable[str], cursor: Cursor, limit: int) -> E
         return EncodedPage(text, 0, True, start, reset=True)
     after = cursor.seq
     facility_ids = list(facility_ids)
-    # A cursor without an estimate starts a sync, or comes from a device that had caught up:
-    # what is left is counted first, and when nothing is, the answer is the empty page without
-    # the page statement. (PostgreSQL plans that statement anew for each cursor: at 1,000,000
-    # records an empty page took 3.7 ms against 1.1 for the count, and the count stays flat.)
-    counted = None
-    if cursor.remaining is None and after < state.seq:
-        counted = changes_after(facility_ids, after)
     rows: list[Any] = []
     has_more = False
-    if counted != 0:
-        rows, has_more = _page_rows(facility_ids, after, limit, state.seq)
+    counted = None
+    # L2, fast path: at or past the last committed seq there is nothing new for anybody.
+    # (Allocation is serialized, so every seq up to the committed counter is committed.)
+    if after < state.seq:
+        if after > 0 and cursor.remaining is None:
+            # A device that had caught up checks in: what is new in its facilities is counted
+            # first, and when nothing is, the answer is the empty page without the page
+            # statement, which PostgreSQL plans anew for each cursor (at 1,000,000 records an
+            # empty page took 3.7 ms against 1.1 for the count, and the count stays flat).
+            counted = changes_after(facility_ids, after)
+        if counted != 0:
+            rows, has_more = _page_rows(facility_ids, after, limit)
     changes = ",".join([entry for _seq, entry in rows])
     remaining = 0
     if has_more:
-        # The count less this page; on later pages the last estimate less this page, until it
-        # runs out while pages still come (records changed meanwhile): count again.
+        # The estimate the cursor carries (or the count just made) less this page; counted after
+        # the page on a sync's first page, and when the estimate runs out while pages still
+        # come (records changed meanwhile).
         estimate = cursor.remaining if cursor.remaining is not None else counted
         left = estimate - len(rows) if estimate is not None else 0
         remaining = left if left > 0 else changes_after(facility_ids, rows[-1][0])

@@ -96,6 +96,18 @@ def test_a_caught_up_device_finds_nothing_new_by_a_count_not_the_page(app, clien
     assert len([s for s in seen if "page_end" in s]) == 1
 
 
+def test_a_first_sync_counts_what_is_left_once_after_its_first_page(app, client, world):
+    """A fresh device's first page is never empty (its facility at least): it reads the page
+    and then counts what is left after it, as before the caught-up count, never twice."""
+    device = DeviceSession(client, "konselor.a")
+    push_client_with_sessions(device, world.facility_a, 7)
+    with statements(app) as seen:
+        body = device.get("/api/v1/sync/pull?limit=3").get_json()
+    assert body["remaining"] == 6  # 9 records: facility, client, 7 sessions
+    feed = [s for s in seen if "page_end" in s or "count(*)" in s.lower()]
+    assert ["page_end" in s for s in feed] == [True, False], feed
+
+
 def test_the_pull_ending_a_sync_stores_a_new_pending_count_at_once(app, client, world):
     device = DeviceSession(client, "konselor.a")
     _, cursor = device.pull_all()
